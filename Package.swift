@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// tensh — a terminal workbench for tensors, convolutions and autograd.
+import PackageDescription
+import Foundation
+
+// Swift SIMD code is ~100x slower without the CPU's vector features, so release
+// builds target a CPU. Default: the build machine's own (`native`). Override
+// with TENSH_TARGET_CPU=haswell (portable AVX2), znver4, ... or `generic`
+// (baseline x86-64, slow) when building binaries for other machines.
+let targetCPU = ProcessInfo.processInfo.environment["TENSH_TARGET_CPU"] ?? "native"
+let cpuFlags: [String] = targetCPU == "generic" ? [] : ["-Xcc", "-march=\(targetCPU)", "-target-cpu", targetCPU]
+
+let engineSettings: [SwiftSetting] = [
+    .unsafeFlags(cpuFlags),
+    // Kernels use hoisted raw pointers; exclusivity checks in hot loops cost 30x.
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .swiftLanguageMode(.v5),
+]
+let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "tensh",
+    products: [
+        .executable(name: "tensh", targets: ["tensh"]),
+        .library(name: "TenshEngine", targets: ["TenshEngine"]),
+    ],
+    targets: [
+        // The engine: tensors, kernels, autograd. Knows nothing of terminals or the language.
+        .target(name: "TenshEngine", swiftSettings: engineSettings),
+        // The language: lexer, parser, evaluator, builtins, diagnostics, Session.
+        .target(name: "TenshLanguage", dependencies: ["TenshEngine"], swiftSettings: v5),
+        // Pure rendering into a cell buffer: heatmaps, graph layout, text. No ncurses.
+        .target(name: "TenshRender", swiftSettings: v5),
+        // Workbench state and actions; pure, testable without a TTY.
+        .target(name: "TenshWorkbench", dependencies: ["TenshLanguage", "TenshRender"], swiftSettings: v5),
+        // C shims: the only C the project touches.
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // The terminal layer: the only Swift code that imports the shims.
+        .target(name: "TenshTerminal",
+                dependencies: ["TenshWorkbench", "CNcurses", "CReadline"], swiftSettings: v5),
+        .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
+
+        .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine"],
+                    resources: [.copy("Fixtures")], swiftSettings: engineSettings),
+        .testTarget(name: "TenshLanguageTests", dependencies: ["TenshLanguage"], swiftSettings: v5),
+        .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"], swiftSettings: v5),
+        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], swiftSettings: v5),
+    ]
+)

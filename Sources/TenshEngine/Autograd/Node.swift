@@ -1,0 +1,90 @@
+/// One recorded op in the autograd graph. The graph is the engine's own data:
+/// the workbench and `dot` draw it by reading `op`, `attributes`, `inputs`.
+///
+/// A node holds its inputs strongly and never its output (the output holds the
+/// node), so graphs have no reference cycles and are freed with their last tensor.
+public final class Node {
+    /// What the backward closure is given.
+    public struct Context {
+        /// Gradient of the loss with respect to the node's output (same shape as the output).
+        public let gradOutput: Tensor
+        /// The node's output tensor (with its graph, for higher-order gradients).
+        public let output: Tensor
+        public let inputs: [Tensor]
+        /// Whether input i needs a gradient; rules skip work for the others.
+        public let needsGrad: [Bool]
+    }
+
+    public typealias Backward = (Context) throws -> [Tensor?]
+
+    /// PyTorch-style name of the op, e.g. `Conv2d`, `Relu`, `Sum`.
+    public let op: String
+    /// Op attributes for display, in order, e.g. `[("stride", "[2, 2]"), ("padding", "[1, 1]")]`.
+    public let attributes: [(name: String, value: String)]
+    /// The tensor inputs the gradient flows to (one entry per backward result).
+    public let inputs: [Tensor]
+    /// Names of tensors the backward rule keeps (for inspection).
+    public let savedNames: [String]
+    let backward: Backward
+
+    init(op: String, attributes: [(String, String)], inputs: [Tensor], savedNames: [String], backward: @escaping Backward) {
+        self.op = op
+        self.attributes = attributes.map { (name: $0.0, value: $0.1) }
+        self.inputs = inputs
+        self.savedNames = savedNames
+        self.backward = backward
+    }
+
+    /// `Conv2dBackward`, the name shown as `grad_fn=<...>`.
+    public var gradFnName: String { op + "Backward" }
+}
+
+/// Whether ops record the graph. `noGrad { }` turns it off; backward turns it
+/// off unless `createGraph` is set.
+public enum GradMode {
+    // The interpreter and backward run on one thread; kernels never read this.
+    nonisolated(unsafe) private static var enabled = true
+
+    public static var isEnabled: Bool { enabled }
+
+    /// Runs `body` with recording turned off (PyTorch's `torch.no_grad()`).
+    public static func noGrad<R>(_ body: () throws -> R) rethrows -> R {
+        try with(enabled: false, body)
+    }
+
+    static func with<R>(enabled value: Bool, _ body: () throws -> R) rethrows -> R {
+        let saved = enabled
+        enabled = value
+        defer { enabled = saved }
+        return try body()
+    }
+}
+
+/// Runs `body` without recording the autograd graph.
+public func noGrad<R>(_ body: () throws -> R) rethrows -> R { try GradMode.noGrad(body) }
+
+extension Tensor {
+    /// Attaches a graph node to `self` (an op's fresh output) when grad mode is
+    /// on and any input requires grad. Returns `self` for chaining.
+    @discardableResult
+    func recorded(_ op: String, inputs: [Tensor], attributes: [(String, String)] = [],
+                  saved: [String] = [], backward: @escaping Node.Backward) -> Tensor {
+        guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
+        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, backward: backward)
+        requiresGrad = true
+        return self
+    }
+
+    /// Marks a leaf as requiring grad (`x.requires_grad_()`); errors on non-leaves and integers.
+    @discardableResult
+    public func setRequiresGrad(_ value: Bool = true) throws -> Tensor {
+        guard isLeaf else {
+            throw EngineError(.autograd, op: "requires_grad", "can only be changed on a leaf tensor (this one was made by \(gradFn?.op ?? "an op"))")
+        }
+        guard !value || dtype.isFloatingPoint else {
+            throw EngineError(.autograd, op: "requires_grad", "only floating point tensors can require gradients (dtype is \(dtype))")
+        }
+        requiresGrad = value
+        return self
+    }
+}

@@ -1,0 +1,166 @@
+/// The four element types, with conversions through Double for the slow paths
+/// (dtype casts, printing, tests). Hot kernels use concrete types instead.
+protocol Element {
+    static var dtype: DType { get }
+    init(fromDouble v: Double)
+    var asDouble: Double { get }
+}
+
+extension Float: Element {
+    @inline(__always) init(fromDouble v: Double) { self = Float(v) }
+    @inline(__always) var asDouble: Double { Double(self) }
+}
+extension Double: Element {
+    @inline(__always) init(fromDouble v: Double) { self = v }
+    @inline(__always) var asDouble: Double { self }
+}
+extension Int64: Element {
+    static var dtype: DType { .int64 }
+    /// Truncates toward zero like a C cast; NaN and out-of-range values saturate instead of trapping.
+    @inline(__always) init(fromDouble v: Double) {
+        if v.isNaN { self = 0 } else if v >= 9.2233720368547758e18 { self = .max } else if v <= -9.2233720368547758e18 { self = .min } else { self = Int64(v) }
+    }
+    @inline(__always) var asDouble: Double { Double(self) }
+}
+extension Bool: Element {
+    static var dtype: DType { .bool }
+    @inline(__always) init(fromDouble v: Double) { self = v != 0 }
+    @inline(__always) var asDouble: Double { self ? 1 : 0 }
+}
+
+/// Calls `body` with the Swift type of `dtype`.
+@inline(__always)
+func withElementType<R>(_ dtype: DType, _ body: (any Element.Type) throws -> R) rethrows -> R {
+    switch dtype {
+    case .float32: return try body(Float.self)
+    case .float64: return try body(Double.self)
+    case .int64: return try body(Int64.self)
+    case .bool: return try body(Bool.self)
+    }
+}
+
+/// Visits every index of `shape` in row-major order, calling `body` with the
+/// element offset for each of the given stride sets. The innermost dimension is
+/// a tight loop so contiguous and simple strided tensors stay fast.
+@inline(__always)
+func forEachOffset(_ shape: [Int], _ stridesA: [Int], _ body: (Int) -> Void) {
+    let rank = shape.count
+    if rank == 0 { body(0); return }
+    if shape.contains(0) { return }
+    let inner = shape[rank - 1], sa = stridesA[rank - 1]
+    var index = [Int](repeating: 0, count: rank)
+    var base = 0
+    while true {
+        var o = base
+        for _ in 0..<inner { body(o); o &+= sa }
+        var d = rank - 2
+        while d >= 0 {
+            index[d] += 1
+            base &+= stridesA[d]
+            if index[d] < shape[d] { break }
+            base &-= stridesA[d] &* shape[d]
+            index[d] = 0
+            d -= 1
+        }
+        if d < 0 { return }
+    }
+}
+
+/// As `forEachOffset` for two stride sets walked together.
+@inline(__always)
+func forEachOffset2(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int], _ body: (Int, Int) -> Void) {
+    let rank = shape.count
+    if rank == 0 { body(0, 0); return }
+    if shape.contains(0) { return }
+    let inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1]
+    var index = [Int](repeating: 0, count: rank)
+    var baseA = 0, baseB = 0
+    while true {
+        var oa = baseA, ob = baseB
+        for _ in 0..<inner { body(oa, ob); oa &+= sa; ob &+= sb }
+        var d = rank - 2
+        while d >= 0 {
+            index[d] += 1
+            baseA &+= stridesA[d]; baseB &+= stridesB[d]
+            if index[d] < shape[d] { break }
+            baseA &-= stridesA[d] &* shape[d]; baseB &-= stridesB[d] &* shape[d]
+            index[d] = 0
+            d -= 1
+        }
+        if d < 0 { return }
+    }
+}
+
+extension Tensor {
+    /// Elements in row-major order, converted to Double (tests, printing).
+    public func toDoubles() -> [Double] {
+        withElementType(dtype) { T in readAll(T) }
+    }
+
+    private func readAll<T: Element>(_: T.Type) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(count)
+        let p = pointer(T.self)
+        forEachOffset(shape, strides) { out.append(p[$0].asDouble) }
+        return out
+    }
+
+    /// Row-major float32 values (converting other dtypes).
+    public func toFloats() -> [Float] { toDoubles().map { Float($0) } }
+
+    /// Row-major int64 values (converting other dtypes, truncating floats).
+    public func toInt64s() -> [Int64] { toDoubles().map(Int64.init(fromDouble:)) }
+
+    /// The single element of a tensor with one element.
+    public func item() throws -> Double {
+        guard count == 1 else {
+            throw EngineError.invalid("item", nil, "a tensor with \(count) elements (shape \(fmt(shape))) cannot be converted to a number")
+        }
+        return toDoubles()[0]
+    }
+
+    /// Overwrites the elements (row-major order) from Doubles. `values.count == count`.
+    func storeDoubles(_ values: [Double]) {
+        withElementType(dtype) { T in storeAll(T, values) }
+    }
+
+    private func storeAll<T: Element>(_: T.Type, _ values: [Double]) {
+        let p = pointer(T.self)
+        var i = 0
+        forEachOffset(shape, strides) { p[$0] = T(fromDouble: values[i]); i += 1 }
+    }
+}
+
+/// Copies `src` (any layout, any dtype) into the contiguous `dst` of the same
+/// shape, converting the element type.
+func copyConverting(_ src: Tensor, into dst: Tensor) {
+    if src.dtype == dst.dtype {
+        switch src.dtype.itemSize {
+        case 8: copyBits(src, dst, UInt64.self)
+        case 4: copyBits(src, dst, UInt32.self)
+        default: copyBits(src, dst, UInt8.self)
+        }
+        return
+    }
+    withElementType(src.dtype) { S in
+        withElementType(dst.dtype) { D in convertTyped(src, S, dst, D) }
+    }
+}
+
+/// Same-dtype copy: moves the bits, specialised on the element width.
+@inline(__always)
+private func copyBits<W: FixedWidthInteger>(_ src: Tensor, _ dst: Tensor, _: W.Type) {
+    let sp = src.pointer(W.self), dp = dst.pointer(W.self)
+    if src.isContiguous {
+        dp.update(from: sp, count: src.count)
+        return
+    }
+    var i = 0
+    forEachOffset(src.shape, src.strides) { dp[i] = sp[$0]; i &+= 1 }
+}
+
+private func convertTyped<S: Element, D: Element>(_ src: Tensor, _: S.Type, _ dst: Tensor, _: D.Type) {
+    let sp = src.pointer(S.self), dp = dst.pointer(D.self)
+    var i = 0
+    forEachOffset(src.shape, src.strides) { dp[i] = D(fromDouble: sp[$0].asDouble); i &+= 1 }
+}

@@ -1,0 +1,57 @@
+import Synchronization
+import Foundation
+
+/// Process-wide engine settings, like `torch.set_num_threads`.
+public enum EngineConfig {
+    private static let threadCount = Atomic<Int>(defaultThreads())
+    private static let tensorByteLimit = Atomic<Int>(8 << 30)
+
+    /// Threads the kernels spread work over (`--threads`, `TENSH_THREADS`).
+    public static var threads: Int {
+        get { threadCount.load(ordering: .relaxed) }
+        set { threadCount.store(max(1, min(newValue, 256)), ordering: .relaxed) }
+    }
+
+    /// The largest single allocation the engine attempts (default 8 GiB).
+    public static var maxTensorBytes: Int {
+        get { tensorByteLimit.load(ordering: .relaxed) }
+        set { tensorByteLimit.store(max(0, newValue), ordering: .relaxed) }
+    }
+
+    static func defaultThreads() -> Int {
+        if let s = ProcessInfo.processInfo.environment["TENSH_THREADS"], let n = Int(s), n > 0 { return min(n, 256) }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+/// Cooperative cancellation (Ctrl-C). A signal handler calls `request()`;
+/// kernels and interpreter loops call `check()` between chunks of work.
+public enum Cancellation {
+    private static let flag = Atomic<Bool>(false)
+
+    /// Safe to call from a signal handler: a lock-free atomic store.
+    public static func request() { flag.store(true, ordering: .relaxed) }
+    public static func reset() { flag.store(false, ordering: .relaxed) }
+    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+    /// Throws `cancelled` (and clears the request) when Ctrl-C was pressed.
+    public static func check(_ op: String = "") throws {
+        if flag.load(ordering: .relaxed) {
+            flag.store(false, ordering: .relaxed)
+            throw EngineError(.cancelled, op: op, "interrupted")
+        }
+    }
+}
+
+/// Runs `body(i)` for i in 0..<n over the configured threads.
+/// `body` must only write disjoint memory per index.
+@inline(__always)
+func parallelFor(_ n: Int, threads: Int = EngineConfig.threads, _ body: (Int) -> Void) {
+    if n <= 1 || threads <= 1 {
+        for i in 0..<n { body(i) }
+    } else {
+        withoutActuallyEscaping(body) { b in
+            DispatchQueue.concurrentPerform(iterations: n) { b($0) }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Shape arithmetic shared by every op. Sizes are checked, never trusted:
+/// products that overflow and negative sizes are errors, not traps.
+enum ShapeMath {
+    /// Number of elements, or an error when a size is negative or the product overflows.
+    static func count(_ shape: [Int], op: String) throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw EngineError.invalid(op, "size", "negative size \(d) in shape \(fmt(shape))") }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow else {
+                throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) has too many elements")
+            }
+            n = p
+        }
+        return n
+    }
+
+    /// Row-major strides of a contiguous tensor.
+    static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = s
+            s = s &* max(shape[i], 1)
+        }
+        return strides
+    }
+
+    /// NumPy broadcasting of two shapes.
+    static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        let n = max(a.count, b.count)
+        var out = [Int](repeating: 1, count: n)
+        for i in 0..<n {
+            let da = i < n - a.count ? 1 : a[i - (n - a.count)]
+            let db = i < n - b.count ? 1 : b[i - (n - b.count)]
+            if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
+                throw EngineError.invalid(op, nil,
+                    "shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast (dimension \(i): \(da) vs \(db))")
+            }
+        }
+        return out
+    }
+
+    /// Normalises a possibly negative dimension index against `rank`.
+    static func dim(_ d: Int, rank: Int, op: String, argument: String = "dim") throws -> Int {
+        let r = max(rank, 1)
+        guard d >= -r && d < r else {
+            throw EngineError.invalid(op, argument, "dimension \(d) is out of range for a tensor of rank \(rank) (expected \(-r)...\(r - 1))")
+        }
+        return d < 0 ? d + r : d
+    }
+}

@@ -1,0 +1,94 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A reference-counted block of raw memory holding a tensor's elements.
+/// Views share one Storage; the block goes back to the cache on deinit.
+public final class Storage {
+    public let bytes: UnsafeMutableRawPointer
+    public let byteCount: Int
+
+    /// Zero-filled storage of `byteCount` bytes (at least 1), within the allocation limit.
+    init(byteCount: Int, op: String, zeroed: Bool = true) throws {
+        self.byteCount = byteCount
+        self.bytes = try BufferCache.shared.allocate(byteCount: byteCount, op: op)
+        if zeroed { memset(bytes, 0, max(byteCount, 1)) }
+    }
+
+    /// Storage for a few bytes (a scalar): below any sensible limit, so not checked.
+    init(smallByteCount: Int) {
+        self.byteCount = smallByteCount
+        self.bytes = BufferCache.shared.allocateSmall(byteCount: smallByteCount)
+        memset(bytes, 0, max(smallByteCount, 1))
+    }
+
+    deinit { BufferCache.shared.release(bytes, byteCount: byteCount) }
+}
+
+/// Caching allocator: freed buffers are kept by size class and handed out again,
+/// so a training loop does not page-fault fresh memory on every step.
+final class BufferCache: @unchecked Sendable {
+    static let shared = BufferCache()
+
+    private let lock = Mutex<[Int: [UnsafeMutableRawPointer]]>([:])
+    private let cachedBytes = Atomic<Int>(0)
+    /// Cap on bytes kept for reuse; beyond it freed buffers go back to the system.
+    private let maxCachedBytes = 1 << 30
+
+    /// Size classes: powers of two up to 1 MiB, then multiples of 1 MiB.
+    static func sizeClass(_ n: Int) -> Int {
+        let n = max(n, 64)
+        if n <= 1 << 20 { return 1 << (Int.bitWidth - (n - 1).leadingZeroBitCount) }
+        return (n + (1 << 20) - 1) & ~((1 << 20) - 1)
+    }
+
+    func allocate(byteCount: Int, op: String) throws -> UnsafeMutableRawPointer {
+        let limit = EngineConfig.maxTensorBytes
+        guard byteCount >= 0, byteCount <= limit else {
+            throw EngineError(.resourceLimit, op: op, argument: nil,
+                              "a tensor of \(byteCount) bytes exceeds the allocation limit of \(limit) bytes")
+        }
+        let size = Self.sizeClass(byteCount)
+        let reused: UnsafeMutableRawPointer? = lock.withLock { cache in
+            guard var list = cache[size], let p = list.popLast() else { return nil }
+            cache[size] = list
+            return p
+        }
+        if let p = reused {
+            cachedBytes.subtract(size, ordering: .relaxed)
+            return p
+        }
+        guard let p = aligned_alloc(64, size) else {
+            throw EngineError(.resourceLimit, op: op, "out of memory allocating \(byteCount) bytes")
+        }
+        return p
+    }
+
+    func allocateSmall(byteCount: Int) -> UnsafeMutableRawPointer {
+        if let p = try? allocate(byteCount: byteCount, op: "") { return p }
+        // Only when the user set the limit below a scalar's size.
+        return UnsafeMutableRawPointer.allocate(byteCount: Self.sizeClass(byteCount), alignment: 64)
+    }
+
+    func release(_ p: UnsafeMutableRawPointer, byteCount: Int) {
+        let size = Self.sizeClass(byteCount)
+        if cachedBytes.load(ordering: .relaxed) + size > maxCachedBytes {
+            free(p)
+            return
+        }
+        cachedBytes.add(size, ordering: .relaxed)
+        lock.withLock { cache in cache[size, default: []].append(p) }
+    }
+
+    /// Returns every cached buffer to the system (used by memory measurements).
+    func trim() {
+        let all = lock.withLock { cache -> [UnsafeMutableRawPointer] in
+            let ps = cache.values.flatMap { $0 }
+            cache.removeAll()
+            return ps
+        }
+        for p in all { free(p) }
+        cachedBytes.store(0, ordering: .relaxed)
+    }
+}

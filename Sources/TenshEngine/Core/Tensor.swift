@@ -1,0 +1,112 @@
+/// An n-dimensional array of `dtype` elements with reference semantics, like
+/// a PyTorch tensor: views (`view`, `permute`, `expand`, slicing) share `storage`;
+/// autograd state (`requiresGrad`, `grad`, `gradFn`) lives on the object.
+///
+/// Layout: element `[i0, i1, ...]` is at `offset + Σ ik * strides[k]` (in elements).
+public final class Tensor {
+    public let storage: Storage
+    public let shape: [Int]
+    public let strides: [Int]
+    public let offset: Int
+    public let dtype: DType
+
+    /// Whether gradients flow to this tensor. Leaves set it; op outputs inherit it.
+    public internal(set) var requiresGrad: Bool
+    /// Accumulated gradient of a leaf after `backward`.
+    public var grad: Tensor?
+    /// The autograd node that produced this tensor (nil for leaves and constants).
+    public internal(set) var gradFn: Node?
+    /// True for a 0-d tensor made from a plain number: it does not raise the
+    /// dtype of a tensor it meets (`x_f32 * 2.5` stays f32), as in PyTorch.
+    public internal(set) var isWrappedNumber = false
+
+    init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType, requiresGrad: Bool = false) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.offset = offset
+        self.dtype = dtype
+        self.requiresGrad = requiresGrad
+    }
+
+    /// A zero-filled contiguous tensor.
+    public convenience init(zeros shape: [Int], dtype: DType = .float32, op: String = "zeros") throws {
+        let n = try ShapeMath.count(shape, op: op)
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.itemSize)
+        guard !overflow else {
+            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) is too large")
+        }
+        let storage = try Storage(byteCount: bytes, op: op)
+        self.init(storage: storage, shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
+    }
+
+    /// An uninitialised contiguous tensor, for kernels that write every element.
+    static func empty(_ shape: [Int], _ dtype: DType, op: String) throws -> Tensor {
+        let n = try ShapeMath.count(shape, op: op)
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.itemSize)
+        guard !overflow else {
+            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) is too large")
+        }
+        let storage = try Storage(byteCount: bytes, op: op, zeroed: false)
+        return Tensor(storage: storage, shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
+    }
+
+    /// A tensor from values given in row-major order, converted to `dtype`.
+    public convenience init(_ values: [Double], shape: [Int], dtype: DType = .float32) throws {
+        try self.init(zeros: shape, dtype: dtype, op: "tensor")
+        guard values.count == count else {
+            throw EngineError.invalid("tensor", "values", "\(values.count) values do not fill shape \(fmt(shape)) (\(count) elements)")
+        }
+        storeDoubles(values)
+    }
+
+    public convenience init(_ values: [Float], shape: [Int]) throws {
+        try self.init(values.map(Double.init), shape: shape, dtype: .float32)
+    }
+
+    /// A 0-d tensor.
+    public convenience init(scalar: Double, dtype: DType = .float32) {
+        self.init(storage: Storage(smallByteCount: 8), shape: [], strides: [], offset: 0, dtype: dtype)
+        storeDoubles([scalar])
+    }
+
+    /// A 0-d tensor made from a plain number (see `isWrappedNumber`).
+    public static func wrapped(_ value: Double, dtype: DType) -> Tensor {
+        let t = Tensor(scalar: value, dtype: dtype)
+        t.isWrappedNumber = true
+        return t
+    }
+
+    public var rank: Int { shape.count }
+    /// Number of elements.
+    public var count: Int { shape.reduce(1, &*) }
+    public var isLeaf: Bool { gradFn == nil }
+
+    public var isContiguous: Bool {
+        var expected = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] != 1 {
+            if strides[i] != expected { return false }
+            expected = expected &* shape[i]
+        }
+        return true
+    }
+
+    /// Typed pointer to element `[0, 0, ...]`. Callers index with `strides`.
+    @inline(__always)
+    func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
+        storage.bytes.assumingMemoryBound(to: T.self) + offset
+    }
+
+    /// A new tensor object over the same storage with a different layout (no autograd).
+    func aliased(shape: [Int], strides: [Int], offset: Int) -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype)
+    }
+
+    /// This tensor's values without its autograd history (shares storage).
+    public func detached() -> Tensor {
+        let t = aliased(shape: shape, strides: strides, offset: offset)
+        t.isWrappedNumber = isWrappedNumber
+        return t
+    }
+}
+

@@ -1,0 +1,142 @@
+/// Broadcasting binary ops: arithmetic, `maximum`/`minimum`, comparisons.
+/// Forward kernels run on contiguous, same-shape operands (broadcast operands
+/// are materialised, a scalar is read once); gradient rules are built from the
+/// same ops so they can be differentiated again, and are summed back to each
+/// input's shape by `sumToShape`.
+
+enum BinaryKind: String {
+    case add = "Add", sub = "Sub", mul = "Mul", div = "Div", pow = "Pow"
+    case maximum = "Maximum", minimum = "Minimum"
+    case eq = "Eq", ne = "Ne", lt = "Lt", le = "Le", gt = "Gt", ge = "Ge"
+    case logicalAnd = "And", logicalOr = "Or"
+
+    var isComparison: Bool {
+        switch self {
+        case .eq, .ne, .lt, .le, .gt, .ge, .logicalAnd, .logicalOr: return true
+        default: return false
+        }
+    }
+    var name: String { rawValue.lowercased() }
+}
+
+/// Computes `kind(a, b)` with broadcasting and type promotion, without recording.
+func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    let op = kind.name
+    let shape = try ShapeMath.broadcast(a.shape, b.shape, op: op)
+    var dtype = resultType([a, b])
+    if kind == .div && !dtype.isFloatingPoint { dtype = .float32 } // true division
+    if kind == .logicalAnd || kind == .logicalOr { dtype = .bool }
+    let outDType: DType = kind.isComparison ? .bool : dtype
+    let out = try Tensor.empty(shape, outDType, op: op)
+    if out.count == 0 { return out }
+    let x = try operand(a, shape, dtype, op), y = try operand(b, shape, dtype, op)
+    switch dtype {
+    case .float32: binaryFloat(kind, x, y, out, Float.self)
+    case .float64: binaryFloat(kind, x, y, out, Double.self)
+    case .int64: try binaryInt(kind, x, y, out)
+    case .bool: binaryBool(kind, x, y, out)
+    }
+    return out
+}
+
+/// A contiguous operand: a 0-d/1-element tensor stays as-is (read once), others are broadcast.
+private func operand(_ t: Tensor, _ shape: [Int], _ dtype: DType, _ op: String) throws -> Tensor {
+    if t.count == 1 { return try t.materialized(t.shape, dtype, op: op) }
+    return try t.materialized(shape, dtype, op: op)
+}
+
+@inline(__always)
+private func loop<T, R>(_ x: Tensor, _ y: Tensor, _ out: Tensor, _: T.Type, _: R.Type, _ f: (T, T) -> R) {
+    let n = out.count, px = x.pointer(T.self), py = y.pointer(T.self), po = out.pointer(R.self)
+    switch (x.count == 1 && n > 1, y.count == 1 && n > 1) {
+    case (true, false): let s = px[0]; for i in 0..<n { po[i] = f(s, py[i]) }
+    case (false, true): let s = py[0]; for i in 0..<n { po[i] = f(px[i], s) }
+    default: for i in 0..<n { po[i] = f(px[i], py[i]) }
+    }
+}
+
+private func binaryFloat<T: TensorFloat>(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor, _ t: T.Type) {
+    switch kind {
+    case .add: loop(x, y, out, t, t) { $0 + $1 }
+    case .sub: loop(x, y, out, t, t) { $0 - $1 }
+    case .mul: loop(x, y, out, t, t) { $0 * $1 }
+    case .div: loop(x, y, out, t, t) { $0 / $1 }
+    case .pow: loop(x, y, out, t, t) { T.pow($0, $1) }
+    // NaN propagates, as in torch.maximum.
+    case .maximum: loop(x, y, out, t, t) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
+    case .minimum: loop(x, y, out, t, t) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
+    case .eq: loop(x, y, out, t, Bool.self) { $0 == $1 }
+    case .ne: loop(x, y, out, t, Bool.self) { $0 != $1 }
+    case .lt: loop(x, y, out, t, Bool.self) { $0 < $1 }
+    case .le: loop(x, y, out, t, Bool.self) { $0 <= $1 }
+    case .gt: loop(x, y, out, t, Bool.self) { $0 > $1 }
+    case .ge: loop(x, y, out, t, Bool.self) { $0 >= $1 }
+    case .logicalAnd, .logicalOr: break // computed in bool
+    }
+}
+
+private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor) throws {
+    let t = Int64.self
+    switch kind {
+    case .add: loop(x, y, out, t, t) { $0 &+ $1 }
+    case .sub: loop(x, y, out, t, t) { $0 &- $1 }
+    case .mul: loop(x, y, out, t, t) { $0 &* $1 }
+    case .div: break // promoted to float
+    case .pow:
+        if y.toDoubles().contains(where: { $0 < 0 }) {
+            throw EngineError.invalid("pow", "exponent", "integers to negative integer powers are not allowed")
+        }
+        loop(x, y, out, t, t) { intPow($0, $1) }
+    case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }
+    case .minimum: loop(x, y, out, t, t) { Swift.min($0, $1) }
+    case .eq: loop(x, y, out, t, Bool.self) { $0 == $1 }
+    case .ne: loop(x, y, out, t, Bool.self) { $0 != $1 }
+    case .lt: loop(x, y, out, t, Bool.self) { $0 < $1 }
+    case .le: loop(x, y, out, t, Bool.self) { $0 <= $1 }
+    case .gt: loop(x, y, out, t, Bool.self) { $0 > $1 }
+    case .ge: loop(x, y, out, t, Bool.self) { $0 >= $1 }
+    case .logicalAnd, .logicalOr: break
+    }
+}
+
+/// Integer power with wrapping multiplication, as C/PyTorch integer pow.
+private func intPow(_ base: Int64, _ exp: Int64) -> Int64 {
+    var result: Int64 = 1, b = base, e = exp
+    while e > 0 {
+        if e & 1 == 1 { result = result &* b }
+        b = b &* b
+        e >>= 1
+    }
+    return result
+}
+
+private func binaryBool(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor) {
+    let t = Bool.self
+    switch kind {
+    case .add, .logicalOr, .maximum: loop(x, y, out, t, t) { $0 || $1 }
+    case .mul, .logicalAnd, .minimum: loop(x, y, out, t, t) { $0 && $1 }
+    case .sub, .ne: loop(x, y, out, t, t) { $0 != $1 }
+    case .pow: loop(x, y, out, t, t) { $0 || !$1 }
+    case .div: break
+    case .eq: loop(x, y, out, t, t) { $0 == $1 }
+    case .lt: loop(x, y, out, t, t) { !$0 && $1 }
+    case .le: loop(x, y, out, t, t) { !$0 || $1 }
+    case .gt: loop(x, y, out, t, t) { $0 && !$1 }
+    case .ge: loop(x, y, out, t, t) { $0 || !$1 }
+    }
+}
+
+/// Reduces a broadcast gradient back to `shape` (summing broadcast dimensions)
+/// and casts it to `dtype`. Every broadcasting op's rule ends here.
+public func sumToShape(_ g: Tensor, _ shape: [Int], dtype: DType? = nil) throws -> Tensor {
+    var result = g
+    if g.shape != shape {
+        let lead = g.rank - shape.count
+        var dims: [Int] = Array(0..<max(lead, 0))
+        for i in 0..<shape.count where shape[i] == 1 && g.shape[i + lead] != 1 { dims.append(i + lead) }
+        result = try sum(g, dims: dims, keepdim: true)
+        if result.shape != shape { result = try result.reshaped(shape) }
+    }
+    if let dtype, dtype != result.dtype, dtype.isFloatingPoint { result = try result.to(dtype) }
+    return result
+}

@@ -1,0 +1,72 @@
+/// Tensor creation: `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, `*_like`.
+
+/// A tensor of `shape` filled with `value`.
+public func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
+    let t = try Tensor.empty(shape, dtype, op: "full")
+    fill(t, value)
+    return t
+}
+
+public func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+    try Tensor(zeros: shape, dtype: dtype)
+}
+
+public func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor {
+    try full(shape, 1, dtype: dtype)
+}
+
+public func zerosLike(_ x: Tensor, dtype: DType? = nil) throws -> Tensor {
+    try Tensor(zeros: x.shape, dtype: dtype ?? x.dtype)
+}
+
+public func onesLike(_ x: Tensor, dtype: DType? = nil) throws -> Tensor {
+    try full(x.shape, 1, dtype: dtype ?? x.dtype)
+}
+
+/// Values from `start` up to (not including) `end` in steps of `step`, like `torch.arange`.
+public func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DType = .float32) throws -> Tensor {
+    guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
+        throw EngineError.invalid("arange", "step", "step must be finite and non-zero (start=\(start), end=\(end), step=\(step))")
+    }
+    guard (end - start) / step >= 0 else {
+        throw EngineError.invalid("arange", "step", "step \(step) moves away from end (start=\(start), end=\(end))")
+    }
+    let n = ((end - start) / step).rounded(.up)
+    guard n < Double(Int.max / 16) else {
+        throw EngineError(.resourceLimit, op: "arange", argument: "end", "\(n) elements is too many")
+    }
+    let count = Int(n)
+    return try Tensor((0..<count).map { start + Double($0) * step }, shape: [count], dtype: dtype)
+}
+
+/// `steps` evenly spaced values from `start` to `end` inclusive, like `torch.linspace`.
+public func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32) throws -> Tensor {
+    guard steps >= 0 else { throw EngineError.invalid("linspace", "steps", "steps must be non-negative, got \(steps)") }
+    if steps == 1 { return try Tensor([start], shape: [1], dtype: dtype) }
+    let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
+    // torch fills the first half from start and the second half from end, for symmetry.
+    let half = steps / 2
+    let values = (0..<steps).map { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) }
+    return try Tensor(values, shape: [steps], dtype: dtype)
+}
+
+/// The n×m identity matrix.
+public func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
+    let m = m ?? n
+    let t = try Tensor(zeros: [n, m], dtype: dtype, op: "eye")
+    var values = [Double](repeating: 0, count: t.count)
+    for i in 0..<min(n, m) { values[i * m + i] = 1 }
+    t.storeDoubles(values)
+    return t
+}
+
+/// Writes `value` into every element of the contiguous `t`.
+func fill(_ t: Tensor, _ value: Double) {
+    let n = t.count
+    switch t.dtype {
+    case .float32: t.pointer(Float.self).update(repeating: Float(value), count: n)
+    case .float64: t.pointer(Double.self).update(repeating: value, count: n)
+    case .int64: t.pointer(Int64.self).update(repeating: Int64(fromDouble: value), count: n)
+    case .bool: t.pointer(Bool.self).update(repeating: value != 0, count: n)
+    }
+}

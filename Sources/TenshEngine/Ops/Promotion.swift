@@ -1,0 +1,54 @@
+/// PyTorch's type promotion (`torch.result_type`): dimensioned tensors decide
+/// first; 0-d tensors and then plain numbers raise the result only when they
+/// are of a higher category (bool < integer < floating point).
+func resultType(_ tensors: [Tensor]) -> DType {
+    var dimResult: DType?
+    var zeroDimResult: DType?
+    var wrappedResult: DType?
+    for t in tensors {
+        if t.rank > 0 {
+            dimResult = dimResult.map { DType.promote($0, t.dtype) } ?? t.dtype
+        } else if t.isWrappedNumber {
+            wrappedResult = wrappedResult.map { DType.promote($0, t.dtype) } ?? t.dtype
+        } else {
+            zeroDimResult = zeroDimResult.map { DType.promote($0, t.dtype) } ?? t.dtype
+        }
+    }
+    var result = dimResult ?? zeroDimResult ?? .float32
+    if dimResult == nil && zeroDimResult == nil, let w = wrappedResult {
+        return w == .float64 ? .float32 : w // numbers alone: floats are the default dtype
+    }
+    if let z = zeroDimResult, z.category > result.category { result = z }
+    // Plain numbers are kept as f64 / i64 / bool; a float number meeting
+    // integer tensors gives the default dtype, float32.
+    if let w = wrappedResult, w.category > result.category { result = w.isFloatingPoint ? .float32 : w }
+    return result
+}
+
+extension Tensor {
+    /// This tensor's values laid out contiguously as `shape` (broadcast) in `dtype`,
+    /// without recording a graph node. Returns `self` when nothing needs to change.
+    func materialized(_ shape: [Int], _ dtype: DType, op: String) throws -> Tensor {
+        if shape == self.shape && dtype == self.dtype && isContiguous { return self }
+        let source = shape == self.shape ? self : try broadcastAlias(to: shape, op: op)
+        let out = try Tensor.empty(shape, dtype, op: op)
+        copyConverting(source, into: out)
+        return out
+    }
+
+    /// A stride-0 alias of `self` broadcast to `shape` (no copy, no graph).
+    func broadcastAlias(to target: [Int], op: String) throws -> Tensor {
+        guard target.count >= rank else {
+            throw EngineError.invalid(op, nil, "cannot broadcast shape \(fmt(shape)) to \(fmt(target))")
+        }
+        let lead = target.count - rank
+        var newStrides = [Int](repeating: 0, count: target.count)
+        for i in 0..<target.count where i >= lead {
+            let d = shape[i - lead]
+            if d == target[i] { newStrides[i] = strides[i - lead] } else if d != 1 {
+                throw EngineError.invalid(op, nil, "cannot broadcast shape \(fmt(shape)) to \(fmt(target))")
+            }
+        }
+        return aliased(shape: target, strides: newStrides, offset: offset)
+    }
+}

@@ -1,0 +1,86 @@
+/// Reductions over dimensions: `sum`, `mean`. Float sums accumulate in Double
+/// so float32 results stay within a few ulps of PyTorch's pairwise sums.
+
+/// Normalised, sorted, de-duplicated reduction dims (all dims when `dims` is nil or empty).
+func reductionDims(_ dims: [Int]?, rank: Int, op: String) throws -> [Int] {
+    guard let dims, !dims.isEmpty else { return Array(0..<rank) }
+    let normalised = try dims.map { try ShapeMath.dim($0, rank: rank, op: op) }
+    let unique = Array(Set(normalised)).sorted()
+    guard unique.count == normalised.count else {
+        throw EngineError.invalid(op, "dim", "dimension \(dims) appears more than once")
+    }
+    return unique
+}
+
+/// Shape after reducing `dims` (kept as size 1 when `keepdim`).
+func reducedShape(_ shape: [Int], _ dims: [Int], keepdim: Bool) -> [Int] {
+    var out: [Int] = []
+    for (i, d) in shape.enumerated() {
+        if dims.contains(i) { if keepdim { out.append(1) } } else { out.append(d) }
+    }
+    return out
+}
+
+/// Sums `x` over `dims` into a new tensor (no graph). Integer and bool sums give int64.
+func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws -> Tensor {
+    let outDType: DType = x.dtype.isFloatingPoint ? x.dtype : .int64
+    let keptShape = reducedShape(x.shape, dims, keepdim: true)
+    let out = try Tensor(zeros: keptShape, dtype: outDType, op: op)
+    // Walk x with the output's strides set to 0 along reduced dims.
+    var outStrides = out.strides
+    for d in dims { outStrides[d] = 0 }
+    switch x.dtype {
+    case .float32: accumulate(x, Float.self, out, outStrides, Float.self)
+    case .float64: accumulate(x, Double.self, out, outStrides, Double.self)
+    case .int64: accumulateInt(x, Int64.self, out, outStrides)
+    case .bool: accumulateInt(x, Bool.self, out, outStrides)
+    }
+    return out.aliased(shape: reducedShape(x.shape, dims, keepdim: keepdim),
+                       strides: ShapeMath.contiguousStrides(reducedShape(x.shape, dims, keepdim: keepdim)), offset: 0)
+}
+
+private func accumulate<T: TensorFloat, R: TensorFloat>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _: R.Type) {
+    let px = x.pointer(T.self), po = out.pointer(R.self)
+    if out.count == 1 {
+        var s = 0.0
+        forEachOffset(x.shape, x.strides) { s += Double(px[$0]) }
+        po[0] = R(s)
+        return
+    }
+    var acc = [Double](repeating: 0, count: out.count)
+    acc.withUnsafeMutableBufferPointer { a in
+        forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in a[oo] += Double(px[xo]) }
+    }
+    for i in 0..<out.count { po[i] = R(acc[i]) }
+}
+
+private func accumulateInt<T: Element>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int]) {
+    let px = x.pointer(T.self), po = out.pointer(Int64.self)
+    forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in po[oo] &+= Int64(px[xo].asDouble) }
+}
+
+/// Sum over `dims` (all when empty), like `torch.sum(x, dim, keepdim)`.
+public func sum(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+    let ds = try reductionDims(dims, rank: x.rank, op: "sum")
+    let inShape = x.shape
+    return try sumForward(x, ds, keepdim: keepdim, op: "sum")
+        .recorded("Sum", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+            [try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)]
+        }
+}
+
+/// Mean over `dims` (all when empty). Float inputs only, as in PyTorch.
+public func mean(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
+    guard x.dtype.isFloatingPoint else {
+        throw EngineError.invalid("mean", "input", "mean needs a floating point tensor, got \(x.dtype); convert with dtype=\"f32\"")
+    }
+    let ds = try reductionDims(dims, rank: x.rank, op: "mean")
+    let n = ds.reduce(1) { $0 * x.shape[$1] }
+    return try div(sum(x, dims: ds, keepdim: keepdim), .wrapped(Double(n), dtype: .int64))
+}
+
+/// Broadcasts a gradient of a reduction back over the reduced dims of `shape`.
+func expandReduced(_ g: Tensor, to shape: [Int], dims: [Int], keepdim: Bool) throws -> Tensor {
+    let kept = keepdim ? g : try g.reshaped(reducedShape(shape, dims, keepdim: true))
+    return try kept.expanded(shape)
+}

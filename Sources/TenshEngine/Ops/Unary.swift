@@ -1,0 +1,183 @@
+/// Elementwise unary ops. Integer inputs are promoted to float32 for the
+/// transcendental functions (as torch does); `neg`, `abs`, `relu`, `clamp` keep
+/// integer dtypes.
+
+/// Applies `f` elementwise to a float tensor, giving a new contiguous tensor (no graph).
+func mapFloat(_ x: Tensor, op: String, _ f32: (Float) -> Float, _ f64: (Double) -> Double) throws -> Tensor {
+    let src = try x.materialized(x.shape, x.dtype.isFloatingPoint ? x.dtype : .float32, op: op)
+    let out = try Tensor.empty(src.shape, src.dtype, op: op)
+    let n = out.count
+    if src.dtype == .float32 {
+        let p = src.pointer(Float.self), o = out.pointer(Float.self)
+        for i in 0..<n { o[i] = f32(p[i]) }
+    } else {
+        let p = src.pointer(Double.self), o = out.pointer(Double.self)
+        for i in 0..<n { o[i] = f64(p[i]) }
+    }
+    return out
+}
+
+public func neg(_ x: Tensor) throws -> Tensor {
+    let out: Tensor
+    if x.dtype == .int64 {
+        out = try x.materialized(x.shape, .int64, op: "neg").cloned()
+        let p = out.pointer(Int64.self)
+        for i in 0..<out.count { p[i] = 0 &- p[i] }
+    } else if x.dtype == .bool {
+        throw EngineError.invalid("neg", "input", "negation of a bool tensor is not supported; use `not`")
+    } else {
+        out = try mapFloat(x, op: "neg", { -$0 }, { -$0 })
+    }
+    return out.recorded("Neg", inputs: [x]) { c in [try neg(c.gradOutput)] }
+}
+
+public func exp(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "exp", Float.exp, Double.exp).recorded("Exp", inputs: [x]) { c in
+        [try mul(c.gradOutput, c.output)]
+    }
+}
+
+public func log(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "log", Float.log, Double.log).recorded("Log", inputs: [x]) { c in
+        [try div(c.gradOutput, x)]
+    }
+}
+
+public func sqrt(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "sqrt", Float.sqrt, Double.sqrt).recorded("Sqrt", inputs: [x]) { c in
+        [try div(c.gradOutput, mul(c.output, Tensor.wrapped(2, dtype: .int64)))]
+    }
+}
+
+public func sin(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "sin", Float.sin, Double.sin).recorded("Sin", inputs: [x]) { c in
+        [try mul(c.gradOutput, cos(x))]
+    }
+}
+
+public func cos(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "cos", Float.cos, Double.cos).recorded("Cos", inputs: [x]) { c in
+        [try neg(mul(c.gradOutput, sin(x)))]
+    }
+}
+
+public func tanh(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "tanh", Float.tanh, Double.tanh).recorded("Tanh", inputs: [x]) { c in
+        // d tanh = 1 - tanh²
+        let one = Tensor.wrapped(1, dtype: .int64)
+        return [try mul(c.gradOutput, sub(one, mul(c.output, c.output)))]
+    }
+}
+
+public func sigmoid(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "sigmoid", { 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) })
+        .recorded("Sigmoid", inputs: [x]) { c in
+            let one = Tensor.wrapped(1, dtype: .int64)
+            return [try mul(c.gradOutput, mul(c.output, sub(one, c.output)))]
+        }
+}
+
+public func abs(_ x: Tensor) throws -> Tensor {
+    let out: Tensor
+    if x.dtype == .int64 || x.dtype == .bool {
+        out = try x.materialized(x.shape, x.dtype, op: "abs").cloned()
+        if x.dtype == .int64 {
+            let p = out.pointer(Int64.self)
+            for i in 0..<out.count where p[i] < 0 { p[i] = 0 &- p[i] }
+        }
+    } else {
+        out = try mapFloat(x, op: "abs", { Swift.abs($0) }, { Swift.abs($0) })
+    }
+    return out.recorded("Abs", inputs: [x]) { c in [try mul(c.gradOutput, sign(x))] }
+}
+
+/// -1, 0 or 1 (not differentiable: its gradient is zero almost everywhere).
+public func sign(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x.detached(), op: "sign", { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+}
+
+public func relu(_ x: Tensor) throws -> Tensor {
+    let out = try mapFloat(x, op: "relu", { $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
+    return out.recorded("Relu", inputs: [x]) { c in
+        [try mul(c.gradOutput, gt(c.output, Tensor.wrapped(0, dtype: .int64)).to(c.gradOutput.dtype))]
+    }
+}
+
+public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {
+    let s32 = Float(negativeSlope)
+    let out = try mapFloat(x, op: "leaky_relu", { $0 > 0 ? $0 : $0 * s32 }, { $0 > 0 ? $0 : $0 * negativeSlope })
+    return out.recorded("LeakyRelu", inputs: [x], attributes: [("negative_slope", "\(negativeSlope)")]) { c in
+        let positive = try gt(x, Tensor.wrapped(0, dtype: .int64))
+        let slope = try `where`(positive, onesLike(c.gradOutput), full(c.gradOutput.shape, negativeSlope, dtype: c.gradOutput.dtype))
+        return [try mul(c.gradOutput, slope)]
+    }
+}
+
+/// GELU with the exact erf form (PyTorch's default, approximate='none').
+public func gelu(_ x: Tensor) throws -> Tensor {
+    let r2: Double = 0.70710678118654752440
+    let out = try mapFloat(x, op: "gelu", { 0.5 * $0 * (1 + Float.erf($0 * Float(r2))) },
+                           { 0.5 * $0 * (1 + Double.erf($0 * r2)) })
+    return out.recorded("Gelu", inputs: [x]) { c in
+        // d/dx = Φ(x) + x φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = exp(-x²/2)/√(2π)
+        let cdf = try mul(add(erf(mul(x, Tensor.wrapped(r2, dtype: .float64))), Tensor.wrapped(1, dtype: .int64)),
+                          Tensor.wrapped(0.5, dtype: .float64))
+        let pdf = try mul(exp(mul(mul(x, x), Tensor.wrapped(-0.5, dtype: .float64))),
+                          Tensor.wrapped(0.39894228040143267794, dtype: .float64))
+        return [try mul(c.gradOutput, add(cdf, mul(x, pdf)))]
+    }
+}
+
+/// The error function (used by GELU's gradient).
+public func erf(_ x: Tensor) throws -> Tensor {
+    try mapFloat(x, op: "erf", Float.erf, Double.erf).recorded("Erf", inputs: [x]) { c in
+        // d erf = 2/√π exp(-x²)
+        let e = try exp(neg(mul(x, x)))
+        return [try mul(c.gradOutput, mul(e, Tensor.wrapped(1.12837916709551257390, dtype: .float64)))]
+    }
+}
+
+/// Clamps to [min, max] (either may be nil). Gradient passes where min <= x <= max, as in PyTorch.
+public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
+    guard lo != nil || hi != nil else {
+        throw EngineError.invalid("clamp", "min", "at least one of min and max must be given")
+    }
+    var out = x.detached()
+    if let lo { out = try binaryForward(.maximum, out, .wrapped(lo, dtype: .float64)) }
+    if let hi { out = try binaryForward(.minimum, out, .wrapped(hi, dtype: .float64)) }
+    var attributes: [(String, String)] = []
+    if let lo { attributes.append(("min", "\(lo)")) }
+    if let hi { attributes.append(("max", "\(hi)")) }
+    return out.recorded("Clamp", inputs: [x], attributes: attributes) { c in
+        var inside = try onesLike(x, dtype: .bool)
+        if let lo { inside = try logicalAnd(inside, ge(x, .wrapped(lo, dtype: .float64))) }
+        if let hi { inside = try logicalAnd(inside, le(x, .wrapped(hi, dtype: .float64))) }
+        return [try `where`(inside, c.gradOutput, zerosLike(c.gradOutput))]
+    }
+}
+
+/// Elementwise select: `cond ? a : b`, broadcasting all three. Differentiable in a and b.
+public func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    let shape = try ShapeMath.broadcast(try ShapeMath.broadcast(cond.shape, a.shape, op: "where"), b.shape, op: "where")
+    let dtype = resultType([a, b])
+    let c = try cond.materialized(shape, .bool, op: "where")
+    let x = try a.materialized(shape, dtype, op: "where"), y = try b.materialized(shape, dtype, op: "where")
+    let out = try Tensor.empty(shape, dtype, op: "where")
+    let pc = c.pointer(Bool.self), n = out.count
+    switch dtype.itemSize {
+    case 8:
+        let px = x.pointer(UInt64.self), py = y.pointer(UInt64.self), po = out.pointer(UInt64.self)
+        for i in 0..<n { po[i] = pc[i] ? px[i] : py[i] }
+    case 4:
+        let px = x.pointer(UInt32.self), py = y.pointer(UInt32.self), po = out.pointer(UInt32.self)
+        for i in 0..<n { po[i] = pc[i] ? px[i] : py[i] }
+    default:
+        let px = x.pointer(UInt8.self), py = y.pointer(UInt8.self), po = out.pointer(UInt8.self)
+        for i in 0..<n { po[i] = pc[i] ? px[i] : py[i] }
+    }
+    return out.recorded("Where", inputs: [a, b]) { ctx in
+        let zero = try zerosLike(ctx.gradOutput)
+        return [ctx.needsGrad[0] ? try sumToShape(`where`(c, ctx.gradOutput, zero), a.shape, dtype: a.dtype) : nil,
+                ctx.needsGrad[1] ? try sumToShape(`where`(c, zero, ctx.gradOutput), b.shape, dtype: b.dtype) : nil]
+    }
+}

@@ -1,0 +1,58 @@
+/// Views: results share storage with the input when the layout allows.
+
+extension Tensor {
+    /// Same elements in a new shape; one size may be -1. A view when the layout
+    /// allows, otherwise a copy (like `torch.reshape`).
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        let target = try inferShape(newShape, op: "reshape")
+        if target == shape { return self }
+        let source = try isContiguous ? self : contiguous()
+        let out = source.aliased(shape: target, strides: ShapeMath.contiguousStrides(target), offset: source.offset)
+        let inShape = shape
+        return out.recorded("Reshape", inputs: [self], attributes: [("shape", fmt(target))]) { c in
+            [try c.gradOutput.reshaped(inShape)]
+        }
+    }
+
+    /// Resolves a -1 entry and checks that the element count matches.
+    func inferShape(_ newShape: [Int], op: String) throws -> [Int] {
+        let inferred = newShape.indices.filter { newShape[$0] == -1 }
+        guard inferred.count <= 1 else {
+            throw EngineError.invalid(op, "shape", "only one dimension can be -1, got \(fmt(newShape))")
+        }
+        if let bad = newShape.first(where: { $0 < -1 }) {
+            throw EngineError.invalid(op, "shape", "invalid size \(bad) in shape \(fmt(newShape))")
+        }
+        let known = try ShapeMath.count(newShape.map { $0 == -1 ? 1 : $0 }, op: op)
+        var result = newShape
+        if let i = inferred.first {
+            guard known != 0, count % known == 0 else {
+                throw EngineError.invalid(op, "shape", "shape \(fmt(newShape)) is invalid for input of size \(count) (shape \(fmt(shape)))")
+            }
+            result[i] = count / known
+        }
+        guard try ShapeMath.count(result, op: op) == count else {
+            throw EngineError.invalid(op, "shape", "shape \(fmt(newShape)) is invalid for input of size \(count) (shape \(fmt(shape)))")
+        }
+        return result
+    }
+
+    /// A broadcast view to `newShape` (-1 keeps a size), like `x.expand(...)`.
+    public func expanded(_ newShape: [Int]) throws -> Tensor {
+        guard newShape.count >= rank else {
+            throw EngineError.invalid("expand", "size", "the number of sizes (\(newShape.count)) must be at least the tensor's rank (\(rank)); shape \(fmt(shape))")
+        }
+        let lead = newShape.count - rank
+        var target = newShape
+        for i in 0..<rank where newShape[i + lead] == -1 { target[i + lead] = shape[i] }
+        if target == shape { return self }
+        if let bad = target.first(where: { $0 < 0 }) {
+            throw EngineError.invalid("expand", "size", "invalid size \(bad) in \(fmt(newShape))")
+        }
+        let out = try broadcastAlias(to: target, op: "expand")
+        let inShape = shape
+        return out.recorded("Expand", inputs: [self], attributes: [("shape", fmt(target))]) { c in
+            [try sumToShape(c.gradOutput, inShape)]
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import TenshTerminal
+
+TenshCommandLine.main()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system packages tensh builds and tests with, only when missing:
+# ncurses and readline headers, pkg-config, and tmux (for the terminal tests).
+set -euo pipefail
+need=()
+pkg-config --exists ncursesw 2>/dev/null || need+=(libncurses-dev)
+[ -f /usr/include/readline/readline.h ] || need+=(libreadline-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "setup: installing ${need[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
