@@ -22,7 +22,8 @@ enum GradientEngine {
                 let needs = node.inputs.map { $0.requiresGrad && needed.contains(ObjectIdentifier($0)) }
                 guard needs.contains(true) else { continue }
                 let ctx = Node.Context(gradOutput: gOut, output: tensor, inputs: node.inputs, needsGrad: needs)
-                let inputGrads = try node.backward(ctx)
+                guard let rule = node.backward else { continue }
+                let inputGrads = try rule(ctx)
                 for (i, input) in node.inputs.enumerated() where needs[i] {
                     guard i < inputGrads.count, let g = inputGrads[i] else { continue }
                     guard g.shape == input.shape else {

@@ -10,7 +10,7 @@ public final class Node {
         public let gradOutput: Tensor
         /// The node's output tensor (with its graph, for higher-order gradients).
         public let output: Tensor
-        public let inputs: [Tensor]
+        public private(set) var inputs: [Tensor]
         /// Whether input i needs a gradient; rules skip work for the others.
         public let needsGrad: [Bool]
     }
@@ -22,10 +22,10 @@ public final class Node {
     /// Op attributes for display, in order, e.g. `[("stride", "[2, 2]"), ("padding", "[1, 1]")]`.
     public let attributes: [(name: String, value: String)]
     /// The tensor inputs the gradient flows to (one entry per backward result).
-    public let inputs: [Tensor]
+    public private(set) var inputs: [Tensor]
     /// Names of tensors the backward rule keeps (for inspection).
     public let savedNames: [String]
-    let backward: Backward
+    private(set) var backward: Backward?
 
     init(op: String, attributes: [(String, String)], inputs: [Tensor], savedNames: [String], backward: @escaping Backward) {
         self.op = op
@@ -33,6 +33,24 @@ public final class Node {
         self.inputs = inputs
         self.savedNames = savedNames
         self.backward = backward
+    }
+
+    /// Frees the graph behind this node iteratively. Releasing a long chain
+    /// naively recurses once per node (tensor → node → tensor ...) and
+    /// overflows the stack after ~10^4 ops; here each node whose last owner is
+    /// this walk hands its inputs to a local stack before it dies.
+    deinit {
+        var pending = inputs
+        inputs = []
+        backward = nil
+        while var tensor = pending.popLast() {
+            guard isKnownUniquelyReferenced(&tensor), var node = tensor.gradFn else { continue }
+            tensor.gradFn = nil
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending.append(contentsOf: node.inputs)
+            node.inputs = []
+            node.backward = nil
+        }
     }
 
     /// `Conv2dBackward`, the name shown as `grad_fn=<...>`.
