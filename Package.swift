@@ -44,8 +44,10 @@ let package = Package(
 
         .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine"],
                     resources: [.copy("Fixtures")], swiftSettings: engineSettings),
-        .testTarget(name: "TenshLanguageTests", dependencies: ["TenshLanguage"], swiftSettings: v5),
-        .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"], swiftSettings: v5),
+        .testTarget(name: "TenshLanguageTests", dependencies: ["TenshLanguage"],
+                    resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
+        .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"],
+                    resources: [.copy("Snapshots")], swiftSettings: v5),
         .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], swiftSettings: v5),
     ]
 )
