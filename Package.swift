@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "TenshTerminal",
                 dependencies: ["TenshWorkbench", "CNcurses", "CReadline"], swiftSettings: v5),
         .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
+        // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
+        .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),
 
         .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine"],
                     resources: [.copy("Fixtures")], swiftSettings: engineSettings),

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The benchmark: builds tensh in release, runs every case of tensh-bench (one
+# process per case, so peak memory is per case) and the same cases in PyTorch
+# at 1 and 2 threads, prints a table and writes bench-results/latest.json and
+# bench-results/latest.md.
+#
+#   scripts/bench.sh [--no-torch] [--threads "1 2"] [--samples N] [CASE-PREFIX ...]
+#
+# PyTorch: uses `python3` when it can `import torch`; otherwise creates a venv
+# in .venv-bench and installs torch there (a large download, once), unless
+# --no-torch is given. Run on an idle machine.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/setup.sh
+swift build -c release --product tensh-bench >&2
+swift build -c release --product tensh >&2
+
+python=""
+if [[ " $* " != *" --no-torch "* ]]; then
+    if python3 -c "import torch" 2>/dev/null; then
+        python=python3
+    else
+        if ! .venv-bench/bin/python -c "import torch" 2>/dev/null; then
+            echo "bench: setting up .venv-bench with torch (once)" >&2
+            python3 -m venv .venv-bench
+            .venv-bench/bin/pip install --quiet torch numpy >&2
+        fi
+        python=.venv-bench/bin/python
+    fi
+fi
+exec python3 scripts/bench/run.py --bin .build/release --torch-python "$python" "$@"

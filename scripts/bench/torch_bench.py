@@ -1,0 +1,108 @@
+"""PyTorch side of the tensh benchmark: the same cases as tensh-bench, timed the
+same way (minimum over samples, previous output kept alive), one JSON object
+per line.  Usage: torch_bench.py --threads N [--samples N] [CASE ...]"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn.functional as F
+
+CONV = {  # name: (N, Cin, Cout, size, kernel, stride, padding, kind, weight_only)
+    "c1": (1, 3, 64, 224, 7, 2, 3, "conv", True),
+    "c2": (8, 64, 64, 56, 3, 1, 1, "conv", False),
+    "c3": (8, 256, 64, 56, 1, 1, 0, "conv", False),
+    "c4": (8, 128, 256, 28, 3, 2, 1, "conv", False),
+    "c5": (8, 128, 128, 56, 3, 1, 1, "depthwise", False),
+    "c6": (8, 128, 64, 16, 4, 2, 1, "transpose", False),
+    "c7": (32, 64, 64, 32, 3, 1, 1, "conv", False),
+    "c8": (64, 1, 32, 28, 3, 1, 1, "conv", True),
+    "c9": (1, 64, 64, 56, 3, 1, 1, "conv", False),
+}
+GEMM = {"sgemm-256": (256, 256, 256), "sgemm-1024": (1024, 1024, 1024), "sgemm-2048": (2048, 2048, 2048),
+        "sgemm-conv3x3": (64, 576, 3136), "sgemm-conv1x1": (64, 256, 3136)}
+
+
+def measure(body, samples, inner=1):
+    keep = body()
+    best = float("inf")
+    for _ in range(samples):
+        start = time.perf_counter()
+        for _ in range(inner):
+            keep = body()
+        best = min(best, (time.perf_counter() - start) / inner)
+    del keep
+    return best
+
+
+def conv_case(name, backward):
+    n, cin, cout, size, k, s, p, kind, weight_only = CONV[name]
+    x = torch.randn(n, cin, size, size)
+    if kind == "transpose":
+        w = torch.randn(cin, cout, k, k)
+        fwd = lambda x, w: F.conv_transpose2d(x, w, stride=s, padding=p)
+    elif kind == "depthwise":
+        w = torch.randn(cin, 1, k, k)
+        fwd = lambda x, w: F.conv2d(x, w, stride=s, padding=p, groups=cin)
+    else:
+        w = torch.randn(cout, cin, k, k)
+        fwd = lambda x, w: F.conv2d(x, w, stride=s, padding=p)
+    if not backward:
+        with torch.no_grad():
+            fwd(x, w)
+        return lambda: fwd(x, w)
+    w.requires_grad_(True)
+    if not weight_only:
+        x.requires_grad_(True)
+    y = fwd(x, w)
+    gy = torch.randn_like(y)
+    wrt = [w] if weight_only else [x, w]
+    return lambda: torch.autograd.grad(y, wrt, gy, retain_graph=True)
+
+
+def autograd_small():
+    x = torch.randn(1, 1, 8, 8)
+    w = torch.randn(1, 1, 3, 3, requires_grad=True)
+
+    def body():
+        g = None
+        for _ in range(10_000):
+            y = F.conv2d(x, w, padding=1).relu().sum()
+            g = torch.autograd.grad(y, w)
+        return g
+    return body
+
+
+def make(name):
+    if name in GEMM:
+        m, k, n = GEMM[name]
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        return lambda: a @ b
+    if name == "autograd-small-x10000":
+        return autograd_small()
+    base, _, kind = name.partition("-")
+    if base in CONV and kind in ("fwd", "bwd"):
+        return conv_case(base, kind == "bwd")
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("cases", nargs="*")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    for name in args.cases:
+        body = make(name)
+        if body is None:
+            continue
+        samples = 3 if name.startswith("autograd") else args.samples
+        with torch.inference_mode(False):
+            seconds = measure(body, samples)
+        print(json.dumps({"case": name, "threads": args.threads, "ms": seconds * 1000}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
