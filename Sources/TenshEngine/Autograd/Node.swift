@@ -25,10 +25,16 @@ public final class Node {
     public private(set) var inputs: [Tensor]
     /// Names of tensors the backward rule keeps (for inspection).
     public let savedNames: [String]
+    /// Shape and dtype of the output this node produced (the node does not hold the output itself).
+    public let outputShape: [Int]
+    public let outputDType: DType
     private(set) var backward: Backward?
 
-    init(op: String, attributes: [(String, String)], inputs: [Tensor], savedNames: [String], backward: @escaping Backward) {
+    init(op: String, attributes: [(String, String)], inputs: [Tensor], savedNames: [String],
+         output: Tensor, backward: @escaping Backward) {
         self.op = op
+        self.outputShape = output.shape
+        self.outputDType = output.dtype
         self.attributes = attributes.map { (name: $0.0, value: $0.1) }
         self.inputs = inputs
         self.savedNames = savedNames
@@ -88,7 +94,7 @@ extension Tensor {
     func recorded(_ op: String, inputs: [Tensor], attributes: [(String, String)] = [],
                   saved: [String] = [], backward: @escaping Node.Backward) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
-        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, backward: backward)
+        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, output: self, backward: backward)
         requiresGrad = true
         return self
     }
