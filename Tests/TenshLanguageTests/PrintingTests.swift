@@ -65,3 +65,14 @@ final class PrintingTests: XCTestCase {
         XCTAssertEqual(TensorRepr.addSuffixes("tensor([1.]", [], indent: 7, lineWidth: 80), "tensor([1.])")
     }
 }
+
+extension PrintingTests {
+    /// Python formats a NaN with the sign bit set as `nan`, where C prints `-nan`.
+    func testNegativeNaNPrintsAsNaN() throws {
+        let negative = try Tensor([-Double.nan, 1.5], shape: [2], dtype: .float64)
+        XCTAssertEqual(negative.toDoubles()[0].sign, .minus)
+        let positive = try Tensor([Double.nan, 1.5], shape: [2], dtype: .float64)
+        XCTAssertEqual(TensorRepr.repr(negative), TensorRepr.repr(positive))
+        XCTAssertFalse(TensorRepr.repr(try Tensor([-Double.nan, 1e9], shape: [2], dtype: .float32)).contains("-nan"))
+    }
+}
