@@ -14,7 +14,7 @@ final class PrintingTests: XCTestCase {
             let actual = TensorRepr.repr(t, options: c.options?.printOptions ?? PrintOptions())
             if actual != c.expected {
                 failures += 1
-                XCTFail("\(c.name): \(firstDifference(actual, c.expected))\n--- expected\n\(c.expected)\n--- actual\n\(actual)")
+                XCTFail("\(c.name): \(ReprFixtures.firstDifference(actual, c.expected))\n--- expected\n\(c.expected)\n--- actual\n\(actual)")
             }
         }
         XCTAssertEqual(failures, 0, "\(failures) of \(fixtures.tensors.count) cases differ")

@@ -7,17 +7,17 @@ import TenshEngine
 /// many tensors with tensh's suffixes, and Python's repr of numbers.
 struct ReprFixtures: Decodable {
     let tensors: [ReprCase]
-    let numbers: [NumberCase]
+    let numbers: [ReprNumberCase]
 
     static func load() throws -> ReprFixtures {
         guard let url = Bundle.module.url(forResource: "repr", withExtension: "json", subdirectory: "Fixtures") else {
-            throw FixtureError("Fixtures/repr.json is missing: run scripts/fixtures/repr.py")
+            throw ReprFixtureError("Fixtures/repr.json is missing: run scripts/fixtures/repr.py")
         }
         return try JSONDecoder().decode(ReprFixtures.self, from: Data(contentsOf: url))
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
+struct ReprFixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
@@ -37,7 +37,7 @@ struct ReprCase: Decodable {
         let a = try input.make()
         guard let op else { return a }
         func b() throws -> Tensor {
-            guard let other else { throw FixtureError("\(name): op \(op) needs a second operand") }
+            guard let other else { throw ReprFixtureError("\(name): op \(op) needs a second operand") }
             return try other.make()
         }
         switch op {
@@ -49,7 +49,7 @@ struct ReprCase: Decodable {
         case "relu": return try relu(a)
         case "sum": return try sum(a)
         case "mul_scalar": return try a * (scalar ?? 1)
-        default: throw FixtureError("\(name): unknown op \(op)")
+        default: throw ReprFixtureError("\(name): unknown op \(op)")
         }
     }
 }
@@ -69,7 +69,7 @@ struct ReprTensor: Decodable {
     }
 
     func make() throws -> Tensor {
-        guard let type = DType(name: dtype) else { throw FixtureError("bad dtype \(dtype)") }
+        guard let type = DType(name: dtype) else { throw ReprFixtureError("bad dtype \(dtype)") }
         let t: Tensor
         switch type {
         case .float32:
@@ -80,9 +80,9 @@ struct ReprTensor: Decodable {
             t = try Tensor(data.map { $0 == "1" ? 1 : 0 }, shape: shape, dtype: .bool)
         case .int64:
             t = try Tensor(zeros: shape, dtype: .int64)
-            guard t.count == data.count else { throw FixtureError("\(data.count) values for shape \(shape)") }
+            guard t.count == data.count else { throw ReprFixtureError("\(data.count) values for shape \(shape)") }
             for (i, text) in data.enumerated() {
-                guard let v = Int64(text) else { throw FixtureError("bad int64 \(text)") }
+                guard let v = Int64(text) else { throw ReprFixtureError("bad int64 \(text)") }
                 t.storage.bytes.storeBytes(of: v, toByteOffset: i * 8, as: Int64.self)
             }
         }
@@ -91,7 +91,7 @@ struct ReprTensor: Decodable {
     }
 
     private func parse<T>(_ text: String, _ make: (String) -> T?) throws -> T? {
-        guard let v = make(text) else { throw FixtureError("bad number \(text)") }
+        guard let v = make(text) else { throw ReprFixtureError("bad number \(text)") }
         return v
     }
 }
@@ -120,20 +120,22 @@ struct ReprOptions: Decodable {
 }
 
 /// A float given by its bit pattern, or an int, with Python's repr of it.
-struct NumberCase: Decodable {
+struct ReprNumberCase: Decodable {
     let bits: String?
     let int: String?
     let expected: String
 }
 
-/// The first line where two multi-line strings differ, for failure messages.
-func firstDifference(_ actual: String, _ expected: String) -> String {
-    let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-    let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-    for i in 0..<max(a.count, e.count) {
-        let al = i < a.count ? String(a[i]) : "<no line>"
-        let el = i < e.count ? String(e[i]) : "<no line>"
-        if al != el { return "line \(i + 1):\n  expected: \(el)\n  actual:   \(al)" }
+extension ReprFixtures {
+    /// The first line where two multi-line strings differ, for failure messages.
+    static func firstDifference(_ actual: String, _ expected: String) -> String {
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(a.count, e.count) {
+            let al = i < a.count ? String(a[i]) : "<no line>"
+            let el = i < e.count ? String(e[i]) : "<no line>"
+            if al != el { return "line \(i + 1):\n  expected: \(el)\n  actual:   \(al)" }
+        }
+        return "no differing line"
     }
-    return "no differing line"
 }
