@@ -9,7 +9,7 @@ extension Tensor {
         let source = try isContiguous ? self : contiguous()
         let out = source.aliased(shape: target, strides: ShapeMath.contiguousStrides(target), offset: source.offset)
         let inShape = shape
-        return out.recorded("Reshape", inputs: [self], attributes: [("shape", fmt(target))]) { c in
+        return out.recorded("View", inputs: [self], attributes: [("shape", fmt(target))]) { c in
             [try c.gradOutput.reshaped(inShape)]
         }
     }
