@@ -37,31 +37,36 @@ public struct GraphLayout: Sendable {
         return ((text.map { DisplayWidth.of($0) }.max() ?? 0) + 4, text.count + 2)
     }
 
-    /// Assigns rows to layers and columns to slots; each layer is centred on the widest.
+    /// Assigns rows to layers and columns to slots. The first layer is packed from
+    /// the left; every later slot is centred under the mean centre of its inputs
+    /// (so chains run straight down) and pushed right only as far as needed to
+    /// keep the gap to its left neighbour.
     private mutating func placeSlots(model: GraphModel, layering: Layering) -> [LayerSlot: Rect] {
         func size(_ slot: LayerSlot) -> (width: Int, height: Int) {
             if case let .node(n) = slot { return Self.boxSize(model.nodes[n]) }
             return (1, 1)
         }
-        let layerWidths = layering.layers.map { slots in
-            slots.map { size($0).width }.reduce(0, +) + max(0, slots.count - 1) * Self.horizontalGap
-        }
-        width = layerWidths.max() ?? 0
+        var upstream: [LayerSlot: [LayerSlot]] = [:]
+        for link in layering.links { upstream[link.to, default: []].append(link.from) }
         var rects: [LayerSlot: Rect] = [:]
         var y = 0
         for (l, slots) in layering.layers.enumerated() {
             let layerHeight = slots.map { size($0).height }.max() ?? 1
-            var x = (width - layerWidths[l]) / 2
+            var nextFree = 0
             for slot in slots {
                 let s = size(slot)
+                let centres = (upstream[slot] ?? []).compactMap { rects[$0] }.map { Self.centre($0) }
+                let wanted = centres.isEmpty ? nextFree : centres.reduce(0, +) / centres.count - s.width / 2
+                let x = max(nextFree, wanted)
                 // Dummies span the whole layer height so their line runs through it.
                 let rect = Rect(x: x, y: y, width: s.width, height: slot.isDummy ? layerHeight : s.height)
                 rects[slot] = rect
                 if case let .node(n) = slot { placed.append(PlacedNode(node: model.nodes[n], rect: rect, layer: l)) }
-                x += s.width + Self.horizontalGap
+                nextFree = x + s.width + Self.horizontalGap
             }
             y += layerHeight + (l + 1 < layering.layers.count ? 1 : 0)  // the gap grows in routeEdges
         }
+        width = rects.values.map(\.right).max() ?? 0
         height = y
         return rects
     }

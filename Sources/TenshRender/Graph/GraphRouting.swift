@@ -96,7 +96,9 @@ extension GraphLayout {
         var isStraight: Bool { targets.allSatisfy { $0.x == sourceX } }
     }
 
-    /// For each (source, target) link, the x of its port on the target's top border.
+    /// For each (source, target) link, the x of its port on the target's top border:
+    /// straight below the source when that lies over the box, otherwise as close as
+    /// possible, keeping the ports in source order and two columns apart.
     private func targetPorts(layering: Layering, rects: [LayerSlot: Rect]) -> [String: Int] {
         var incoming: [LayerSlot: [LayerSlot]] = [:]
         for link in layering.links { incoming[link.to, default: []].append(link.from) }
@@ -104,11 +106,25 @@ extension GraphLayout {
         for (target, sources) in incoming {
             guard let t = rects[target] else { continue }
             let sorted = sources.sorted { (Self.centre(rects[$0]), "\($0)") < (Self.centre(rects[$1]), "\($1)") }
-            for (j, s) in sorted.enumerated() {
-                ports["\(s)>\(target)"] = target.isDummy ? t.x : t.x + 1 + (j + 1) * (t.width - 2) / (sorted.count + 1)
-            }
+            let xs = target.isDummy ? sorted.map { _ in t.x } : Self.spreadPorts(sorted.map { Self.centre(rects[$0]) }, in: t)
+            for (s, x) in zip(sorted, xs) { ports["\(s)>\(target)"] = x }
         }
         return ports
+    }
+
+    /// Ports for sources at `wanted` (ascending) on the top border of `box`.
+    static func spreadPorts(_ wanted: [Int], in box: Rect) -> [Int] {
+        let lo = box.x + 1, hi = box.right - 2
+        let spacing = hi - lo + 1 >= 2 * wanted.count - 1 ? 2 : 1
+        var xs: [Int] = []
+        for w in wanted { xs.append(max(min(w, hi), (xs.last ?? lo - spacing) + spacing)) }
+        // Walk back from the right edge so the last ports fit inside the box.
+        var limit = hi
+        for j in xs.indices.reversed() {
+            xs[j] = max(lo, min(xs[j], limit))
+            limit = xs[j] - spacing
+        }
+        return xs
     }
 
     static func centre(_ r: Rect?) -> Int { r.map { $0.x + $0.width / 2 } ?? 0 }
