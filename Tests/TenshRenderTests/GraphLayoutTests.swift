@@ -108,3 +108,23 @@ final class GraphLayoutTests: XCTestCase {
         XCTAssertEqual(LineGrid.character(LineGrid.up | LineGrid.left | LineGrid.right), "┴")
     }
 }
+
+final class GraphScaleTests: XCTestCase {
+    /// A long REPL session builds deep graphs: layout and drawing stay linear-ish and never recurse.
+    func testDeepChainLaysOutStraight() {
+        let depth = 400
+        var nodes = [GraphNode(id: 0, title: "x", kind: .input, shape: "[2]")]
+        var edges: [GraphEdge] = []
+        for i in 1...depth {
+            nodes.append(GraphNode(id: i, title: i % 2 == 0 ? "Neg" : "Exp", kind: .op, shape: "[2]"))
+            edges.append(GraphEdge(from: i - 1, to: i))
+        }
+        let layout = GraphLayout(model: GraphModel(nodes: nodes, edges: edges))
+        XCTAssertEqual(layout.placed.count, depth + 1)
+        XCTAssertEqual(layout.height, (depth + 1) * 4 + depth)
+        let canvas = layout.render()
+        XCTAssertEqual(canvas.cells.filter { $0.symbol == "▼" }.count, depth)
+        let arrowColumns = Set((0..<canvas.height).flatMap { y in (0..<canvas.width).filter { canvas[$0, y]?.symbol == "▼" } })
+        XCTAssertEqual(arrowColumns.count, 1, "a chain of equal boxes runs straight down")
+    }
+}
