@@ -31,6 +31,25 @@ final class GraphLayoutTests: XCTestCase {
         }
     }
 
+    func testMLPGraphSnapshot() {
+        let canvas = GraphLayout(model: Sample.mlpGraph).render()
+        Snapshot.assertMatches(canvas, named: "graph_mlp")
+        XCTAssertEqual(GraphTree.render(Sample.mlpGraph).first, "MseLoss → []")
+    }
+
+    func testColumnPlacementTucksLeavesBesideTheirAnchors() {
+        XCTAssertEqual(GraphLayout.columns(widths: [3, 5, 4], wanted: [nil, 10, nil]), [5, 10, 17])
+        XCTAssertEqual(GraphLayout.columns(widths: [3, 5], wanted: [nil, 0]), [-5, 0])
+        XCTAssertEqual(GraphLayout.columns(widths: [4, 3, 5], wanted: [0, nil, 2]), [0, 6, 11], "overlap pushes right")
+        XCTAssertEqual(GraphLayout.columns(widths: [2, 2], wanted: [nil, nil]), [0, 4])
+    }
+
+    func testMainChainRunsStraightPastParameters() {
+        let layout = GraphLayout(model: Sample.mlpGraph)
+        let chain = [4, 5, 6, 9, 10].compactMap { layout.placement(ofNode: $0) }.map { $0.rect.x + $0.rect.width / 2 }
+        XCTAssertEqual(Set(chain).count, 1, "MatMul → Add → Relu → MatMul → Add share a centre: \(chain)")
+    }
+
     func testLayoutIsDeterministic() {
         let a = GraphLayout(model: Sample.residualGraph).render()
         for _ in 0..<5 { XCTAssertEqual(GraphLayout(model: Sample.residualGraph).render(), a) }

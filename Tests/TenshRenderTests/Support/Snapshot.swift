@@ -107,3 +107,24 @@ enum Sample {
         return GraphModel(nodes: nodes, edges: edges)
     }
 }
+
+extension Sample {
+    /// loss = MseLoss(Linear2(Relu(Linear1(x))), target), with Linear = Add(MatMul(x, w), b).
+    static var mlpGraph: GraphModel {
+        func node(_ id: Int, _ title: String, _ kind: GraphNode.Kind, _ shape: String, _ notes: [String] = []) -> GraphNode {
+            GraphNode(id: id, title: title, kind: kind, shape: shape, notes: notes)
+        }
+        return GraphModel(nodes: [
+            node(1, "x", .input, "[16, 4]"), node(2, "w1", .parameter, "[4, 8]", ["|grad|=1.2"]),
+            node(3, "b1", .parameter, "[8]", ["|grad|=0.41"]), node(4, "MatMul", .op, "[16, 8]"),
+            node(5, "Add", .op, "[16, 8]"), node(6, "Relu", .op, "[16, 8]"),
+            node(7, "w2", .parameter, "[8, 1]", ["|grad|=0.93"]), node(8, "b2", .parameter, "[1]", ["|grad|=0.2"]),
+            node(9, "MatMul", .op, "[16, 1]"), node(10, "Add", .op, "[16, 1]"),
+            node(11, "target", .input, "[16, 1]"), node(12, "MseLoss", .output, "[]"),
+        ], edges: [
+            GraphEdge(from: 1, to: 4), GraphEdge(from: 2, to: 4), GraphEdge(from: 4, to: 5), GraphEdge(from: 3, to: 5),
+            GraphEdge(from: 5, to: 6), GraphEdge(from: 6, to: 9), GraphEdge(from: 7, to: 9), GraphEdge(from: 9, to: 10),
+            GraphEdge(from: 8, to: 10), GraphEdge(from: 10, to: 12), GraphEdge(from: 11, to: 12),
+        ])
+    }
+}
