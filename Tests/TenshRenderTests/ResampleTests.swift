@@ -50,4 +50,13 @@ final class ResampleTests: XCTestCase {
         XCTAssertTrue(m[9, 9].isNaN)
         XCTAssertEqual(Matrix(rows: 2, columns: 2, values: [1]).values.filter(\.isNaN).count, 3)
     }
+
+    func testChannelsFromFlatCHWData() {
+        let list = Matrix.channels(flat: (0..<12).map(Double.init), channels: 3, rows: 2, columns: 2)
+        XCTAssertEqual(list.map(\.values), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]])
+        let short = Matrix.channels(flat: [1, 2, 3, 4, 5], channels: 2, rows: 2, columns: 2)
+        XCTAssertEqual(short[1][0, 0], 5)
+        XCTAssertTrue(short[1][1, 1].isNaN)
+        XCTAssertEqual(Matrix.channels([[[1, 2]], [[3, 4]]]).map(\.values), [[1, 2], [3, 4]])
+    }
 }
