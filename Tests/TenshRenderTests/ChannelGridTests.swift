@@ -60,5 +60,9 @@ final class ChannelGridTests: XCTestCase {
         var b = Buffer(width: 1, height: 1)
         XCTAssertTrue(ChannelGrid(channels: channels(3), colormap: .gray, ranges: []).draw(into: &b, area: b.area).isEmpty)
         XCTAssertTrue(ChannelGrid(channels: [], colormap: .gray, ranges: []).layout(in: Rect(x: 0, y: 0, width: 80, height: 20)).isEmpty)
+        let far = ChannelGrid(channels: channels(64), colormap: .gray, ranges: [], selected: 1000).layout(in: Rect(x: 0, y: 0, width: 40, height: 6))
+        XCTAssertEqual(far.last?.channel, 63, "an out-of-range selection shows the last row")
+        XCTAssertEqual(ChannelGrid(channels: channels(4), colormap: .gray, ranges: [], selected: -3)
+            .layout(in: Rect(x: 0, y: 0, width: 40, height: 6)).first?.channel, 0)
     }
 }

@@ -41,7 +41,8 @@ public struct ChannelGrid: Sendable {
         guard let best = bestArrangement(in: area) else { return [] }
         let perRow = best.columns
         let start: Int = {
-            guard let s = selected, s >= best.visibleRows * perRow else { return 0 }
+            // An out-of-range selection scrolls no further than the last channel.
+            guard let s = selected.map({ min($0, channels.count - 1) }), s >= best.visibleRows * perRow else { return 0 }
             return (s / perRow - best.visibleRows + 1) * perRow
         }()
         // Tiles shrink to the fitted image (but keep room for the label) so the grid is compact.
