@@ -43,7 +43,7 @@ private func argExtreme(_ x: Tensor, dim: Int?, keepdim: Bool, largest: Bool) th
     guard let dim else {
         let flat = try x.detached().reshaped([x.count])
         let (_, i) = try reduceAlongDim(flat, 0, largest: largest, op: op)
-        return keepdim ? try i.reshaped([Int](repeating: 1, count: x.rank)) : i
+        return try i.reshaped(keepdim ? [Int](repeating: 1, count: x.rank) : [])
     }
     let d = try ShapeMath.dim(dim, rank: x.rank, op: op)
     let (_, i) = try reduceAlongDim(x.detached(), d, largest: largest, op: op)
