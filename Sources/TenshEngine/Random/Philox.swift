@@ -4,7 +4,7 @@ import Synchronization
 /// a counter-based generator. Block `k` of the stream is `philox(counter: k, key: seed)`,
 /// four 32-bit words, so any element can be computed independently — the same
 /// seed gives the same numbers on every machine and for any thread count.
-/// scripts/fixtures/random.py reimplements it in Python for the tests.
+/// scripts/fixtures/rng.py reimplements it in Python for the tests.
 struct Philox4x32 {
     let key0: UInt32, key1: UInt32
 
