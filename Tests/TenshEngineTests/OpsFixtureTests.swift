@@ -57,6 +57,7 @@ enum OpsDispatch {
         case "flip": return try flip(x, dims: ints("dims"))
         case "expand": return try x.expanded(ints("shape"))
         case "narrow": return try x.narrowed(int("dim"), start: int("start"), length: int("length"))
+        case "index_select": return try indexSelect(x, dim: int("dim"), index: xs[1])
         case "permute_then_view": return try x.permuted(ints("dims")).reshaped(ints("shape"))
         case "index": return try x.indexed(parseIndex(XCTUnwrap(a["index"]?.string)))
         case "sum": return try sum(x, dims: ints("dim"), keepdim: bool("keepdim"))

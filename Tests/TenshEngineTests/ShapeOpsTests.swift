@@ -118,3 +118,36 @@ final class ShapeOpsTests: XCTestCase {
         assertGradcheck({ try $0[0].reshaped([3, 2]) }, [a])
     }
 }
+
+final class IndexSelectTests: XCTestCase {
+    func testIndexSelectValuesAndAccumulatedGradient() throws {
+        let x = try arange(0, 6, dtype: .float64).reshaped([3, 2]).detached().setRequiresGrad()
+        let idx = try Tensor([2, -3, 2], shape: [3], dtype: .int64)
+        let y = try indexSelect(x, dim: 0, index: idx)
+        XCTAssertEqual(y.shape, [3, 2])
+        XCTAssertEqual(y.toDoubles(), [4, 5, 0, 1, 4, 5])
+        XCTAssertEqual(try XCTUnwrap(try grad(sum(y), x)).toDoubles(), [1, 1, 0, 0, 2, 2])
+        XCTAssertEqual(try indexSelect(x, dim: 1, index: Tensor([1], shape: [], dtype: .int64)).shape, [3, 1])
+        let ints = try arange(0, 4, dtype: .int64)
+        XCTAssertEqual(try indexSelect(ints, dim: 0, index: Tensor([3, 0], shape: [2], dtype: .int64)).toInt64s(), [3, 0])
+    }
+
+    func testIndexSelectGradcheckAndErrors() throws {
+        let x = try testTensor([3, 4], seed: 11)
+        let idx = try Tensor([1, 1, 3], shape: [3], dtype: .int64)
+        assertGradcheck({ try indexSelect($0[0], dim: 1, index: idx) }, [x], second: true)
+        XCTAssertThrowsError(try indexSelect(x, dim: 1, index: Tensor([4], shape: [1], dtype: .int64))) {
+            XCTAssertEqual("\($0)", "index_select: index 4 is out of bounds for dimension 1 with size 4 (shape [3, 4])")
+        }
+        XCTAssertThrowsError(try indexSelect(x, dim: 0, index: Tensor([1], shape: [1]))) { XCTAssertTrue("\($0)".contains("int64")) }
+        XCTAssertThrowsError(try indexSelect(x, dim: 0, index: zeros([1, 1], dtype: .int64))) { XCTAssertTrue("\($0)".contains("0-d or 1-d")) }
+    }
+
+    func testHugeSliceStepsAndNarrowBoundsDoNotOverflow() throws {
+        let x = try arange(0, 5, dtype: .int64)
+        XCTAssertEqual(try x.indexed([.slice(start: 1, step: Int.max)]).toInt64s(), [1])
+        XCTAssertEqual(try x.indexed([.slice(start: Int.min, end: Int.max)]).count, 5)
+        XCTAssertThrowsError(try x.narrowed(0, start: 1, length: Int.max))
+        XCTAssertEqual(try variance(testTensor([3], seed: 1), correction: Int.min).item(), 0, accuracy: 1e-15) // no overflow trap
+    }
+}

@@ -91,9 +91,10 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) 
             let size = l.shape[d]
             let s = clampBound(start, size: size, default: 0)
             let e = clampBound(end, size: size, default: size)
-            let length = e > s ? (e - s + step - 1) / step : 0
+            // Written so that a huge step cannot overflow: length ≤ 1 ignores the stride.
+            let length = e > s ? (e - s - 1) / step + 1 : 0
             out.offset += s * l.strides[d]
-            out.shape.append(length); out.strides.append(l.strides[d] * step); d += 1
+            out.shape.append(length); out.strides.append(length > 1 ? l.strides[d] * step : l.strides[d]); d += 1
         case .ellipsis:
             break // already expanded
         }

@@ -24,7 +24,7 @@ private func spread(_ x: Tensor, dims: [Int], correction: Int, keepdim: Bool, ro
     try requireFloat(x, op)
     let ds = try reductionDims(dims, rank: x.rank, op: op)
     let n = ds.reduce(1) { $0 * x.shape[$1] }
-    let divisor = Tensor.wrapped(Double(Swift.max(0, n - correction)), dtype: .float64)
+    let divisor = Tensor.wrapped(Swift.max(0, Double(n) - Double(correction)), dtype: .float64)
     let out = try GradMode.noGrad {
         let xd = try x.detached().to(.float64)
         let centered = try sub(xd, mean(xd, dims: ds, keepdim: true))

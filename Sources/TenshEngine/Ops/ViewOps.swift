@@ -124,7 +124,7 @@ extension Tensor {
         guard rank > 0 else { throw EngineError.invalid("narrow", "input", "cannot narrow a 0-d tensor") }
         let d = try ShapeMath.dim(dim, rank: rank, op: "narrow")
         let s = start < 0 ? start + shape[d] : start
-        guard s >= 0, length >= 0, s + length <= shape[d] else {
+        guard s >= 0, s <= shape[d], length >= 0, length <= shape[d] - s else {
             throw EngineError.invalid("narrow", "start", "start \(start) and length \(length) exceed dimension \(d) of size \(shape[d]) (shape \(fmt(shape)))")
         }
         return try stridedView(self, "Narrow", attributes: [("dim", "\(d)"), ("start", "\(s)"), ("length", "\(length)")]) { l in

@@ -7,6 +7,7 @@ func fans(_ shape: [Int], op: String) throws -> (fanIn: Int, fanOut: Int) {
     guard shape.count >= 2 else {
         throw EngineError.invalid(op, "shape", "fan in and fan out cannot be computed for a shape with fewer than 2 dimensions, got \(fmt(shape))")
     }
+    _ = try ShapeMath.count(shape, op: op) // rejects negative sizes and overflow, so the products below fit
     let receptive = try ShapeMath.count(Array(shape[2...]), op: op)
     return (shape[1] * receptive, shape[0] * receptive)
 }
