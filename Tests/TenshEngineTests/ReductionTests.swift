@@ -74,6 +74,9 @@ final class ReductionTests: XCTestCase {
         let minusInf = try Tensor([-.infinity, -.infinity], shape: [2], dtype: .float64)
         XCTAssertEqual(try logsumexp(minusInf).item(), -.infinity)
         XCTAssertEqual(try logsumexp(try Tensor([.infinity, 1], shape: [2], dtype: .float64)).item(), .infinity)
+        XCTAssertEqual(try softmax(zeros([2, 0]), dim: 1).shape, [2, 0])
+        XCTAssertEqual(try logSoftmax(zeros([0, 3]), dim: 1).shape, [0, 3])
+        XCTAssertEqual(try logsumexp(zeros([2, 0]), dims: [1]).toDoubles(), [-.infinity, -.infinity])
     }
 
     func testReductionErrors() throws {

@@ -13,6 +13,7 @@ private func softmaxInput(_ x: Tensor, _ dim: Int, _ op: String) throws -> Int {
 public func softmax(_ x: Tensor, dim: Int) throws -> Tensor {
     let d = try softmaxInput(x, dim, "softmax")
     let out = try GradMode.noGrad {
+        if x.count == 0 { return try zerosLike(x) } // nothing to normalise (torch returns an empty tensor)
         let e = try exp(sub(x.detached(), amax(x.detached(), dims: [d], keepdim: true)))
         return try div(e, sum(e, dims: [d], keepdim: true))
     }
@@ -27,6 +28,7 @@ public func softmax(_ x: Tensor, dim: Int) throws -> Tensor {
 public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor {
     let d = try softmaxInput(x, dim, "log_softmax")
     let out = try GradMode.noGrad {
+        if x.count == 0 { return try zerosLike(x) }
         let shifted = try sub(x.detached(), amax(x.detached(), dims: [d], keepdim: true))
         return try sub(shifted, log(sum(exp(shifted), dims: [d], keepdim: true)))
     }
