@@ -3,10 +3,10 @@
 /// extreme (it propagates), and ties resolve to the first occurrence, as in PyTorch.
 
 /// The largest element (0-d). The gradient is shared evenly among tied maxima, as in torch.
-public func max(_ x: Tensor) throws -> Tensor { try amax(x, dims: [], op: "max", largest: true) }
+public func max(_ x: Tensor) throws -> Tensor { try extremeOverDims(x, dims: [], op: "max", largest: true) }
 
 /// The smallest element (0-d). The gradient is shared evenly among tied minima.
-public func min(_ x: Tensor) throws -> Tensor { try amax(x, dims: [], op: "min", largest: false) }
+public func min(_ x: Tensor) throws -> Tensor { try extremeOverDims(x, dims: [], op: "min", largest: false) }
 
 /// Largest values along `dim` and their (first) positions as int64. The gradient goes to that position.
 public func max(_ x: Tensor, dim: Int, keepdim: Bool = false) throws -> (values: Tensor, indices: Tensor) {
@@ -20,12 +20,12 @@ public func min(_ x: Tensor, dim: Int, keepdim: Bool = false) throws -> (values:
 
 /// Maximum over `dims` (all when empty); ties share the gradient evenly (`torch.amax`).
 public func amax(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-    try amax(x, dims: dims, keepdim: keepdim, op: "amax", largest: true)
+    try extremeOverDims(x, dims: dims, keepdim: keepdim, op: "amax", largest: true)
 }
 
 /// Minimum over `dims` (all when empty); ties share the gradient evenly (`torch.amin`).
 public func amin(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-    try amax(x, dims: dims, keepdim: keepdim, op: "amin", largest: false)
+    try extremeOverDims(x, dims: dims, keepdim: keepdim, op: "amin", largest: false)
 }
 
 /// Position (int64) of the first largest element along `dim`, or in the flattened tensor when `dim` is nil.
@@ -78,7 +78,7 @@ func selectedGradient(_ g: Tensor, indices: Tensor, inShape: [Int], dim d: Int, 
 }
 
 /// amax/amin/max/min over several dims: gradient shared evenly among ties.
-private func amax(_ x: Tensor, dims: [Int], keepdim: Bool = false, op: String, largest: Bool) throws -> Tensor {
+private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op: String, largest: Bool) throws -> Tensor {
     let ds = try reductionDims(dims, rank: x.rank, op: op)
     for d in ds where x.shape[d] == 0 {
         throw EngineError.invalid(op, "input", "cannot reduce over dimension \(d) of size 0 (shape \(fmt(x.shape)))")

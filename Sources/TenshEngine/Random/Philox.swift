@@ -33,7 +33,7 @@ struct Philox4x32 {
 
 /// A seeded stream of random blocks. Each draw takes the next unused blocks, so
 /// successive calls on one generator give different numbers.
-public final class RandomGenerator: @unchecked Sendable {
+public final class RandomGenerator: Sendable {
     /// The seed the process-wide generator starts from (and `manualSeed` resets).
     public static let defaultSeed: UInt64 = 20_240_601
 
