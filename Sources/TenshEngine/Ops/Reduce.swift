@@ -5,6 +5,7 @@
 func reductionDims(_ dims: [Int]?, rank: Int, op: String) throws -> [Int] {
     guard let dims, !dims.isEmpty else { return Array(0..<rank) }
     let normalised = try dims.map { try ShapeMath.dim($0, rank: rank, op: op) }
+    if rank == 0 { return [] } // dim 0 / -1 of a 0-d tensor: nothing to reduce, as in torch
     let unique = Array(Set(normalised)).sorted()
     guard unique.count == normalised.count else {
         throw EngineError.invalid(op, "dim", "dimension \(dims) appears more than once")
@@ -76,7 +77,12 @@ public func mean(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws ->
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "mean")
     let n = ds.reduce(1) { $0 * x.shape[$1] }
-    return try div(sum(x, dims: ds, keepdim: keepdim), .wrapped(Double(n), dtype: .int64))
+    let count = Tensor.wrapped(Double(n), dtype: .int64)
+    let inShape = x.shape
+    let out = try binaryForward(.div, sumForward(x, ds, keepdim: keepdim, op: "mean"), count)
+    return out.recorded("Mean", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+        [try div(expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim), count)]
+    }
 }
 
 /// Broadcasts a gradient of a reduction back over the reduced dims of `shape`.

@@ -1,0 +1,110 @@
+/// Basic indexing (`x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]`, `x[None]`) as a
+/// strided view, with Python's rules for negative and out-of-range bounds.
+
+/// One entry of an index expression.
+public enum TensorIndex: Equatable, Sendable, CustomStringConvertible {
+    /// A single position (negative counts from the end); removes the dimension.
+    case at(Int)
+    /// `start:end:step` with Python semantics: nil bounds mean the whole range,
+    /// negative bounds count from the end, out-of-range bounds are clamped. `step > 0`.
+    case slice(start: Int? = nil, end: Int? = nil, step: Int = 1)
+    /// `:` — the whole dimension.
+    case all
+    /// `...` — as many `:` as needed to index every dimension.
+    case ellipsis
+    /// `None` — inserts a dimension of size 1.
+    case newAxis
+
+    public var description: String {
+        switch self {
+        case .at(let i): return "\(i)"
+        case .all: return ":"
+        case .ellipsis: return "..."
+        case .newAxis: return "None"
+        case let .slice(start, end, step):
+            let s = start.map(String.init) ?? "", e = end.map(String.init) ?? ""
+            return step == 1 ? "\(s):\(e)" : "\(s):\(e):\(step)"
+        }
+    }
+
+    var consumesDimension: Bool {
+        switch self {
+        case .at, .slice, .all: return true
+        case .ellipsis, .newAxis: return false
+        }
+    }
+}
+
+extension Tensor {
+    /// `x[indices]`: a view sharing storage, differentiable (the gradient is
+    /// scattered into zeros of the input's shape).
+    public func indexed(_ indices: [TensorIndex]) throws -> Tensor {
+        let expanded = try expandEllipsis(indices)
+        let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
+        let shape = self.shape
+        // Check every entry up front so the view transform itself cannot fail halfway.
+        _ = try applyIndex(expanded, to: .dense(shape), text: text)
+        return try stridedView(self, "Index", attributes: [("index", text)]) { l in
+            try applyIndex(expanded, to: l, text: text)
+        }
+    }
+
+    /// The index with `...` (or nothing) replaced by `:` for every unindexed dimension.
+    private func expandEllipsis(_ indices: [TensorIndex]) throws -> [TensorIndex] {
+        let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
+        let ellipses = indices.filter { $0 == .ellipsis }.count
+        guard ellipses <= 1 else {
+            throw EngineError.invalid("index", "index", "an index can only have a single ellipsis (...), got \(text)")
+        }
+        let consumed = indices.filter(\.consumesDimension).count
+        guard consumed <= rank else {
+            throw EngineError.invalid("index", "index", "too many indices for a tensor of rank \(rank): \(text) indexes \(consumed) dimensions of shape \(fmt(shape))")
+        }
+        let fill = [TensorIndex](repeating: .all, count: rank - consumed)
+        guard let e = indices.firstIndex(of: .ellipsis) else { return indices + fill }
+        return Array(indices[..<e]) + fill + Array(indices[(e + 1)...])
+    }
+}
+
+/// The layout `index` selects from `l` (every dimension of `l` is consumed exactly once).
+private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) throws -> ViewLayout {
+    var out = ViewLayout(shape: [], strides: [], offset: l.offset)
+    var d = 0
+    for entry in index {
+        switch entry {
+        case .newAxis:
+            out.shape.append(1)
+            out.strides.append(0)
+        case .all:
+            out.shape.append(l.shape[d]); out.strides.append(l.strides[d]); d += 1
+        case .at(let i):
+            let size = l.shape[d]
+            let j = i < 0 ? i + size : i
+            guard j >= 0 && j < size else {
+                throw EngineError.invalid("index", "index", "index \(i) is out of bounds for dimension \(d) with size \(size) (shape \(fmt(l.shape)), index \(text))")
+            }
+            out.offset += j * l.strides[d]; d += 1
+        case let .slice(start, end, step):
+            guard step > 0 else {
+                throw EngineError.invalid("index", "step", "slice step must be positive, got \(step) in \(text)")
+            }
+            let size = l.shape[d]
+            let s = clampBound(start, size: size, default: 0)
+            let e = clampBound(end, size: size, default: size)
+            // Written so that a huge step cannot overflow: length ≤ 1 ignores the stride.
+            let length = e > s ? (e - s - 1) / step + 1 : 0
+            out.offset += s * l.strides[d]
+            out.shape.append(length); out.strides.append(length > 1 ? l.strides[d] * step : l.strides[d]); d += 1
+        case .ellipsis:
+            break // already expanded
+        }
+    }
+    return out
+}
+
+/// Python's slice bound: negative counts from the end, then clamped to 0...size.
+private func clampBound(_ bound: Int?, size: Int, default value: Int) -> Int {
+    guard let b = bound else { return value }
+    let adjusted = b < 0 ? b + size : b
+    return Swift.min(Swift.max(adjusted, 0), size)
+}

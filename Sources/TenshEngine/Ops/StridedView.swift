@@ -1,0 +1,73 @@
+/// The machinery shared by every strided view (permute, transpose, squeeze,
+/// unsqueeze, slicing, narrowing): a view is a `ViewLayout` computed from the
+/// input's layout. The forward result aliases the input's storage; the
+/// gradient is the same transform applied to a dense (contiguous) layout of the
+/// input's shape, scattered into zeros. Both directions are recorded ops, so
+/// gradients of any order flow through views.
+
+/// Shape, strides (elements) and offset of a view.
+struct ViewLayout: Equatable {
+    var shape: [Int]
+    var strides: [Int]
+    var offset: Int
+
+    /// The contiguous layout of `shape` at offset 0.
+    static func dense(_ shape: [Int]) -> ViewLayout {
+        ViewLayout(shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0)
+    }
+}
+
+extension Tensor {
+    var layout: ViewLayout { ViewLayout(shape: shape, strides: strides, offset: offset) }
+}
+
+/// A view of `x` whose layout is `transform(x.layout)`, recorded as `name`.
+/// `transform` must describe a view that visits each input element at most once.
+func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [],
+                 _ transform: (ViewLayout) throws -> ViewLayout) throws -> Tensor {
+    let own = try transform(x.layout)
+    let dense = try transform(.dense(x.shape))
+    let out = x.aliased(shape: own.shape, strides: own.strides, offset: own.offset)
+    let inShape = x.shape
+    return out.recorded(name, inputs: [x], attributes: attributes) { c in
+        [try scatterView(c.gradOutput, into: inShape, dense)]
+    }
+}
+
+/// The elements of a contiguous tensor of shape `inShape` selected by `dense`
+/// (a layout relative to that contiguous tensor), taken from `g`. Differentiable.
+func gatherView(_ g: Tensor, from inShape: [Int], _ dense: ViewLayout) throws -> Tensor {
+    let base = try g.contiguous()
+    guard base.shape == inShape else {
+        throw EngineError(.autograd, op: "strided_view", "gradient shape \(fmt(base.shape)) does not match \(fmt(inShape))")
+    }
+    let out = base.aliased(shape: dense.shape, strides: dense.strides, offset: base.offset + dense.offset)
+    return out.recorded("StridedView", inputs: [base], attributes: [("shape", fmt(dense.shape))]) { c in
+        [try scatterView(c.gradOutput, into: inShape, dense)]
+    }
+}
+
+/// Zeros of `inShape` with `g` written at the positions `dense` selects
+/// (the gradient of a view). Differentiable: its gradient is `gatherView`.
+func scatterView(_ g: Tensor, into inShape: [Int], _ dense: ViewLayout) throws -> Tensor {
+    let out = try Tensor(zeros: inShape, dtype: g.dtype, op: "strided_view")
+    let target = out.aliased(shape: dense.shape, strides: dense.strides, offset: dense.offset)
+    copyStrided(g, into: target)
+    return out.recorded("ScatterView", inputs: [g], attributes: [("shape", fmt(inShape))]) { c in
+        [try gatherView(c.gradOutput, from: inShape, dense)]
+    }
+}
+
+/// Copies `src` into `dst` (same shape and dtype, any strides on both sides).
+func copyStrided(_ src: Tensor, into dst: Tensor) {
+    switch src.dtype.itemSize {
+    case 8: copyStridedBits(src, dst, UInt64.self)
+    case 4: copyStridedBits(src, dst, UInt32.self)
+    default: copyStridedBits(src, dst, UInt8.self)
+    }
+}
+
+private func copyStridedBits<W: FixedWidthInteger>(_ src: Tensor, _ dst: Tensor, _: W.Type) {
+    let sp = src.pointer(W.self), dp = dst.pointer(W.self)
+    forEachOffset2(src.shape, src.strides, dst.strides) { so, d in dp[d] = sp[so] }
+}
