@@ -1,0 +1,112 @@
+/// Batch normalisation over [N, C] or [N, C, H, W] (any [N, C, ...]), like `F.batch_norm`.
+
+/// Normalises each channel c of x:
+///   y = (x - μ_c) / √(σ²_c + eps) · weight_c + bias_c.
+/// - training: μ, σ² are the batch statistics (σ² biased); `runningMean`/`runningVar` ([C], when
+///   given) are updated in place, not recorded: r ← (1 - momentum)·r + momentum·stat, with the
+///   unbiased variance, as torch does.
+/// - eval (`training: false`): μ, σ² are the running statistics, which must then be given.
+/// Differentiable in x, weight and bias; the training gradient flows through the batch
+/// statistics and is built from public ops, so it can be differentiated again.
+public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tensor? = nil, weight: Tensor? = nil,
+                      bias: Tensor? = nil, training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
+    let op = "batch_norm"
+    guard x.dtype.isFloatingPoint, x.rank >= 2 else {
+        throw EngineError.invalid(op, "input", "expected a float [N, C] or [N, C, H, W] input, got \(x.dtype) \(fmt(x.shape))")
+    }
+    let c = x.shape[1]
+    for (name, t) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+        guard let t else { continue }
+        guard t.shape == [c], t.dtype.isFloatingPoint else {
+            throw EngineError.invalid(op, name, "\(name) must be a float tensor of shape [\(c)] for input \(fmt(x.shape)), got \(t.dtype) \(fmt(t.shape))")
+        }
+    }
+    guard eps >= 0, eps.isFinite else { throw EngineError.invalid(op, "eps", "eps must be finite and non-negative, got \(eps)") }
+    let channelShape = [1, c] + [Int](repeating: 1, count: x.rank - 2)
+    if !training {
+        guard let runningMean, let runningVar else {
+            throw EngineError.invalid(op, "running_mean", "eval mode (training=false) needs running_mean and running_var")
+        }
+        // Linear in x: composed from public ops (differentiable to any order).
+        let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(runningVar.detached().to(x.dtype), .wrapped(eps, dtype: .float64))))
+        var scale = invStd
+        if let weight { scale = try mul(scale, weight) }
+        var y = try mul(sub(x, runningMean.detached().to(x.dtype).reshaped(channelShape)), scale.reshaped(channelShape))
+        if let bias { y = try add(y, bias.reshaped(channelShape)) }
+        return y
+    }
+    let m = x.count / max(c, 1)
+    guard m > 1 else {
+        throw EngineError.invalid(op, "input", "expected more than 1 value per channel when training, got input shape \(fmt(x.shape))")
+    }
+    let stats = try channelStatistics(x, op: op)
+    try updateRunning(runningMean, runningVar, stats, count: m, momentum: momentum)
+    return try trainingForward(x, stats, weight: weight, bias: bias, eps: eps, channelShape: channelShape)
+}
+
+/// Per-channel mean and biased variance (two passes, in Double).
+private func channelStatistics(_ x: Tensor, op: String) throws -> (mean: [Double], variance: [Double]) {
+    let values = try x.materialized(x.shape, .float64, op: op).toDoubles()
+    let (n, c) = (x.shape[0], x.shape[1]), inner = x.count / max(n * c, 1)
+    var means = [Double](repeating: 0, count: c), vars = [Double](repeating: 0, count: c)
+    let m = Double(n * inner)
+    for ch in 0..<c {
+        var s = 0.0
+        for b in 0..<n { for i in 0..<inner { s += values[(b * c + ch) * inner + i] } }
+        let mu = s / m
+        var q = 0.0
+        for b in 0..<n { for i in 0..<inner { let d = values[(b * c + ch) * inner + i] - mu; q += d * d } }
+        means[ch] = mu
+        vars[ch] = q / m
+    }
+    return (means, vars)
+}
+
+/// torch's running-statistics rule (unbiased variance), written in place without recording.
+private func updateRunning(_ runningMean: Tensor?, _ runningVar: Tensor?, _ stats: (mean: [Double], variance: [Double]),
+                           count m: Int, momentum: Double) throws {
+    if let runningMean {
+        let old = runningMean.toDoubles()
+        runningMean.storeDoubles(zip(old, stats.mean).map { (1 - momentum) * $0 + momentum * $1 })
+    }
+    if let runningVar {
+        let old = runningVar.toDoubles(), unbias = Double(m) / Double(m - 1)
+        runningVar.storeDoubles(zip(old, stats.variance).map { (1 - momentum) * $0 + momentum * $1 * unbias })
+    }
+}
+
+/// The normalised output with one `BatchNorm` graph node whose rule recomputes
+/// x̂ from x with public ops (so a double backward sees the batch statistics).
+private func trainingForward(_ x: Tensor, _ stats: (mean: [Double], variance: [Double]), weight: Tensor?, bias: Tensor?,
+                             eps: Double, channelShape: [Int]) throws -> Tensor {
+    let c = x.shape[1], inner = x.count / max(x.shape[0] * c, 1)
+    let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
+    let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
+    let values = try x.materialized(x.shape, .float64, op: "batch_norm").toDoubles()
+    var out = [Double](repeating: 0, count: x.count)
+    for k in 0..<x.count {
+        let ch = (k / inner) % c
+        out[k] = (values[k] - stats.mean[ch]) / (stats.variance[ch] + eps).squareRoot() * w[ch] + b[ch]
+    }
+    let y = try Tensor(out, shape: x.shape, dtype: x.dtype)
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let dims = [0] + Array(2..<x.rank)
+    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "true"), ("eps", "\(eps)")]) { ctx in
+        let g = ctx.gradOutput, xs = ctx.inputs[0]
+        let centred = try sub(xs, mean(xs, dims: dims, keepdim: true))
+        let variance = try mean(mul(centred, centred), dims: dims, keepdim: true)
+        let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(variance, .wrapped(eps, dtype: .float64))))
+        let xHat = try mul(centred, invStd)
+        var grads: [Tensor?] = []
+        if ctx.needsGrad[0] {
+            let gy = try weight.map { try mul(g, $0.reshaped(channelShape)) } ?? g
+            let inner = try sub(sub(gy, mean(gy, dims: dims, keepdim: true)),
+                                mul(xHat, mean(mul(gy, xHat), dims: dims, keepdim: true)))
+            grads.append(try mul(invStd, inner))
+        } else { grads.append(nil) }
+        var k = 1
+        if weight != nil { grads.append(ctx.needsGrad[k] ? try sum(mul(g, xHat), dims: dims) : nil); k += 1 }
+        if bias != nil { grads.append(ctx.needsGrad[k] ? try sum(g, dims: dims) : nil) }
+        return grads
+    }
+}
