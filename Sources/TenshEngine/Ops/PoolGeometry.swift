@@ -32,12 +32,10 @@ struct PoolGeometry {
         guard self.padding.0 >= 0, self.padding.1 >= 0 else {
             throw EngineError.invalid(op, "padding", "padding must be non-negative, got \(fmt([self.padding.0, self.padding.1]))")
         }
-        for (k, p, d) in [(kernel.0, self.padding.0, self.dilation.0), (kernel.1, self.padding.1, self.dilation.1)] {
-            // Wider padding would create windows that see only padding.
-            guard p <= ((k - 1) * d + 1) / 2 else {
-                throw EngineError.invalid(op, "padding",
-                    "padding should be at most half of the effective kernel size, got padding=\(fmt([self.padding.0, self.padding.1])), kernel_size=\(fmt([kernel.0, kernel.1])), dilation=\(fmt([self.dilation.0, self.dilation.1]))")
-            }
+        // torch's rule (pool2d_shape_check): wider padding would create windows that see only padding.
+        guard self.padding.0 <= kernel.0 / 2, self.padding.1 <= kernel.1 / 2 else {
+            throw EngineError.invalid(op, "padding",
+                "padding should be at most half of the kernel size, got padding=\(fmt([self.padding.0, self.padding.1])) for kernel_size=\(fmt([kernel.0, kernel.1]))")
         }
         outH = Self.outputSize(inH, kernel.0, self.stride.0, self.padding.0, self.dilation.0, ceilMode)
         outW = Self.outputSize(inW, kernel.1, self.stride.1, self.padding.1, self.dilation.1, ceilMode)

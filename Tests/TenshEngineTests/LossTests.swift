@@ -1,0 +1,104 @@
+import XCTest
+@testable import TenshEngine
+
+final class LossTests: XCTestCase {
+    // MARK: PyTorch fixtures
+
+    func testRegressionLossesMatchPyTorch() throws {
+        let mse = try NNCase.load(op: "mse_loss"), l1 = try NNCase.load(op: "l1_loss")
+        XCTAssertEqual(mse.count, 6)
+        XCTAssertEqual(l1.count, 6)
+        for c in mse { try c.check { try mseLoss(XCTUnwrap($0["input"]), XCTUnwrap($0["target"]), reduction: c.reduction) } }
+        for c in l1 { try c.check { try l1Loss(XCTUnwrap($0["input"]), XCTUnwrap($0["target"]), reduction: c.reduction) } }
+    }
+
+    func testBinaryCrossEntropyMatchesPyTorch() throws {
+        let cases = try NNCase.load(op: "binary_cross_entropy")
+        XCTAssertEqual(cases.count, 8)
+        for c in cases {
+            try c.check { try binaryCrossEntropy(XCTUnwrap($0["input"]), XCTUnwrap($0["target"]), weight: c.constants["weight"],
+                                                 reduction: c.reduction) }
+        }
+    }
+
+    func testNllLossMatchesPyTorch() throws {
+        let cases = try NNCase.load(op: "nll_loss")
+        XCTAssertEqual(cases.count, 16)
+        for c in cases {
+            try c.check { try nllLoss(XCTUnwrap($0["input"]), XCTUnwrap($0["target"]), weight: c.constants["weight"],
+                                      ignoreIndex: c.arg("ignore_index")?.int ?? -100, reduction: c.reduction) }
+        }
+    }
+
+    func testCrossEntropyMatchesPyTorch() throws {
+        let cases = try NNCase.load(op: "cross_entropy")
+        XCTAssertEqual(cases.count, 22)
+        for c in cases {
+            try c.check { try crossEntropy(XCTUnwrap($0["input"]), XCTUnwrap($0["target"]), weight: c.constants["weight"],
+                                           ignoreIndex: c.arg("ignore_index")?.int ?? -100, reduction: c.reduction) }
+        }
+    }
+
+    // MARK: Semantics
+
+    func testCrossEntropyIsStableForHugeLogits() throws {
+        let logits = try Tensor([1000, 0, -1000, 5e4, 5e4 - 1, 0], shape: [2, 3], dtype: .float32)
+        let loss = try crossEntropy(logits, Tensor([0, 1], shape: [2], dtype: .int64), reduction: .none)
+        let v = loss.toDoubles()
+        XCTAssertEqual(v[0], 0, accuracy: 1e-6)
+        XCTAssertEqual(v[1], 1.3132616, accuracy: 1e-5) // log(1 + e)
+    }
+
+    func testBinaryCrossEntropyClampsTheLogAtMinus100() throws {
+        let p = try Tensor([0, 1], shape: [2], dtype: .float64), t = try Tensor([1, 0], shape: [2], dtype: .float64)
+        XCTAssertEqual(try binaryCrossEntropy(p, t, reduction: .none).toDoubles(), [100, 100])
+    }
+
+    func testAllIgnoredTargetsGiveNaNMeanLikeTorch() throws {
+        let x = try testTensor([2, 3], seed: 1)
+        let loss = try nllLoss(x, Tensor([-100, -100], shape: [2], dtype: .int64))
+        XCTAssertTrue(try loss.item().isNaN)
+    }
+
+    // MARK: Errors
+
+    func testOutOfRangeTargetNamesTheIndexAndClassCount() throws {
+        let x = try testTensor([3, 4], seed: 2)
+        let bad = try Tensor([0, 5, 1], shape: [3], dtype: .int64)
+        assertEngineError(try nllLoss(x, bad), contains: "target 5 (at flat position 1) is out of bounds for 4 classes")
+        assertEngineError(try crossEntropy(x, Tensor([-1, 0, 1], shape: [3], dtype: .int64)), contains: "target -1")
+        assertEngineError(try crossEntropy(x, Tensor([0, 1], shape: [2], dtype: .int64)), contains: "target must be int64 of shape [3]")
+        assertEngineError(try nllLoss(x, Tensor([0, 1, 2], shape: [3], dtype: .int64), weight: testTensor([3], seed: 1)),
+                          contains: "weight must be a float tensor of shape [4]")
+        assertEngineError(try mseLoss(x, testTensor([4, 3], seed: 3)), contains: "target shape [4, 3] differs from input shape [3, 4]")
+        assertEngineError(try binaryCrossEntropy(x, x), contains: "should be between 0 and 1")
+    }
+
+    // MARK: Gradient checks (float64, first and second order)
+
+    func testGradcheckRegressionLosses() throws {
+        let x = try testTensor([3, 4], seed: 4), y = try testTensor([3, 4], seed: 5)
+        for r in [LossReduction.mean, .sum, .none] {
+            assertGradcheck({ try mseLoss($0[0], $0[1], reduction: r) }, [x, y], second: true)
+            assertGradcheck({ try l1Loss($0[0], $0[1], reduction: r) }, [x, y], second: true)
+        }
+    }
+
+    func testGradcheckBinaryCrossEntropy() throws {
+        let p = try sigmoid(testTensor([3, 4], seed: 6)), t = try add(mul(testTensor([3, 4], seed: 7), .wrapped(0.5, dtype: .float64)), .wrapped(0.5, dtype: .float64))
+        let w = try add(testTensor([4], seed: 8), .wrapped(2, dtype: .float64))
+        assertGradcheck({ try binaryCrossEntropy($0[0], $0[1], weight: w) }, [p, t], second: true)
+        assertGradcheck({ try binaryCrossEntropy($0[0], $0[1], reduction: .none) }, [p, t], second: true)
+    }
+
+    func testGradcheckClassificationLosses() throws {
+        let x = try mul(testTensor([4, 5, 2], seed: 9), .wrapped(3, dtype: .float64))
+        let t = try Tensor([0, 4, 2, -100, 1, 3, 3, 0], shape: [4, 2], dtype: .int64)
+        let w = try add(testTensor([5], seed: 10), .wrapped(2, dtype: .float64))
+        assertGradcheck({ try crossEntropy($0[0], t, weight: w) }, [x], second: true)
+        assertGradcheck({ try crossEntropy($0[0], t, reduction: .none) }, [x], second: true)
+        assertGradcheck({ try nllLoss($0[0], t, weight: w, reduction: .sum) }, [x], second: true)
+        let probs = try sigmoid(testTensor([4, 5, 2], seed: 11))
+        assertGradcheck({ try crossEntropy($0[0], $0[1]) }, [x, probs], second: true)
+    }
+}
