@@ -145,6 +145,7 @@ final class NpyTests: XCTestCase {
             ("overflow", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 16), }"), "too many elements"),
             ("huge shape, no data", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }"),
              "needs 8000000000000 data bytes but the file has 0"),
+            ("huge header", Array(npyBytes(f4, version: 2, declaredLength: 1 << 30)), "header length 1073741824 is implausibly large"),
             ("truncated data", npyBytes(f4, data: [UInt8](repeating: 0, count: 20)), "is truncated: shape [3, 4] of '<f4' needs 48 data bytes but the file has 20"),
         ]
         for (name, bytes, message) in table {

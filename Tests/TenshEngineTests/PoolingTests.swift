@@ -103,6 +103,13 @@ final class PoolingTests: XCTestCase {
         assertEngineError(try upsample(x, scaleFactor: [0]), contains: "scale_factor must be positive")
         assertEngineError(try upsample(x), contains: "give exactly one of scale_factor and size")
         assertEngineError(try upsample(x, scaleFactor: [0.1]), contains: "gives an empty output")
+        // Absurd sizes are errors, not overflow traps or unbounded allocations.
+        assertEngineError(try maxPool2d(x, kernelSize: [Int.max]), contains: "kernel_size [\(Int.max), \(Int.max)] is too large")
+        assertEngineError(try upsample(x, size: [1 << 40, 1]), contains: "is too large (each side at most")
+        assertEngineError(try upsample(x, scaleFactor: [1e300]), contains: "gives an output too large")
+        assertEngineError(try adaptiveAvgPool2d(x, outputSize: [1 << 25]), contains: "is too large")
+        let wide = try zeros([1, 1, 1, 20000], dtype: .float64)
+        assertEngineError(try avgPool2d(wide, kernelSize: [1, 10000], stride: [1]), contains: "overlaps too much")
     }
 
     // MARK: Gradient checks (float64)

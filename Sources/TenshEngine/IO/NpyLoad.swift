@@ -39,6 +39,9 @@ public func loadNpy(_ path: String) throws -> Tensor {
     return try header.fortranOrder ? reorderFortran(out, op: file.op) : out
 }
 
+/// The largest header accepted (a 16-dim shape needs < 300 bytes; 16 MiB allows absurd ranks).
+let maxHeaderBytes = 1 << 24
+
 /// Magic, version, header length and dict; returns the header and where the data starts.
 private func readHeader(_ file: NpyFile) throws -> (NpyHeader, Int) {
     let op = file.op, path = file.path
@@ -61,6 +64,10 @@ private func readHeader(_ file: NpyFile) throws -> (NpyHeader, Int) {
     }
     var headerLength = 0
     for k in 0..<lengthBytes { headerLength |= Int(start[8 + k]) << (8 * k) }
+    // numpy's own headers are a few hundred bytes; a huge one is a corrupt or hostile file.
+    guard headerLength <= maxHeaderBytes else {
+        throw EngineError(.io, op: op, "\(path): header length \(headerLength) is implausibly large (at most \(maxHeaderBytes) bytes)")
+    }
     let dataOffset = 8 + lengthBytes + headerLength
     guard dataOffset <= file.size else {
         throw EngineError(.io, op: op, "\(path): truncated header (header length \(headerLength) runs past the end of the \(file.size)-byte file)")

@@ -13,8 +13,8 @@ public func avgPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padd
     let (x4, squeeze) = try batchedImage(x, op: op)
     let g = try PoolGeometry(op: op, input: x.shape, kernelSize: kernelSize, stride: stride, padding: padding,
                              dilation: [1], ceilMode: ceilMode)
-    let rows = avgAxis(g.inH, g.outH, g.kernel.0, g.stride.0, g.padding.0, countIncludePad)
-    let cols = avgAxis(g.inW, g.outW, g.kernel.1, g.stride.1, g.padding.1, countIncludePad)
+    let rows = try avgAxis(g.inH, g.outH, g.kernel.0, g.stride.0, g.padding.0, countIncludePad, op: op)
+    let cols = try avgAxis(g.inW, g.outW, g.kernel.1, g.stride.1, g.padding.1, countIncludePad, op: op)
     let y = try separableResample(x4, rows: rows, cols: cols, opName: "AvgPool2d", op: op,
                                   attributes: g.attributes + [("count_include_pad", "\(countIncludePad)")])
     return try unbatched(y, squeeze)
@@ -22,7 +22,13 @@ public func avgPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padd
 
 /// One axis of avg_pool2d: torch clips the window to the padded extent for the
 /// divisor (when padding counts), then to the input for the sum.
-private func avgAxis(_ n: Int, _ outN: Int, _ k: Int, _ s: Int, _ p: Int, _ includePad: Bool) -> AxisMap {
+private func avgAxis(_ n: Int, _ outN: Int, _ k: Int, _ s: Int, _ p: Int, _ includePad: Bool, op: String) throws -> AxisMap {
+    // The map lists every (output, input) pair: refuse absurd overlaps before building it.
+    let entries = (0..<outN).reduce(0) { total, o in total + max(0, min(o * s - p + k, n) - max(o * s - p, 0)) }
+    guard entries <= maxResampleSide else {
+        throw EngineError(.resourceLimit, op: op, argument: "kernel_size",
+                          "kernel \(k) with stride \(s) over \(n) inputs overlaps too much (\(entries) window entries, at most \(maxResampleSide))")
+    }
     let rows = (0..<outN).map { o -> [(Int, Double)] in
         let start = o * s - p
         let end = min(start + k, n + p)
@@ -48,6 +54,7 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     guard h > 0, w > 0 else {
         throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(fmt(x.shape))")
     }
+    try checkOutputSize(x4, outH: oh, outW: ow, op: op)
     let y = try separableResample(x4, rows: adaptiveAxis(h, oh), cols: adaptiveAxis(w, ow), opName: "AdaptiveAvgPool2d",
                                   op: op, attributes: [("output_size", fmt([oh, ow]))])
     return try unbatched(y, squeeze)

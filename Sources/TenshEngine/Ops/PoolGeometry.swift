@@ -20,6 +20,12 @@ struct PoolGeometry {
         self.ceilMode = ceilMode
         inH = input[input.count - 2]
         inW = input[input.count - 1]
+        // Bounded so that the size arithmetic below cannot overflow.
+        let limit = 1 << 30
+        for (name, v) in [("kernel_size", kernel), ("stride", self.stride), ("padding", self.padding), ("dilation", self.dilation)]
+        where v.0 > limit || v.1 > limit {
+            throw EngineError.invalid(op, name, "\(name) \(fmt([v.0, v.1])) is too large (at most \(limit))")
+        }
         guard kernel.0 > 0, kernel.1 > 0 else {
             throw EngineError.invalid(op, "kernel_size", "kernel size must be positive, got \(fmt([kernel.0, kernel.1]))")
         }

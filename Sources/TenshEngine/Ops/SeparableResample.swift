@@ -119,6 +119,27 @@ func unbatched(_ y: Tensor, _ squeeze: Bool) throws -> Tensor {
     squeeze ? try y.reshaped(Array(y.shape.dropFirst())) : y
 }
 
+/// The largest output side `upsample`/`adaptiveAvgPool2d` accept, and the most map entries per axis.
+let maxResampleSide = 1 << 24
+
+/// Throws before an op builds its index maps when its [N, C, outH, outW] output would
+/// exceed the allocation limit (the maps themselves are as long as the output's sides).
+func checkOutputSize(_ input: Tensor, outH: Int, outW: Int, op: String) throws {
+    let shape = [input.shape[0], input.shape[1], outH, outW]
+    let n = try ShapeMath.count(shape, op: op)
+    let (bytes, overflow) = n.multipliedReportingOverflow(by: input.dtype.itemSize)
+    let limit = EngineConfig.maxTensorBytes
+    // The index maps cost memory per output row/column, so sides are capped too.
+    guard outH <= maxResampleSide, outW <= maxResampleSide else {
+        throw EngineError(.resourceLimit, op: op, argument: "size",
+                          "output size \(outH)x\(outW) is too large (each side at most \(maxResampleSide))")
+    }
+    guard !overflow, bytes <= limit else {
+        throw EngineError(.resourceLimit, op: op, argument: "size",
+                          "output of shape \(fmt(shape)) exceeds the allocation limit of \(limit) bytes")
+    }
+}
+
 /// Expands an int-or-pair argument (`[k]` or `[kh, kw]`) to a pair.
 func pairArgument(_ v: [Int], op: String, name: String) throws -> (Int, Int) {
     switch v.count {

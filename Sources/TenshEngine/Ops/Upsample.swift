@@ -15,6 +15,7 @@ public func upsample(_ x: Tensor, scaleFactor: [Double]? = nil, size: [Int]? = n
     let (x4, squeeze) = try batchedImage(x, op: op)
     let (h, w) = (x4.shape[2], x4.shape[3])
     let axes = try upsampleAxes(inH: h, inW: w, scaleFactor: scaleFactor, size: size, op: op)
+    try checkOutputSize(x4, outH: axes.outH, outW: axes.outW, op: op)
     let useFloat = x.dtype == .float32 // torch computes source coordinates in the input's precision
     let rows = axisMap(h, axes.outH, axes.scaleH, mode, useFloat)
     let cols = axisMap(w, axes.outW, axes.scaleW, mode, useFloat)
