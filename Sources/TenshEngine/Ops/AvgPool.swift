@@ -16,7 +16,7 @@ public func avgPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padd
     let rows = try avgAxis(g.inH, g.outH, g.kernel.0, g.stride.0, g.padding.0, countIncludePad, op: op)
     let cols = try avgAxis(g.inW, g.outW, g.kernel.1, g.stride.1, g.padding.1, countIncludePad, op: op)
     let y = try separableResample(x4, rows: rows, cols: cols, opName: "AvgPool2d", op: op,
-                                  attributes: g.attributes + [("count_include_pad", "\(countIncludePad)")])
+                                  attributes: willRecord(x4) ? g.attributes + [("count_include_pad", "\(countIncludePad)")] : [])
     return try unbatched(y, squeeze)
 }
 
@@ -56,7 +56,7 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     }
     try checkOutputSize(x4, outH: oh, outW: ow, op: op)
     let y = try separableResample(x4, rows: adaptiveAxis(h, oh), cols: adaptiveAxis(w, ow), opName: "AdaptiveAvgPool2d",
-                                  op: op, attributes: [("output_size", fmt([oh, ow]))])
+                                  op: op, attributes: willRecord(x4) ? [("output_size", fmt([oh, ow]))] : [])
     return try unbatched(y, squeeze)
 }
 

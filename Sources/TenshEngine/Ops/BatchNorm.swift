@@ -39,27 +39,9 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tenso
     guard m > 1 else {
         throw EngineError.invalid(op, "input", "expected more than 1 value per channel when training, got input shape \(fmt(x.shape))")
     }
-    let stats = try channelStatistics(x, op: op)
+    let stats = try channelMoments(x, op: op)
     try updateRunning(runningMean, runningVar, stats, count: m, momentum: momentum)
     return try trainingForward(x, stats, weight: weight, bias: bias, eps: eps, channelShape: channelShape)
-}
-
-/// Per-channel mean and biased variance (two passes, in Double).
-private func channelStatistics(_ x: Tensor, op: String) throws -> (mean: [Double], variance: [Double]) {
-    let values = try x.materialized(x.shape, .float64, op: op).toDoubles()
-    let (n, c) = (x.shape[0], x.shape[1]), inner = x.count / max(n * c, 1)
-    var means = [Double](repeating: 0, count: c), vars = [Double](repeating: 0, count: c)
-    let m = Double(n * inner)
-    for ch in 0..<c {
-        var s = 0.0
-        for b in 0..<n { for i in 0..<inner { s += values[(b * c + ch) * inner + i] } }
-        let mu = s / m
-        var q = 0.0
-        for b in 0..<n { for i in 0..<inner { let d = values[(b * c + ch) * inner + i] - mu; q += d * d } }
-        means[ch] = mu
-        vars[ch] = q / m
-    }
-    return (means, vars)
 }
 
 /// torch's running-statistics rule (unbiased variance), written in place without recording.
@@ -75,38 +57,51 @@ private func updateRunning(_ runningMean: Tensor?, _ runningVar: Tensor?, _ stat
     }
 }
 
-/// The normalised output with one `BatchNorm` graph node whose rule recomputes
-/// x̂ from x with public ops (so a double backward sees the batch statistics).
+/// The normalised output with one `BatchNorm` graph node. A first-order backward
+/// uses the typed kernel; a recorded one (createGraph) recomputes x̂ from x with
+/// public ops, so a double backward sees the batch statistics.
 private func trainingForward(_ x: Tensor, _ stats: (mean: [Double], variance: [Double]), weight: Tensor?, bias: Tensor?,
                              eps: Double, channelShape: [Int]) throws -> Tensor {
-    let c = x.shape[1], inner = x.count / max(x.shape[0] * c, 1)
+    let c = x.shape[1]
     let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
     let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
-    let values = try x.materialized(x.shape, .float64, op: "batch_norm").toDoubles()
-    var out = [Double](repeating: 0, count: x.count)
-    for k in 0..<x.count {
-        let ch = (k / inner) % c
-        out[k] = (values[k] - stats.mean[ch]) / (stats.variance[ch] + eps).squareRoot() * w[ch] + b[ch]
-    }
-    let y = try Tensor(out, shape: x.shape, dtype: x.dtype)
+    let invStd = stats.variance.map { 1 / ($0 + eps).squareRoot() }
+    let scale = (0..<c).map { invStd[$0] * w[$0] }
+    let shift = (0..<c).map { b[$0] - stats.mean[$0] * scale[$0] }
+    let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
     let inputs = [x] + [weight, bias].compactMap { $0 }
     let dims = [0] + Array(2..<x.rank)
-    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "true"), ("eps", "\(eps)")]) { ctx in
-        let g = ctx.gradOutput, xs = ctx.inputs[0]
-        let centred = try sub(xs, mean(xs, dims: dims, keepdim: true))
-        let variance = try mean(mul(centred, centred), dims: dims, keepdim: true)
-        let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(variance, .wrapped(eps, dtype: .float64))))
-        let xHat = try mul(centred, invStd)
-        var grads: [Tensor?] = []
-        if ctx.needsGrad[0] {
-            let gy = try weight.map { try mul(g, $0.reshaped(channelShape)) } ?? g
-            let inner = try sub(sub(gy, mean(gy, dims: dims, keepdim: true)),
-                                mul(xHat, mean(mul(gy, xHat), dims: dims, keepdim: true)))
-            grads.append(try mul(invStd, inner))
-        } else { grads.append(nil) }
-        var k = 1
-        if weight != nil { grads.append(ctx.needsGrad[k] ? try sum(mul(g, xHat), dims: dims) : nil); k += 1 }
-        if bias != nil { grads.append(ctx.needsGrad[k] ? try sum(g, dims: dims) : nil) }
-        return grads
+    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "true"), ("eps", "\(eps)")],
+                      saved: ["mean", "invstd"]) { ctx in
+        if !GradMode.isEnabled {
+            let (gx, gw, gb) = try batchNormGradients(ctx.inputs[0], ctx.gradOutput, mean: stats.mean, invStd: invStd,
+                                                      weight: w, op: "batch_norm")
+            var grads: [Tensor?] = [ctx.needsGrad[0] ? gx : nil]
+            if let weight { grads.append(ctx.needsGrad[1] ? try Tensor(gw, shape: [c], dtype: weight.dtype) : nil) }
+            if let bias { grads.append(ctx.needsGrad[grads.count] ? try Tensor(gb, shape: [c], dtype: bias.dtype) : nil) }
+            return grads
+        }
+        return try composedBatchNormGradients(ctx, weight: weight, hasBias: bias != nil, dims: dims, eps: eps,
+                                              channelShape: channelShape)
     }
+}
+
+/// The training gradient written with public ops (recorded when createGraph is on).
+private func composedBatchNormGradients(_ ctx: Node.Context, weight: Tensor?, hasBias: Bool, dims: [Int], eps: Double,
+                                        channelShape: [Int]) throws -> [Tensor?] {
+    let g = ctx.gradOutput, xs = ctx.inputs[0]
+    let centred = try sub(xs, mean(xs, dims: dims, keepdim: true))
+    let variance = try mean(mul(centred, centred), dims: dims, keepdim: true)
+    let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(variance, .wrapped(eps, dtype: .float64))))
+    let xHat = try mul(centred, invStd)
+    var grads: [Tensor?] = []
+    if ctx.needsGrad[0] {
+        let gy = try weight.map { try mul(g, $0.reshaped(channelShape)) } ?? g
+        let inner = try sub(sub(gy, mean(gy, dims: dims, keepdim: true)),
+                            mul(xHat, mean(mul(gy, xHat), dims: dims, keepdim: true)))
+        grads.append(try mul(invStd, inner))
+    } else { grads.append(nil) }
+    if weight != nil { grads.append(ctx.needsGrad[1] ? try sum(mul(g, xHat), dims: dims) : nil) }
+    if hasBias { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
+    return grads
 }

@@ -20,7 +20,8 @@ public func maxPool2dWithIndices(_ x: Tensor, kernelSize: [Int], stride: [Int]? 
                              dilation: dilation, ceilMode: ceilMode)
     let (out, indices) = try x4.dtype == .float32 ? maxPoolForward(x4, g, Float.self) : maxPoolForward(x4, g, Double.self)
     let inShape = x4.shape
-    let y = out.recorded("MaxPool2d", inputs: [x4], attributes: g.attributes + [("dilation", fmt([g.dilation.0, g.dilation.1]))],
+    let attributes = willRecord(x4) ? g.attributes + [("dilation", fmt([g.dilation.0, g.dilation.1]))] : []
+    let y = out.recorded("MaxPool2d", inputs: [x4], attributes: attributes,
                          saved: ["indices"]) { ctx in
         [try scatterToIndices(ctx.gradOutput, indices, inputShape: inShape)]
     }
@@ -35,29 +36,37 @@ private func maxPoolForward<T: TensorFloat>(_ x: Tensor, _ g: PoolGeometry, _: T
     let planes = shape[0] &* shape[1]
     let ps = src.pointer(T.self), po = out.pointer(T.self), pi = idx.pointer(Int64.self)
     let (inH, inW, outH, outW) = (g.inH, g.inW, g.outH, g.outW)
-    let chunks = max(1, min(planes, EngineConfig.threads * 4))
+    // Geometry as plain locals: the closure must not reload struct fields in the inner loop.
+    let (kH, kW, sH, sW) = (g.kernel.0, g.kernel.1, g.stride.0, g.stride.1)
+    let (pH, pW, dH, dW) = (g.padding.0, g.padding.1, g.dilation.0, g.dilation.1)
+    let chunks = taskCount(work: planes &* inH &* inW, items: planes)
     parallelFor(chunks) { chunk in
         if Cancellation.isRequested { return } // reported below
         for plane in planes * chunk / chunks ..< planes * (chunk + 1) / chunks {
             let xin = ps + plane &* inH &* inW, base = plane &* outH &* outW
             for oh in 0..<outH {
-                var h0 = oh &* g.stride.0 &- g.padding.0
-                let h1 = min(h0 &+ (g.kernel.0 &- 1) &* g.dilation.0 &+ 1, inH)
-                while h0 < 0 { h0 &+= g.dilation.0 }
+                var h0 = oh &* sH &- pH
+                let h1 = min(h0 &+ (kH &- 1) &* dH &+ 1, inH)
+                while h0 < 0 { h0 &+= dH }
                 for ow in 0..<outW {
-                    var w0 = ow &* g.stride.1 &- g.padding.1
-                    let w1 = min(w0 &+ (g.kernel.1 &- 1) &* g.dilation.1 &+ 1, inW)
-                    while w0 < 0 { w0 &+= g.dilation.1 }
+                    var w0 = ow &* sW &- pW
+                    let w1 = min(w0 &+ (kW &- 1) &* dW &+ 1, inW)
+                    while w0 < 0 { w0 &+= dW }
                     var best = -T.infinity, bestIndex = h0 &* inW &+ w0
                     var h = h0
                     while h < h1 {
+                        let row = h &* inW
                         var w = w0
                         while w < w1 {
-                            let v = xin[h &* inW &+ w]
-                            if v > best || v.isNaN { best = v; bestIndex = h &* inW &+ w }
-                            w &+= g.dilation.1
+                            let v = xin[row &+ w]
+                            // torch's rule: a larger value or any NaN takes the slot.
+                            // Written as selects (no branch) since random data mispredicts half the time.
+                            let take = v > best || v != v
+                            best = take ? v : best
+                            bestIndex = take ? row &+ w : bestIndex
+                            w &+= dW
                         }
-                        h &+= g.dilation.0
+                        h &+= dH
                     }
                     // A window over padding only (possible with dilation) must still index inside the plane.
                     if h0 >= h1 || w0 >= w1 { bestIndex = 0 }
@@ -79,12 +88,15 @@ func scatterToIndices(_ g: Tensor, _ indices: Tensor, inputShape: [Int]) throws 
     let gc = try g.materialized(g.shape, g.dtype, op: op)
     let planes = inputShape[0] &* inputShape[1], inPlane = inputShape[2] &* inputShape[3]
     let outPlane = g.shape[2] &* g.shape[3], pi = indices.pointer(Int64.self)
+    let chunks = taskCount(work: planes &* inPlane, items: planes)
     func run<T: TensorFloat>(_: T.Type) {
         let pg = gc.pointer(T.self), po = out.pointer(T.self)
-        parallelFor(planes) { plane in
-            for o in 0..<outPlane {
-                let k = plane &* outPlane &+ o
-                po[plane &* inPlane &+ Int(pi[k])] += pg[k]
+        parallelFor(chunks) { chunk in
+            for plane in planes * chunk / chunks ..< planes * (chunk + 1) / chunks {
+                for o in 0..<outPlane {
+                    let k = plane &* outPlane &+ o
+                    po[plane &* inPlane &+ Int(pi[k])] += pg[k]
+                }
             }
         }
     }

@@ -72,7 +72,7 @@ private func resampleTyped<T: TensorFloat>(_ x: Tensor, _ rows: AxisMap, _ cols:
     let inH = x.shape[2], inW = x.shape[3], outH = outShape[2], outW = outShape[3]
     if planes == 0 || outH == 0 || outW == 0 { return out }
     let ps = src.pointer(T.self), po = out.pointer(T.self)
-    let chunks = max(1, min(planes, EngineConfig.threads * 4))
+    let chunks = taskCount(work: planes &* outH &* outW &* 4, items: planes)
     rows.rowStart.withUnsafeBufferPointer { rs in rows.sourceIndex.withUnsafeBufferPointer { ri in
     rows.weight.withUnsafeBufferPointer { rw in cols.rowStart.withUnsafeBufferPointer { cs in
     cols.sourceIndex.withUnsafeBufferPointer { ci in cols.weight.withUnsafeBufferPointer { cw in
@@ -98,6 +98,15 @@ private func resampleTyped<T: TensorFloat>(_ x: Tensor, _ rows: AxisMap, _ cols:
     } } } } } }
     try Cancellation.check(op)
     return out
+}
+
+/// Whether an op on `x` will record a graph node (so display attributes are worth formatting).
+func willRecord(_ x: Tensor) -> Bool { GradMode.isEnabled && x.requiresGrad }
+
+/// How many tasks to split `work` elements (over `items` independent planes) into:
+/// one for small tensors, where waking threads costs more than the loop.
+func taskCount(work: Int, items: Int) -> Int {
+    work < 1 << 16 ? 1 : max(1, min(items, EngineConfig.threads * 4))
 }
 
 /// Accepts [N, C, H, W] or [C, H, W] (treated as N = 1, as torch does), returning the 4-d
