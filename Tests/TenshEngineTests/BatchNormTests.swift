@@ -42,6 +42,23 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(rm.toDoubles(), [0.5, -0.5, 0])
     }
 
+    func testFastAndComposedGradientsAgree() throws {
+        // A plain backward uses the typed kernel; createGraph uses the rule built from public ops.
+        for dtype in [DType.float32, .float64] {
+            let x = try mul(testTensor([4, 3, 2, 5], seed: 9, dtype: dtype), .wrapped(3, dtype: .float64)).detached().setRequiresGrad()
+            let w = try testTensor([3], seed: 10, dtype: dtype).setRequiresGrad(), b = try testTensor([3], seed: 11, dtype: dtype).setRequiresGrad()
+            let g = try testTensor([4, 3, 2, 5], seed: 12, dtype: dtype)
+            let y = try batchNorm(x, weight: w, bias: b, training: true)
+            let fast = try grad([y], [x, w, b], gradOutputs: [g])
+            let composed = try grad([y], [x, w, b], gradOutputs: [g], createGraph: true)
+            for (f, c) in zip(fast, composed) {
+                let f = try XCTUnwrap(f), c = try XCTUnwrap(c)
+                XCTAssertEqual(f.dtype, dtype)
+                assertClose(f, c.detached(), rtol: dtype == .float32 ? 1e-4 : 1e-10, atol: dtype == .float32 ? 1e-5 : 1e-10)
+            }
+        }
+    }
+
     func testBatchNormErrors() throws {
         let x = try testTensor([4, 3], seed: 2)
         assertEngineError(try batchNorm(x, training: false), contains: "needs running_mean and running_var")

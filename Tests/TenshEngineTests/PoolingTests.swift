@@ -55,6 +55,15 @@ final class PoolingTests: XCTestCase {
         XCTAssertEqual(idx.toInt64s(), [0, 1, 4, 5])
     }
 
+    func testMaxPoolNaNWinsAndStaysLikeTorch() throws {
+        // Window 1 holds a NaN followed by a larger number: the NaN must stay the maximum.
+        let x = try Tensor([1, 2, .nan, 9, 3, 4, 5, 6], shape: [1, 1, 1, 8], dtype: .float32)
+        let (y, idx) = try maxPool2dWithIndices(x, kernelSize: [1, 4])
+        XCTAssertEqual(y.toDoubles()[0].isNaN, true)
+        XCTAssertEqual(y.toDoubles()[1], 6)
+        XCTAssertEqual(idx.toInt64s(), [2, 7])
+    }
+
     func testMaxPoolGradientGoesToTheArgmaxAndAccumulatesOverlaps() throws {
         let x = try Tensor([1, 5, 2, 0, 3, 1, 4, 2, 0], shape: [1, 1, 3, 3], dtype: .float64).setRequiresGrad()
         // Overlapping 2x2 windows with stride 1: the 5 wins twice.
