@@ -17,7 +17,9 @@ public func loadNpy(_ path: String) throws -> Tensor {
     defer { file.close() }
     let (header, dataOffset) = try readHeader(file)
     let element = try NpyElementType(descr: header.descr, op: file.op)
-    let count = try ShapeMath.count(header.shape, op: file.op)
+    guard let count = try? ShapeMath.count(header.shape, op: file.op) else {
+        throw EngineError(.resourceLimit, op: file.op, argument: "shape", "\(path): shape \(fmt(header.shape)) has too many elements")
+    }
     let (byteCount, overflow) = count.multipliedReportingOverflow(by: element.size)
     guard !overflow else {
         throw EngineError(.resourceLimit, op: file.op, argument: "shape", "shape \(fmt(header.shape)) in \(path) is too large")

@@ -55,7 +55,7 @@ struct PoolGeometry {
     /// window must start inside the input or the left padding.
     static func outputSize(_ n: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int, _ ceilMode: Bool) -> Int {
         let span = n + 2 * p - d * (k - 1) - 1 + (ceilMode ? s - 1 : 0)
-        var out = floorDiv(span, s) + 1
+        var out = floorDivide(span, s) + 1
         if ceilMode && (out - 1) * s >= n + p { out -= 1 }
         return out
     }
@@ -64,10 +64,10 @@ struct PoolGeometry {
         [("kernel_size", fmt([kernel.0, kernel.1])), ("stride", fmt([stride.0, stride.1])),
          ("padding", fmt([padding.0, padding.1])), ("ceil_mode", "\(ceilMode)")]
     }
-}
 
-/// Integer division rounding toward negative infinity (torch's `div_rtn`).
-func floorDiv(_ a: Int, _ b: Int) -> Int {
-    let q = a / b
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q
+    /// Integer division rounding toward negative infinity (torch's `div_rtn`).
+    private static func floorDivide(_ a: Int, _ b: Int) -> Int {
+        let q = a / b
+        return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q
+    }
 }
