@@ -49,6 +49,15 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(v[1], 1.3132616, accuracy: 1e-5) // log(1 + e)
     }
 
+    func testClassificationLossesAreOneGraphNode() throws {
+        let x = try testTensor([3, 4], seed: 12).setRequiresGrad(), t = try Tensor([0, 3, 1], shape: [3], dtype: .int64)
+        let ce = try crossEntropy(x, t)
+        XCTAssertEqual(ce.gradFn?.op, "CrossEntropyLoss")
+        XCTAssertTrue(ce.gradFn?.inputs.first === x)
+        XCTAssertEqual(try nllLoss(x, t, reduction: .sum).gradFn?.op, "NllLoss")
+        XCTAssertNil(try noGrad { try crossEntropy(x, t) }.gradFn)
+    }
+
     func testBinaryCrossEntropyClampsTheLogAtMinus100() throws {
         let p = try Tensor([0, 1], shape: [2], dtype: .float64), t = try Tensor([1, 0], shape: [2], dtype: .float64)
         XCTAssertEqual(try binaryCrossEntropy(p, t, reduction: .none).toDoubles(), [100, 100])
