@@ -69,6 +69,27 @@ final class LossTests: XCTestCase {
         XCTAssertTrue(try loss.item().isNaN)
     }
 
+    /// The example of Docs/Engine/NN.md, run as written.
+    func testDocumentationExampleRuns() throws {
+        let url = { (name: String) in try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: "npy", subdirectory: "Fixtures")).path }
+        let images = try loadNpy(url("digits_images"))
+        let labels = try loadNpy(url("digits_labels"))
+        let gamma = try ones([1]).setRequiresGrad(), beta = try zeros([1]).setRequiresGrad()
+        let rm = try zeros([1]), rv = try ones([1])
+        var h = try batchNorm(images, runningMean: rm, runningVar: rv, weight: gamma, bias: beta, training: true)
+        h = try maxPool2d(h, kernelSize: [2])
+        XCTAssertEqual(h.shape, [1797, 1, 4, 4])
+        h = try upsample(h, scaleFactor: [2.5], mode: .bilinear)
+        XCTAssertEqual(h.shape, [1797, 1, 10, 10])
+        let logits = try adaptiveAvgPool2d(h, outputSize: [1, 10]).reshaped([1797, 10])
+        let loss = try crossEntropy(logits, labels)
+        try backward(loss)
+        XCTAssertTrue(try loss.item().isFinite)
+        XCTAssertEqual(try XCTUnwrap(beta.grad).shape, [1])
+        XCTAssertEqual(try XCTUnwrap(gamma.grad).shape, [1])
+        XCTAssertNotEqual(rm.toDoubles()[0], 0) // running mean moved toward the pixel mean
+    }
+
     // MARK: Errors
 
     func testOutOfRangeTargetNamesTheIndexAndClassCount() throws {

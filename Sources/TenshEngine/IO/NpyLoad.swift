@@ -16,7 +16,7 @@ public func loadNpy(_ path: String) throws -> Tensor {
     let file = try NpyFile(path: path)
     defer { file.close() }
     let (header, dataOffset) = try readHeader(file)
-    let element = try NpyElementType(descr: header.descr, op: file.op)
+    let element = try naming(path) { try NpyElementType(descr: header.descr, op: file.op) }
     guard let count = try? ShapeMath.count(header.shape, op: file.op) else {
         throw EngineError(.resourceLimit, op: file.op, argument: "shape", "\(path): shape \(fmt(header.shape)) has too many elements")
     }
@@ -77,7 +77,14 @@ private func readHeader(_ file: NpyFile) throws -> (NpyHeader, Int) {
     let bytes = try file.bytes(count: headerLength, at: 8 + lengthBytes)
     // 1.0 and 2.0 headers are latin-1; 3.0 allows UTF-8.
     let text = major == 3 ? String(decoding: bytes, as: UTF8.self) : String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-    return (try NpyFormat.parseDict(text, op: op), dataOffset)
+    return (try naming(path) { try NpyFormat.parseDict(text, op: op) }, dataOffset)
+}
+
+/// Runs `body`, prefixing the detail of an error it throws with the file's path.
+private func naming<R>(_ path: String, _ body: () throws -> R) throws -> R {
+    do { return try body() } catch let e as EngineError {
+        throw EngineError(e.kind, op: e.op, argument: e.argument, "\(path): \(e.detail)")
+    }
 }
 
 /// Converts raw bytes (any byte order, narrower integers, bool bytes) into `out`.
