@@ -59,6 +59,18 @@ final class BatchNormTests: XCTestCase {
         }
     }
 
+    func testBothModesAreOneBatchNormNode() throws {
+        let x = try testTensor([4, 2], seed: 13).setRequiresGrad(), w = try testTensor([2], seed: 14).setRequiresGrad()
+        let train = try batchNorm(x, weight: w, training: true)
+        let eval = try batchNorm(x, runningMean: zeros([2], dtype: .float64), runningVar: ones([2], dtype: .float64), weight: w, training: false)
+        for y in [train, eval] {
+            XCTAssertEqual(y.gradFn?.op, "BatchNorm")
+            XCTAssertEqual(y.gradFn?.inputs.count, 2)
+        }
+        XCTAssertEqual(train.gradFn?.attributes.first?.value, "true")
+        XCTAssertEqual(eval.gradFn?.attributes.first?.value, "false")
+    }
+
     func testBatchNormErrors() throws {
         let x = try testTensor([4, 3], seed: 2)
         assertEngineError(try batchNorm(x, training: false), contains: "needs running_mean and running_var")

@@ -6,8 +6,8 @@
 ///   given) are updated in place, not recorded: r ← (1 - momentum)·r + momentum·stat, with the
 ///   unbiased variance, as torch does.
 /// - eval (`training: false`): μ, σ² are the running statistics, which must then be given.
-/// Differentiable in x, weight and bias; the training gradient flows through the batch
-/// statistics and is built from public ops, so it can be differentiated again.
+/// Differentiable in x, weight and bias (one `BatchNorm` graph node either way); the training
+/// gradient flows through the batch statistics, and every rule can be differentiated again.
 public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tensor? = nil, weight: Tensor? = nil,
                       bias: Tensor? = nil, training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
     let op = "batch_norm"
@@ -27,13 +27,8 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tenso
         guard let runningMean, let runningVar else {
             throw EngineError.invalid(op, "running_mean", "eval mode (training=false) needs running_mean and running_var")
         }
-        // Linear in x: composed from public ops (differentiable to any order).
-        let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(runningVar.detached().to(x.dtype), .wrapped(eps, dtype: .float64))))
-        var scale = invStd
-        if let weight { scale = try mul(scale, weight) }
-        var y = try mul(sub(x, runningMean.detached().to(x.dtype).reshaped(channelShape)), scale.reshaped(channelShape))
-        if let bias { y = try add(y, bias.reshaped(channelShape)) }
-        return y
+        return try evalForward(x, mean: runningMean.toDoubles(), variance: runningVar.toDoubles(), weight: weight, bias: bias,
+                               eps: eps, channelShape: channelShape)
     }
     let m = x.count / max(c, 1)
     guard m > 1 else {
@@ -42,6 +37,35 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tenso
     let stats = try channelMoments(x, op: op)
     try updateRunning(runningMean, runningVar, stats, count: m, momentum: momentum)
     return try trainingForward(x, stats, weight: weight, bias: bias, eps: eps, channelShape: channelShape)
+}
+
+/// Eval mode: y = (x - r̄)·invStd·w + b, linear in x with constant statistics. The rule uses
+/// public ops, with the weight as a tensor so that a double backward reaches it.
+private func evalForward(_ x: Tensor, mean: [Double], variance: [Double], weight: Tensor?, bias: Tensor?, eps: Double,
+                         channelShape: [Int]) throws -> Tensor {
+    let c = x.shape[1]
+    let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
+    let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
+    let invStd = variance.map { 1 / ($0 + eps).squareRoot() }
+    let scale = (0..<c).map { invStd[$0] * w[$0] }
+    let shift = (0..<c).map { b[$0] - mean[$0] * scale[$0] }
+    let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let dims = [0] + Array(2..<x.rank)
+    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "false"), ("eps", "\(eps)")]) { ctx in
+        let g = ctx.gradOutput, dtype = ctx.inputs[0].dtype
+        let invStdT = try Tensor(invStd, shape: channelShape, dtype: dtype)
+        var grads: [Tensor?] = []
+        if ctx.needsGrad[0] {
+            let perChannel = try weight.map { try mul(invStdT, $0.reshaped(channelShape)) } ?? invStdT
+            grads.append(try mul(g, perChannel))
+        } else { grads.append(nil) }
+        if weight != nil {
+            grads.append(ctx.needsGrad[1] ? try sum(mul(g, mul(sub(ctx.inputs[0], Tensor(mean, shape: channelShape, dtype: dtype)), invStdT)), dims: dims) : nil)
+        }
+        if bias != nil { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
+        return grads
+    }
 }
 
 /// torch's running-statistics rule (unbiased variance), written in place without recording.
