@@ -56,11 +56,23 @@ final class LossTests: XCTestCase {
         XCTAssertTrue(ce.gradFn?.inputs.first === x)
         XCTAssertEqual(try nllLoss(x, t, reduction: .sum).gradFn?.op, "NllLoss")
         XCTAssertNil(try noGrad { try crossEntropy(x, t) }.gradFn)
+        let p = try sigmoid(x.detached()).setRequiresGrad(), y = try testTensor([3, 4], seed: 13)
+        XCTAssertEqual(try mseLoss(x, y).gradFn?.op, "MseLoss")
+        XCTAssertEqual(try l1Loss(x, y).gradFn?.op, "L1Loss")
+        XCTAssertEqual(try binaryCrossEntropy(p, y).gradFn?.op, "BinaryCrossEntropy")
+        // Mixed dtypes: each gradient comes back in its own input's dtype.
+        let x32 = try testTensor([3, 4], seed: 14, dtype: .float32).setRequiresGrad(), y64 = try testTensor([3, 4], seed: 15).setRequiresGrad()
+        let g = try grad([mseLoss(x32, y64)], [x32, y64])
+        XCTAssertEqual(g[0]?.dtype, .float32)
+        XCTAssertEqual(g[1]?.dtype, .float64)
     }
 
     func testBinaryCrossEntropyClampsTheLogAtMinus100() throws {
-        let p = try Tensor([0, 1], shape: [2], dtype: .float64), t = try Tensor([1, 0], shape: [2], dtype: .float64)
-        XCTAssertEqual(try binaryCrossEntropy(p, t, reduction: .none).toDoubles(), [100, 100])
+        let p = try Tensor([0, 1], shape: [2], dtype: .float64).setRequiresGrad(), t = try Tensor([1, 0], shape: [2], dtype: .float64)
+        let loss = try binaryCrossEntropy(p, t, reduction: .none)
+        XCTAssertEqual(loss.toDoubles(), [100, 100])
+        // torch's gradient there: (p - t)/max(p(1-p), 1e-12) = ∓1e12.
+        XCTAssertEqual(try XCTUnwrap(grad([sum(loss)], [p])[0]).toDoubles(), [-1e12, 1e12])
     }
 
     func testAllIgnoredTargetsGiveNaNMeanLikeTorch() throws {
