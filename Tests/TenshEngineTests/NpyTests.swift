@@ -99,16 +99,16 @@ final class NpyTests: XCTestCase {
         try saveNpy(try testTensor([4], seed: 3), path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         Cancellation.request() // Ctrl-C arrives while writing
-        assertEngineError(try saveNpy(try testTensor([1000], seed: 4), path), contains: "interrupted")
+        assertEngineErrorContains(try saveNpy(try testTensor([1000], seed: 4), path), contains: "interrupted")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["model.npy"])
     }
 
     func testUnwritablePathsAreErrors() throws {
         let t = try testTensor([2], seed: 5)
-        assertEngineError(try saveNpy(t, directory + "/missing/dir/x.npy"), contains: "cannot write \(directory)/missing/dir/x.npy: No such file or directory")
-        assertEngineError(try saveNpy(t, directory), contains: "is a directory")
-        assertEngineError(try saveNpy(t, "/proc/tensh-cannot-write.npy"), contains: "cannot write /proc/tensh-cannot-write.npy")
+        assertEngineErrorContains(try saveNpy(t, directory + "/missing/dir/x.npy"), contains: "cannot write \(directory)/missing/dir/x.npy: No such file or directory")
+        assertEngineErrorContains(try saveNpy(t, directory), contains: "is a directory")
+        assertEngineErrorContains(try saveNpy(t, "/proc/tensh-cannot-write.npy"), contains: "cannot write /proc/tensh-cannot-write.npy")
     }
 
     // MARK: Malformed files
@@ -150,7 +150,7 @@ final class NpyTests: XCTestCase {
         ]
         for (name, bytes, message) in table {
             let path = try write(bytes, name.replacingOccurrences(of: " ", with: "_") + ".npy")
-            assertEngineError(try loadNpy(path), contains: message)
+            assertEngineErrorContains(try loadNpy(path), contains: message)
         }
     }
 
@@ -166,15 +166,15 @@ final class NpyTests: XCTestCase {
         let saved = EngineConfig.maxTensorBytes
         EngineConfig.maxTensorBytes = 4000
         defer { EngineConfig.maxTensorBytes = saved }
-        assertEngineError(try loadNpy(path), contains: "exceeds the allocation limit of 4000 bytes")
+        assertEngineErrorContains(try loadNpy(path), contains: "exceeds the allocation limit of 4000 bytes")
     }
 
     func testNonRegularFilesAreRejectedWithoutReading() throws {
-        assertEngineError(try loadNpy(directory), contains: "is a directory")
-        assertEngineError(try loadNpy("/dev/zero"), contains: "/dev/zero is a device")
-        assertEngineError(try loadNpy(directory + "/nope.npy"), contains: "cannot open \(directory)/nope.npy: No such file or directory")
+        assertEngineErrorContains(try loadNpy(directory), contains: "is a directory")
+        assertEngineErrorContains(try loadNpy("/dev/zero"), contains: "/dev/zero is a device")
+        assertEngineErrorContains(try loadNpy(directory + "/nope.npy"), contains: "cannot open \(directory)/nope.npy: No such file or directory")
         let fifo = directory + "/pipe.npy"
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
-        assertEngineError(try loadNpy(fifo), contains: "is not a regular file") // and does not block waiting for a writer
+        assertEngineErrorContains(try loadNpy(fifo), contains: "is not a regular file") // and does not block waiting for a writer
     }
 }

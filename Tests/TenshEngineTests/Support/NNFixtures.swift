@@ -64,3 +64,16 @@ struct NNCase {
         return 1 + names.count
     }
 }
+
+/// Asserts `body` throws an EngineError whose message contains `text`.
+func assertEngineErrorContains<T>(_ body: @autoclosure () throws -> T, contains text: String,
+                          file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("expected an error containing \"\(text)\"", file: file, line: line)
+    } catch let e as EngineError {
+        XCTAssertTrue(e.message.contains(text), "message \"\(e.message)\" does not contain \"\(text)\"", file: file, line: line)
+    } catch {
+        XCTFail("unexpected error \(error)", file: file, line: line)
+    }
+}
