@@ -1,0 +1,131 @@
+/// Batch normalisation over [N, C] or [N, C, H, W] (any [N, C, ...]), like `F.batch_norm`.
+
+/// Normalises each channel c of x:
+///   y = (x - μ_c) / √(σ²_c + eps) · weight_c + bias_c.
+/// - training: μ, σ² are the batch statistics (σ² biased); `runningMean`/`runningVar` ([C], when
+///   given) are updated in place, not recorded: r ← (1 - momentum)·r + momentum·stat, with the
+///   unbiased variance, as torch does.
+/// - eval (`training: false`): μ, σ² are the running statistics, which must then be given.
+/// Differentiable in x, weight and bias (one `BatchNorm` graph node either way); the training
+/// gradient flows through the batch statistics, and every rule can be differentiated again.
+public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tensor? = nil, weight: Tensor? = nil,
+                      bias: Tensor? = nil, training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
+    let op = "batch_norm"
+    guard x.dtype.isFloatingPoint, x.rank >= 2 else {
+        throw EngineError.invalid(op, "input", "expected a float [N, C] or [N, C, H, W] input, got \(x.dtype) \(fmt(x.shape))")
+    }
+    let c = x.shape[1]
+    for (name, t) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
+        guard let t else { continue }
+        guard t.shape == [c], t.dtype.isFloatingPoint else {
+            throw EngineError.invalid(op, name, "\(name) must be a float tensor of shape [\(c)] for input \(fmt(x.shape)), got \(t.dtype) \(fmt(t.shape))")
+        }
+    }
+    guard eps >= 0, eps.isFinite else { throw EngineError.invalid(op, "eps", "eps must be finite and non-negative, got \(eps)") }
+    let channelShape = [1, c] + [Int](repeating: 1, count: x.rank - 2)
+    if !training {
+        guard let runningMean, let runningVar else {
+            throw EngineError.invalid(op, "running_mean", "eval mode (training=false) needs running_mean and running_var")
+        }
+        return try evalForward(x, mean: runningMean.toDoubles(), variance: runningVar.toDoubles(), weight: weight, bias: bias,
+                               eps: eps, channelShape: channelShape)
+    }
+    let m = x.count / max(c, 1)
+    guard m > 1 else {
+        throw EngineError.invalid(op, "input", "expected more than 1 value per channel when training, got input shape \(fmt(x.shape))")
+    }
+    let stats = try channelMoments(x, op: op)
+    try updateRunning(runningMean, runningVar, stats, count: m, momentum: momentum)
+    return try trainingForward(x, stats, weight: weight, bias: bias, eps: eps, channelShape: channelShape)
+}
+
+/// Eval mode: y = (x - r̄)·invStd·w + b, linear in x with constant statistics. The rule uses
+/// public ops, with the weight as a tensor so that a double backward reaches it.
+private func evalForward(_ x: Tensor, mean: [Double], variance: [Double], weight: Tensor?, bias: Tensor?, eps: Double,
+                         channelShape: [Int]) throws -> Tensor {
+    let c = x.shape[1]
+    let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
+    let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
+    let invStd = variance.map { 1 / ($0 + eps).squareRoot() }
+    let scale = (0..<c).map { invStd[$0] * w[$0] }
+    let shift = (0..<c).map { b[$0] - mean[$0] * scale[$0] }
+    let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let dims = [0] + Array(2..<x.rank)
+    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "false"), ("eps", "\(eps)")]) { ctx in
+        let g = ctx.gradOutput, dtype = ctx.inputs[0].dtype
+        let invStdT = try Tensor(invStd, shape: channelShape, dtype: dtype)
+        var grads: [Tensor?] = []
+        if ctx.needsGrad[0] {
+            let perChannel = try weight.map { try mul(invStdT, $0.reshaped(channelShape)) } ?? invStdT
+            grads.append(try mul(g, perChannel))
+        } else { grads.append(nil) }
+        if weight != nil {
+            grads.append(ctx.needsGrad[1] ? try sum(mul(g, mul(sub(ctx.inputs[0], Tensor(mean, shape: channelShape, dtype: dtype)), invStdT)), dims: dims) : nil)
+        }
+        if bias != nil { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
+        return grads
+    }
+}
+
+/// torch's running-statistics rule (unbiased variance), written in place without recording.
+private func updateRunning(_ runningMean: Tensor?, _ runningVar: Tensor?, _ stats: (mean: [Double], variance: [Double]),
+                           count m: Int, momentum: Double) throws {
+    if let runningMean {
+        let old = runningMean.toDoubles()
+        runningMean.storeDoubles(zip(old, stats.mean).map { (1 - momentum) * $0 + momentum * $1 })
+    }
+    if let runningVar {
+        let old = runningVar.toDoubles(), unbias = Double(m) / Double(m - 1)
+        runningVar.storeDoubles(zip(old, stats.variance).map { (1 - momentum) * $0 + momentum * $1 * unbias })
+    }
+}
+
+/// The normalised output with one `BatchNorm` graph node. A first-order backward
+/// uses the typed kernel; a recorded one (createGraph) recomputes x̂ from x with
+/// public ops, so a double backward sees the batch statistics.
+private func trainingForward(_ x: Tensor, _ stats: (mean: [Double], variance: [Double]), weight: Tensor?, bias: Tensor?,
+                             eps: Double, channelShape: [Int]) throws -> Tensor {
+    let c = x.shape[1]
+    let w = weight?.toDoubles() ?? [Double](repeating: 1, count: c)
+    let b = bias?.toDoubles() ?? [Double](repeating: 0, count: c)
+    let invStd = stats.variance.map { 1 / ($0 + eps).squareRoot() }
+    let scale = (0..<c).map { invStd[$0] * w[$0] }
+    let shift = (0..<c).map { b[$0] - stats.mean[$0] * scale[$0] }
+    let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let dims = [0] + Array(2..<x.rank)
+    return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "true"), ("eps", "\(eps)")],
+                      saved: ["mean", "invstd"]) { ctx in
+        if !GradMode.isEnabled {
+            let (gx, gw, gb) = try batchNormGradients(ctx.inputs[0], ctx.gradOutput, mean: stats.mean, invStd: invStd,
+                                                      weight: w, op: "batch_norm")
+            var grads: [Tensor?] = [ctx.needsGrad[0] ? gx : nil]
+            if let weight { grads.append(ctx.needsGrad[1] ? try Tensor(gw, shape: [c], dtype: weight.dtype) : nil) }
+            if let bias { grads.append(ctx.needsGrad[grads.count] ? try Tensor(gb, shape: [c], dtype: bias.dtype) : nil) }
+            return grads
+        }
+        return try composedBatchNormGradients(ctx, weight: weight, hasBias: bias != nil, dims: dims, eps: eps,
+                                              channelShape: channelShape)
+    }
+}
+
+/// The training gradient written with public ops (recorded when createGraph is on).
+private func composedBatchNormGradients(_ ctx: Node.Context, weight: Tensor?, hasBias: Bool, dims: [Int], eps: Double,
+                                        channelShape: [Int]) throws -> [Tensor?] {
+    let g = ctx.gradOutput, xs = ctx.inputs[0]
+    let centred = try sub(xs, mean(xs, dims: dims, keepdim: true))
+    let variance = try mean(mul(centred, centred), dims: dims, keepdim: true)
+    let invStd = try div(Tensor.wrapped(1, dtype: .int64), sqrt(add(variance, .wrapped(eps, dtype: .float64))))
+    let xHat = try mul(centred, invStd)
+    var grads: [Tensor?] = []
+    if ctx.needsGrad[0] {
+        let gy = try weight.map { try mul(g, $0.reshaped(channelShape)) } ?? g
+        let inner = try sub(sub(gy, mean(gy, dims: dims, keepdim: true)),
+                            mul(xHat, mean(mul(gy, xHat), dims: dims, keepdim: true)))
+        grads.append(try mul(invStd, inner))
+    } else { grads.append(nil) }
+    if weight != nil { grads.append(ctx.needsGrad[1] ? try sum(mul(g, xHat), dims: dims) : nil) }
+    if hasBias { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
+    return grads
+}

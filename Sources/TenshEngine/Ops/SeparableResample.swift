@@ -1,0 +1,159 @@
+/// The linear core shared by `avgPool2d`, `adaptiveAvgPool2d` and `upsample`:
+/// every output pixel is a weighted sum of input pixels whose weights factor
+/// into a row part and a column part,
+///     out[n, c, oh, ow] = Σ_i Σ_j rowWeight(oh, i) · colWeight(ow, j) · x[n, c, i, j].
+/// Each axis is a sparse matrix (`AxisMap`). The op is linear, so its gradient
+/// is the same op with both maps transposed; recording both directions with
+/// each other as the rule makes it differentiable to any order.
+
+/// A sparse [outputSize × inputSize] matrix in compressed-row form.
+struct AxisMap: Sendable {
+    let inputSize: Int
+    let outputSize: Int
+    /// Entries of output row `o` are `rowStart[o] ..< rowStart[o + 1]`.
+    let rowStart: [Int]
+    let sourceIndex: [Int]
+    let weight: [Double]
+
+    /// Builds the map from each output index's (source, weight) entries.
+    init(inputSize: Int, rows: [[(Int, Double)]]) {
+        self.inputSize = inputSize
+        self.outputSize = rows.count
+        var starts = [0], sources: [Int] = [], weights: [Double] = []
+        for row in rows {
+            for (s, w) in row { sources.append(s); weights.append(w) }
+            starts.append(sources.count)
+        }
+        rowStart = starts
+        sourceIndex = sources
+        weight = weights
+    }
+
+    /// The transposed matrix: for each input index, the outputs it feeds.
+    var transposed: AxisMap {
+        var rows = [[(Int, Double)]](repeating: [], count: inputSize)
+        for o in 0..<outputSize {
+            for e in rowStart[o]..<rowStart[o + 1] { rows[sourceIndex[e]].append((o, weight[e])) }
+        }
+        return AxisMap(inputSize: outputSize, rows: rows)
+    }
+}
+
+/// Applies the separable map to the last two dims of a [N, C, H, W] float tensor, recording
+/// `opName` for autograd. `attributes` are shown in the graph view.
+func separableResample(_ x: Tensor, rows: AxisMap, cols: AxisMap, opName: String, op: String,
+                       attributes: [(String, String)]) throws -> Tensor {
+    let out = try resampleForward(x, rows: rows, cols: cols, op: op)
+    let rowsT = rows.transposed, colsT = cols.transposed
+    return out.recorded(opName, inputs: [x], attributes: attributes) { ctx in
+        [try separableResample(ctx.gradOutput, rows: rowsT, cols: colsT,
+                               opName: opName + "Backward", op: op, attributes: attributes)]
+    }
+}
+
+/// The kernel (no graph): one (n, c) plane per task, accumulating in Double.
+private func resampleForward(_ x: Tensor, rows: AxisMap, cols: AxisMap, op: String) throws -> Tensor {
+    guard x.rank == 4, x.shape[2] == rows.inputSize, x.shape[3] == cols.inputSize else {
+        throw EngineError.invalid(op, "input", "internal: resample of shape \(fmt(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
+    }
+    let outShape = [x.shape[0], x.shape[1], rows.outputSize, cols.outputSize]
+    switch x.dtype {
+    case .float32: return try resampleTyped(x, rows, cols, outShape, Float.self, op: op)
+    case .float64: return try resampleTyped(x, rows, cols, outShape, Double.self, op: op)
+    default: throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype)")
+    }
+}
+
+private func resampleTyped<T: TensorFloat>(_ x: Tensor, _ rows: AxisMap, _ cols: AxisMap, _ outShape: [Int],
+                                          _: T.Type, op: String) throws -> Tensor {
+    let src = try x.materialized(x.shape, T.dtype, op: op)
+    let out = try Tensor.empty(outShape, T.dtype, op: op)
+    let planes = outShape[0] &* outShape[1]
+    let inH = x.shape[2], inW = x.shape[3], outH = outShape[2], outW = outShape[3]
+    if planes == 0 || outH == 0 || outW == 0 { return out }
+    let ps = src.pointer(T.self), po = out.pointer(T.self)
+    let chunks = taskCount(work: planes &* outH &* outW &* 4, items: planes)
+    rows.rowStart.withUnsafeBufferPointer { rs in rows.sourceIndex.withUnsafeBufferPointer { ri in
+    rows.weight.withUnsafeBufferPointer { rw in cols.rowStart.withUnsafeBufferPointer { cs in
+    cols.sourceIndex.withUnsafeBufferPointer { ci in cols.weight.withUnsafeBufferPointer { cw in
+        parallelFor(chunks) { chunk in
+            if Cancellation.isRequested { return } // reported below
+            let lo = planes * chunk / chunks, hi = planes * (chunk + 1) / chunks
+            for plane in lo..<hi {
+                let xin = ps + plane &* inH &* inW, o = po + plane &* outH &* outW
+                for oh in 0..<outH {
+                    for ow in 0..<outW {
+                        var acc = 0.0
+                        for e in rs[oh]..<rs[oh &+ 1] {
+                            let rowPtr = xin + ri[e] &* inW
+                            var rowAcc = 0.0
+                            for f in cs[ow]..<cs[ow &+ 1] { rowAcc += cw[f] * Double(rowPtr[ci[f]]) }
+                            acc += rw[e] * rowAcc
+                        }
+                        o[oh &* outW &+ ow] = T(acc)
+                    }
+                }
+            }
+        }
+    } } } } } }
+    try Cancellation.check(op)
+    return out
+}
+
+/// Whether an op on `x` will record a graph node (so display attributes are worth formatting).
+func willRecord(_ x: Tensor) -> Bool { GradMode.isEnabled && x.requiresGrad }
+
+/// How many tasks to split `work` elements (over `items` independent planes) into:
+/// one for small tensors, where waking threads costs more than the loop.
+func taskCount(work: Int, items: Int) -> Int {
+    work < 1 << 16 ? 1 : max(1, min(items, EngineConfig.threads * 4))
+}
+
+/// Accepts [N, C, H, W] or [C, H, W] (treated as N = 1, as torch does), returning the 4-d
+/// view and whether to drop the batch dim from the result.
+func batchedImage(_ x: Tensor, op: String) throws -> (Tensor, squeeze: Bool) {
+    guard x.dtype.isFloatingPoint else {
+        throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(fmt(x.shape)))")
+    }
+    switch x.rank {
+    case 4: return (x, false)
+    case 3: return (try x.reshaped([1] + x.shape), true)
+    default:
+        throw EngineError.invalid(op, "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(fmt(x.shape))")
+    }
+}
+
+/// Undoes `batchedImage`'s added batch dim.
+func unbatched(_ y: Tensor, _ squeeze: Bool) throws -> Tensor {
+    squeeze ? try y.reshaped(Array(y.shape.dropFirst())) : y
+}
+
+/// The largest output side `upsample`/`adaptiveAvgPool2d` accept, and the most map entries per axis.
+let maxResampleSide = 1 << 24
+
+/// Throws before an op builds its index maps when its [N, C, outH, outW] output would
+/// exceed the allocation limit (the maps themselves are as long as the output's sides).
+func checkOutputSize(_ input: Tensor, outH: Int, outW: Int, op: String) throws {
+    let shape = [input.shape[0], input.shape[1], outH, outW]
+    let n = try ShapeMath.count(shape, op: op)
+    let (bytes, overflow) = n.multipliedReportingOverflow(by: input.dtype.itemSize)
+    let limit = EngineConfig.maxTensorBytes
+    // The index maps cost memory per output row/column, so sides are capped too.
+    guard outH <= maxResampleSide, outW <= maxResampleSide else {
+        throw EngineError(.resourceLimit, op: op, argument: "size",
+                          "output size \(outH)x\(outW) is too large (each side at most \(maxResampleSide))")
+    }
+    guard !overflow, bytes <= limit else {
+        throw EngineError(.resourceLimit, op: op, argument: "size",
+                          "output of shape \(fmt(shape)) exceeds the allocation limit of \(limit) bytes")
+    }
+}
+
+/// Expands an int-or-pair argument (`[k]` or `[kh, kw]`) to a pair.
+func pairArgument(_ v: [Int], op: String, name: String) throws -> (Int, Int) {
+    switch v.count {
+    case 1: return (v[0], v[0])
+    case 2: return (v[0], v[1])
+    default: throw EngineError.invalid(op, name, "\(name) must be one int or a pair, got \(fmt(v))")
+    }
+}
