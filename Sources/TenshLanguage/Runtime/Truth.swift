@@ -1,0 +1,40 @@
+import TenshEngine
+
+/// Truthiness and equality of values, as in Python.
+extension Value {
+    /// `if`, `while`, `and`, `or`, `not` use this. A tensor is true or false
+    /// only when it has exactly one element.
+    func truthy() throws -> Bool {
+        switch self {
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .none: return false
+        case .list(let items): return !items.isEmpty
+        case .function, .builtin: return true
+        case .tensor(let t):
+            guard t.count == 1 else {
+                throw RuntimeError("the truth value of a tensor with \(t.count) elements (shape \(shapeText(t.shape))) is ambiguous; use any(...) or all(...) style reductions such as sum")
+            }
+            return try t.item() != 0
+        }
+    }
+
+    /// `==` between non-tensor values (tensors compare elementwise elsewhere).
+    func equals(_ other: Value) -> Bool {
+        switch (self, other) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.none, .none): return true
+        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
+        case (.function(let a), .function(let b)): return a === b
+        case (.builtin(let a), .builtin(let b)): return a.name == b.name
+        case (.tensor(let a), .tensor(let b)): return a === b
+        default:
+            if let x = number, let y = other.number { return x == y }
+            return false
+        }
+    }
+}
+
+func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
