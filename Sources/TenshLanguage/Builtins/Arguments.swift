@@ -103,6 +103,11 @@ struct Arguments {
     func ints(_ name: String) throws -> [Int] {
         switch value(name) {
         case .int(let i): return [i]
+        case .tensor(let t):
+            guard let values = integralValues(t) else {
+                throw error(name, "argument '\(name)' must be ints, got a tensor of shape \(shapeText(t.shape)) with non-integer values")
+            }
+            return values
         case .list(let items):
             return try items.map { item in
                 guard case .int(let i) = item else {
@@ -117,7 +122,7 @@ struct Arguments {
     /// A variadic size list: `zeros(2, 3)` or `zeros([2, 3])`.
     func shape(_ name: String) throws -> [Int] {
         guard case .list(let items) = value(name) else { return try ints(name) }
-        if items.count == 1, case .list = items[0] {
+        if items.count == 1, items[0].isSequence {
             var inner = self
             inner.values[name] = items[0]
             return try inner.ints(name)
@@ -149,5 +154,16 @@ struct Arguments {
     func list(_ name: String) -> [Value] {
         if case .list(let items) = value(name) { return items }
         return []
+    }
+}
+
+extension Value {
+    /// A list, or a tensor of rank 1 (sizes written as `[2, 3]`).
+    var isSequence: Bool {
+        switch self {
+        case .list: return true
+        case .tensor(let t): return t.rank == 1
+        default: return false
+        }
     }
 }

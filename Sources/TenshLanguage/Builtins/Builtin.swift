@@ -45,6 +45,9 @@ public enum ParameterKind: String, Sendable {
         case (.dims, .int), (.intPair, .int), (.shape, .int): return true
         case (.dims, .list(let xs)), (.intPair, .list(let xs)), (.shape, .list(let xs)):
             return xs.allSatisfy { if case .int = $0 { return true } else { return false } }
+        // `[2, 3]` written in source is a tensor literal: integral values of rank <= 1 are sizes.
+        case (.dims, .tensor(let t)), (.intPair, .tensor(let t)), (.shape, .tensor(let t)):
+            return integralValues(t) != nil
         case (.tensors, .tensor): return true
         case (.tensors, .list(let xs)): return xs.allSatisfy { if case .tensor = $0 { return true } else { return false } }
         case (.function, .function), (.function, .builtin): return true
@@ -123,4 +126,12 @@ public final class Builtin {
     public var help: String {
         "\(signature)\n    \(summary)\n    example: \(example)"
     }
+}
+
+/// The values of a rank-0 or rank-1 tensor when all are integers (`[2, 3]` as sizes).
+func integralValues(_ t: Tensor) -> [Int]? {
+    guard t.rank <= 1, t.dtype != .bool else { return nil }
+    let values = t.toDoubles()
+    guard values.allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 1e15 }) else { return nil }
+    return values.map { Int($0) }
 }

@@ -1,10 +1,24 @@
 import TenshEngine
 
-/// summary.
+/// summary, item, tolist.
 enum InspectionBuiltins {
     static let category = "Inspection"
 
     static let all: [Builtin] = [
+        Builtin("item", category, [.required("x", .tensor)],
+                summary: "The number in a one-element tensor (an int for i64/bool tensors, else a float).",
+                example: "loss_value = item(loss)") { a in
+            let x = try a.tensor("x")
+            guard x.count == 1 else { throw a.error("x", "item() needs a tensor with one element, got shape \(shapeText(x.shape))") }
+            return number(try x.item(), x.dtype)
+        },
+        Builtin("tolist", category, [.required("x", .tensor)],
+                summary: "The elements as (nested) lists of numbers; a 0-d tensor gives a number.",
+                example: "tolist(arange(3))") { a in
+            let x = try a.tensor("x")
+            let values = x.toDoubles().map { number($0, x.dtype) }
+            return nest(values[...], x.shape[...])
+        },
         Builtin("summary", category, [.required("x", .tensor)],
                 summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn.",
                 example: "summary(w)") { a in
@@ -12,6 +26,24 @@ enum InspectionBuiltins {
             return .none
         },
     ]
+
+    static func number(_ v: Double, _ dtype: DType) -> Value {
+        switch dtype {
+        case .bool: return .bool(v != 0)
+        case .int64: return .int(Int(v))
+        default: return .float(v)
+        }
+    }
+
+    /// Row-major values as lists nested by `shape`.
+    static func nest(_ values: ArraySlice<Value>, _ shape: ArraySlice<Int>) -> Value {
+        guard let n = shape.first else { return values.first ?? .none }
+        let inner = shape.dropFirst().reduce(1, *)
+        return .list((0..<n).map { i in
+            let start = values.startIndex + i * inner
+            return nest(values[start..<start + inner], shape.dropFirst())
+        })
+    }
 
     static func line(_ t: Tensor) -> String {
         let values = t.toDoubles()

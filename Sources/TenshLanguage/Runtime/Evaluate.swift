@@ -56,7 +56,7 @@ extension Interpreter {
     }
 
     func callArguments(_ args: [Argument]) throws -> [CallArgument] {
-        try args.map { CallArgument(name: $0.name, nameSpan: $0.nameSpan, value: try evaluate($0.value), span: $0.value.span) }
+        try args.map { CallArgument(name: $0.name, nameSpan: $0.nameSpan, value: try evaluate($0.value), span: $0.span) }
     }
 
     // MARK: calls

@@ -163,7 +163,9 @@ struct Lexer {
     private mutating func track(_ symbol: Symbol, _ span: SourceSpan) {
         switch symbol {
         case .leftParen, .leftBracket, .leftBrace: open.append((symbol, span))
-        case .rightParen, .rightBracket, .rightBrace: if !open.isEmpty { open.removeLast() }
+        case .rightParen: if open.last?.symbol == .leftParen { open.removeLast() }
+        case .rightBracket: if open.last?.symbol == .leftBracket { open.removeLast() }
+        case .rightBrace: if open.last?.symbol == .leftBrace { open.removeLast() }
         default: break
         }
     }

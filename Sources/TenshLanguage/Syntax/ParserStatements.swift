@@ -94,7 +94,13 @@ extension Parser {
             var targets = [try assignable(first)]
             while match(.comma) { targets.append(try assignable(try expression())) }
             try consume(.assign, "expected '=' after assignment targets")
-            let value = try expression()
+            var value = try expression()
+            if peek.isSymbol(.comma) {
+                // `a, b = b, a`: the right side is a list.
+                var items = [value]
+                while match(.comma) { items.append(try expression()) }
+                value = Expr(.list(items), value.span.through(previous.span))
+            }
             return Stmt(.assign(targets: targets, value: value), first.span.through(value.span))
         }
         let compound: [Symbol: CompoundOperator] = [.plusAssign: .add, .minusAssign: .subtract,
