@@ -80,7 +80,7 @@ public enum TenshCommandLine {
         case .syntaxError: return .syntax
         case .runtimeError: return .runtime
         case .interrupted: return .interrupted
-        case .exit(let code): return ExitCode(rawValue: code) ?? .runtime
+        case .exit(let code): return ExitCode(rawValue: code)
         }
     }
 

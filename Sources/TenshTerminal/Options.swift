@@ -1,13 +1,16 @@
 import TenshEngine
 
-/// sysexits codes (SPEC §1).
-public enum ExitCode: Int32 {
-    case success = 0
-    case usage = 64
-    case syntax = 65
-    case missingFile = 66
-    case runtime = 70
-    case interrupted = 130
+/// The process exit status: the sysexits codes of SPEC §1, or the code a script passed to `exit`.
+public struct ExitCode: RawRepresentable, Equatable, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let success = ExitCode(rawValue: 0)
+    public static let usage = ExitCode(rawValue: 64)
+    public static let syntax = ExitCode(rawValue: 65)
+    public static let missingFile = ExitCode(rawValue: 66)
+    public static let runtime = ExitCode(rawValue: 70)
+    public static let interrupted = ExitCode(rawValue: 130)
 }
 
 /// What the command line asked for.

@@ -21,7 +21,7 @@ struct PlainRepl {
             let (result, outcome) = session.runReplInput(input, readFile: TenshCommandLine.readSource)
             if let outcome { TenshCommandLine.report(outcome, color: color) }
             if result == .quit {
-                if let outcome, case .exit(let code) = outcome.status { exitStatus = ExitCode(rawValue: code) ?? .runtime }
+                if let outcome, case .exit(let code) = outcome.status { exitStatus = ExitCode(rawValue: code) }
                 break
             }
         }
