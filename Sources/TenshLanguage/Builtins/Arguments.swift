@@ -70,7 +70,7 @@ struct Arguments {
     func int(_ name: String) throws -> Int {
         let v = value(name)
         if case .int(let i) = v { return i }
-        if case .tensor(let t) = v, t.count == 1, !t.dtype.isFloatingPoint, let d = try? t.item() { return Int(d) }
+        if case .tensor(let t) = v, t.count == 1, !t.dtype.isFloatingPoint, let d = try? t.item() { return saturatingInt(d) }
         throw error(name, "argument '\(name)' must be an int, got \(v.typeName)")
     }
 

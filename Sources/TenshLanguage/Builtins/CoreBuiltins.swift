@@ -45,9 +45,15 @@ enum CoreBuiltins {
             if a.isGiven("stop") { stop = try a.int("stop") } else { (start, stop) = (0, start) }
             let step = try a.int("step")
             guard step != 0 else { throw a.error("step", "step must not be zero") }
-            let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
-            guard count <= 100_000_000 else { throw a.error("stop", "range of \(count) ints is too long") }
-            return .list((0..<count).map { .int(start + $0 * step) })
+            // Counted in Double so that extreme bounds cannot overflow.
+            let count = max(0, ((Double(stop) - Double(start)) / Double(step)).rounded(.up))
+            guard count <= 100_000_000 else { throw a.error("stop", "range of \(Int(count)) ints is too long") }
+            return .list(try (0..<Int(count)).map { i in
+                let (offset, o1) = i.multipliedReportingOverflow(by: step)
+                let (value, o2) = start.addingReportingOverflow(offset)
+                guard !o1 && !o2 else { throw a.error("stop", "range values overflow an int") }
+                return .int(value)
+            })
         },
         Builtin("len", category, [.required("x", .any)],
                 summary: "Length of a list or string, or the size of a tensor's first dimension.",

@@ -83,7 +83,8 @@ enum CreationBuiltins {
     }
 
     /// Appends the row-major values of `v` and returns its shape; lists must be rectangular.
-    private static func flatten(_ v: Value, into values: inout [Double], allBool: inout Bool, _ a: Arguments) throws -> [Int] {
+    private static func flatten(_ v: Value, into values: inout [Double], allBool: inout Bool, _ a: Arguments,
+                                depth: Int = 0) throws -> [Int] {
         switch v {
         case .bool(let b):
             values.append(b ? 1 : 0)
@@ -97,9 +98,10 @@ enum CreationBuiltins {
             values += t.toDoubles()
             return t.shape
         case .list(let items):
+            guard depth < 32 else { throw a.error("data", "lists nested more than 32 deep cannot become a tensor") }
             var inner: [Int]?
             for item in items {
-                let s = try flatten(item, into: &values, allBool: &allBool, a)
+                let s = try flatten(item, into: &values, allBool: &allBool, a, depth: depth + 1)
                 if let inner, inner != s {
                     throw a.error("data", "the list is not rectangular: an element of shape \(shapeText(s)) next to \(shapeText(inner))")
                 }

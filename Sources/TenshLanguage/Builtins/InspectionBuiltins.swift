@@ -30,7 +30,7 @@ enum InspectionBuiltins {
     static func number(_ v: Double, _ dtype: DType) -> Value {
         switch dtype {
         case .bool: return .bool(v != 0)
-        case .int64: return .int(Int(v))
+        case .int64: return .int(saturatingInt(v))
         default: return .float(v)
         }
     }

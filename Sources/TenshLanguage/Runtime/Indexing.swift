@@ -70,7 +70,7 @@ extension Interpreter {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
         case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint:
-            return Int(try t.item())
+            return saturatingInt(try t.item())
         default: throw RuntimeError("an index must be an int, got \(v.typeName)", at: span)
         }
     }

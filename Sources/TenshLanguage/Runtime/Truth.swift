@@ -22,11 +22,14 @@ extension Value {
     }
 
     /// `==` between non-tensor values (tensors compare elementwise elsewhere).
-    func equals(_ other: Value) -> Bool {
+    func equals(_ other: Value, depth: Int = 0) -> Bool {
         switch (self, other) {
         case (.string(let a), .string(let b)): return a == b
         case (.none, .none): return true
-        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1) }
+        case (.list(let a), .list(let b)):
+            // Lists nested past the print depth compare by structure only up to it.
+            guard depth < Value.maxPrintDepth else { return a.count == b.count }
+            return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1, depth: depth + 1) }
         case (.function(let a), .function(let b)): return a === b
         case (.builtin(let a), .builtin(let b)): return a.name == b.name
         case (.tensor(let a), .tensor(let b)): return a === b

@@ -50,6 +50,14 @@ public enum Value {
     }
 }
 
+/// `d` as an Int, saturating at the ends of Int's range (no trap on 2^63).
+func saturatingInt(_ d: Double) -> Int {
+    if d.isNaN { return 0 }
+    if d >= 9.2233720368547758e18 { return Int.max }
+    if d <= -9.2233720368547758e18 { return Int.min }
+    return Int(d)
+}
+
 /// A function defined with `def`. Functions are values: they can be stored,
 /// passed to `gradcheck`, and called.
 public final class UserFunction {

@@ -10,7 +10,12 @@ extension Value {
     }
 
     /// The REPL echo and the form inside lists.
-    public var repr: String {
+    public var repr: String { repr(depth: 0) }
+
+    /// Lists nested deeper than this print as `[...]` (no unbounded recursion).
+    static let maxPrintDepth = 64
+
+    func repr(depth: Int) -> String {
         switch self {
         case .tensor(let t): return TensorRepr.repr(t)
         case .int(let i): return String(i)
@@ -18,7 +23,9 @@ extension Value {
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return quoted(s)
         case .none: return "none"
-        case .list(let items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case .list(let items):
+            guard depth < Value.maxPrintDepth else { return "[...]" }
+            return "[" + items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .function(let f): return "<function \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
         case .builtin(let b): return "<builtin \(b.name)>"
         }
