@@ -19,7 +19,11 @@ struct PlainRepl {
             reader.remember(input)
             Cancellation.reset()
             let (result, outcome) = session.runReplInput(input, readFile: TenshCommandLine.readSource)
-            if let outcome { TenshCommandLine.report(outcome, color: color) }
+            if let outcome {
+                // The terminal echoed `^C` without a newline.
+                if outcome.status == .interrupted && reader.interactive { print("") }
+                TenshCommandLine.report(outcome, color: color)
+            }
             if result == .quit {
                 if let outcome, case .exit(let code) = outcome.status { exitStatus = ExitCode(rawValue: code) }
                 break

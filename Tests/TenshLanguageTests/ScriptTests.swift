@@ -47,6 +47,14 @@ final class ScriptTests: XCTestCase {
         }
     }
 
+    /// Every builtin is called by at least one script.
+    func testEveryBuiltinHasAScript() throws {
+        let sources = try Self.scriptFiles().map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+        for name in BuiltinRegistry.standard.names {
+            XCTAssertTrue(sources.contains("\(name)(") || sources.contains(".\(name)("), "no script calls \(name)")
+        }
+    }
+
     func check(_ name: String, _ source: String) {
         let expected = Self.expectations(in: source)
         XCTAssertFalse(expected.output.isEmpty && expected.errors.isEmpty, "\(name): no expectations")
