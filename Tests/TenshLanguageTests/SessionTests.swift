@@ -107,3 +107,18 @@ final class SessionTests: XCTestCase {
         XCTAssertNil(b.value(of: "only_in_a"))
     }
 }
+
+extension SessionTests {
+    /// An error inside a function defined by an earlier input shows that input's line.
+    func testErrorInsideEarlierFunctionRendersItsSource() {
+        let (s, _) = repl()
+        s.run(source: "def f(x) = x + missing_name", file: "<stdin>")
+        let outcome = s.run(source: "y = f(1)", file: "<stdin>")
+        XCTAssertEqual(outcome.rendered, """
+        <stdin>:1:16: error: undefined name 'missing_name'
+          def f(x) = x + missing_name
+                         ^~~~~~~~~~~~
+
+        """)
+    }
+}

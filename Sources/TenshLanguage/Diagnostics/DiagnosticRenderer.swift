@@ -11,6 +11,7 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     public func render(_ diagnostic: Diagnostic, source: String, file: String) -> String {
+        let source = diagnostic.origin?.source ?? source, file = diagnostic.origin?.file ?? file
         let span = diagnostic.span
         let location = "\(file):\(span.line):\(span.column):"
         var text = paint(location, "1") + " " + paint("error:", "1;31") + " " + diagnostic.message + "\n"

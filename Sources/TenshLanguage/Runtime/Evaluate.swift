@@ -104,9 +104,15 @@ extension Interpreter {
         callDepth += 1
         environment.push(locals)
         defer { environment.pop(); callDepth -= 1 }
-        switch f.definition.body {
-        case .expression(let e): return try evaluate(e)
-        case .block(let body): return try runBlockBody(body)
+        do {
+            switch f.definition.body {
+            case .expression(let e): return try evaluate(e)
+            case .block(let body): return try runBlockBody(body)
+            }
+        } catch var error as RuntimeError {
+            // The body's spans belong to the source the function was defined in.
+            if error.origin == nil, error.span != nil { error.origin = f.origin }
+            throw error
         }
     }
 

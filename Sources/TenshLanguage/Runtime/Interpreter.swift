@@ -20,6 +20,8 @@ final class Interpreter: CallContext {
     /// Whether top-level expression statements print their value (the REPL).
     var echo = false
     var callDepth = 0
+    /// The source being run (set by the session), recorded by each `def`.
+    var currentOrigin: SourceOrigin?
     static let maxCallDepth = 200
 
     init(registry: BuiltinRegistry, output: OutputWriter, arguments: [String]) {
@@ -54,7 +56,8 @@ final class Interpreter: CallContext {
             try compoundAssign(name, nameSpan, op, value)
         case .function(let definition):
             let defaults = try definition.defaults.map { try $0.map(evaluate) }
-            environment.assign(definition.name, .function(UserFunction(definition: definition, defaults: defaults)))
+            let function = UserFunction(definition: definition, defaults: defaults, origin: currentOrigin)
+            environment.assign(definition.name, .function(function))
         case .return(let value):
             guard environment.depth > 0 else { throw RuntimeError("'return' outside a function", at: s.span) }
             return .returned(try value.map(evaluate) ?? .none)

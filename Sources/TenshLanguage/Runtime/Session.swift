@@ -51,9 +51,12 @@ public final class Session {
     public func run(source: String, file: String = "<stdin>") -> Outcome {
         let (statements, errors) = Parser.parse(source)
         if !errors.isEmpty { return outcome(.syntaxError, errors, source, file) }
+        let origin = SourceOrigin(source: source, file: file)
+        interpreter.currentOrigin = origin
+        defer { interpreter.currentOrigin = nil }
         do {
             for s in statements {
-                try runStatement(s)
+                try runStatement(s, origin)
             }
             return outcome(.ok, [], source, file)
         } catch let exit as ExitRequest {
@@ -71,13 +74,16 @@ public final class Session {
         return outcome(errors.isEmpty ? .ok : .syntaxError, errors, source, file)
     }
 
-    private func runStatement(_ s: Stmt) throws {
+    private func runStatement(_ s: Stmt, _ origin: SourceOrigin) throws {
         do {
             let flow = try interpreter.execute(s)
             if case .breakLoop = flow { throw RuntimeError("'break' outside a loop", at: s.span) }
             if case .continueLoop = flow { throw RuntimeError("'continue' outside a loop", at: s.span) }
         } catch let error as RuntimeError {
-            throw Diagnostic(error.message, error.span ?? s.span, phase: .runtime)
+            var d = Diagnostic(error.message, error.span ?? s.span, phase: .runtime)
+            // Only keep an origin that differs from this run's own source.
+            if let o = error.origin, o != origin { d.origin = o }
+            throw d
         } catch let error as Interrupted {
             Cancellation.reset()
             throw Diagnostic("interrupted", error.span, phase: .interrupted)

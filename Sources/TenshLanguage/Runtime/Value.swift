@@ -64,10 +64,13 @@ public final class UserFunction {
     public let definition: FunctionDefinition
     /// Default values, evaluated once when the `def` runs (as in Python).
     let defaults: [Value?]
+    /// Where the body's spans point: errors inside it render this source.
+    let origin: SourceOrigin?
 
-    init(definition: FunctionDefinition, defaults: [Value?]) {
+    init(definition: FunctionDefinition, defaults: [Value?], origin: SourceOrigin?) {
         self.definition = definition
         self.defaults = defaults
+        self.origin = origin
     }
 
     public var name: String { definition.name }
