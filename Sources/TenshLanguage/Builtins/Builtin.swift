@@ -117,6 +117,11 @@ public final class Builtin {
         self.body = body
     }
 
+    /// The same builtin under another name (`deconv` for `conv_transpose2d`): one registry entry.
+    func alias(_ name: String) -> Builtin {
+        Builtin(name, category, parameters, summary: "Another name for `\(self.name)`. \(summary)", example: example, body: body)
+    }
+
     /// `conv2d(x, w, b=none, stride=1)`.
     public var signature: String {
         "\(name)(" + parameters.map(\.signature).joined(separator: ", ") + ")"
