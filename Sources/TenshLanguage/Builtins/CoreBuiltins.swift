@@ -47,7 +47,7 @@ enum CoreBuiltins {
             guard step != 0 else { throw a.error("step", "step must not be zero") }
             // Counted in Double so that extreme bounds cannot overflow.
             let count = max(0, ((Double(stop) - Double(start)) / Double(step)).rounded(.up))
-            guard count <= 100_000_000 else { throw a.error("stop", "range of \(Int(count)) ints is too long") }
+            guard count <= 100_000_000 else { throw a.error("stop", "range of \(saturatingInt(count)) ints is too long") }
             return .list(try (0..<Int(count)).map { i in
                 let (offset, o1) = i.multipliedReportingOverflow(by: step)
                 let (value, o2) = start.addingReportingOverflow(offset)

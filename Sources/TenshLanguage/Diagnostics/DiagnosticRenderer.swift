@@ -10,8 +10,9 @@ public struct DiagnosticRenderer: Sendable {
         self.color = color
     }
 
-    public func render(_ diagnostic: Diagnostic, source: String, file: String) -> String {
-        let source = diagnostic.origin?.source ?? source, file = diagnostic.origin?.file ?? file
+    public func render(_ diagnostic: Diagnostic, source runSource: String, file runFile: String) -> String {
+        // An error inside a function defined elsewhere shows that function's source.
+        let source = diagnostic.origin?.source ?? runSource, file = diagnostic.origin?.file ?? runFile
         let span = diagnostic.span
         let location = "\(file):\(span.line):\(span.column):"
         var text = paint(location, "1") + " " + paint("error:", "1;31") + " " + diagnostic.message + "\n"

@@ -37,6 +37,9 @@ extension Interpreter {
 
     private func tensorBinary(_ op: BinaryOperator, _ l: Value, _ r: Value, at span: SourceSpan) throws -> Value {
         guard let a = l.asOperand(), let b = r.asOperand() else {
+            // A tensor never equals a string, none, a list or a function (as in Python).
+            if op == .equal { return .bool(false) }
+            if op == .notEqual { return .bool(true) }
             throw RuntimeError("unsupported operand types for \(op.rawValue): \(l.typeName) and \(r.typeName)", at: span)
         }
         if op == .matmul {

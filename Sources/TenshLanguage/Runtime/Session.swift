@@ -6,7 +6,7 @@ import TenshEngine
 public final class Session {
     public enum Mode: Sendable { case script, repl }
 
-    public enum Status: Equatable, Sendable {
+    public enum Status: Hashable, Sendable {
         case ok
         case syntaxError
         case runtimeError
