@@ -1,3 +1,4 @@
+import Foundation
 @testable import TenshLanguage
 import XCTest
 
@@ -11,12 +12,20 @@ final class RobustnessTests: XCTestCase {
         "no_grad", "time", "\n", " ", "zeros", "ones", "sum", "mean", "grad", "param", "reshape", "range", "len",
         "shape", "T", "grad_fn", "relu", "tensor", "item", "tolist", "exit", "help", "clamp", "where", "print", "#",
         "9223372036854775807", "[[1, 2], [3, 4]]", "[1, [2]]", "x[0]", "x[::0]", "x[-9]", "$", "\\",
+        "dim=", "keepdim=", "dtype=", "\"f64\"", "\"i64\"", "\"bool\"", "requires_grad=", "create_graph=", "1e308",
+        "-9223372036854775807", "arange(", "linspace(", "eye(", "full(", "expand(", "x.T", "gradcheck(f, [w])",
+        "gradgradcheck(", "backward(", "zero_grad(", "summary(", "args()", "clock()", "min=", "max=", "sep=", "end=",
+        "where(", "leaky_relu(", "detach(", "contiguous(", "clone(", "zeros_like(", "[]", "[[]]", "1e-320", "nan",
+        "exp(", "log(", "sqrt(", "pow(", "maximum(", "x.sum(", "w.grad", "grad(", "allow_unused=", "grad_output=",
+        "0.0", "-1", "2 ** 62", "10 ** 30", "\"\"", "x[..., 0]", "x[1:, :1]", "f(", "f(1, b=2)",
     ]
 
     func testRandomTokenSoupNeverTraps() {
         var rng = SplitMix(seed: 42)
         var outcomes = [Session.Status: Int]()
-        for _ in 0..<3000 {
+        // TENSH_FUZZ_ITERATIONS raises the count for a longer local run.
+        let iterations = ProcessInfo.processInfo.environment["TENSH_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 3000
+        for _ in 0..<iterations {
             let count = Int(rng.next() % 25) + 1
             let source = (0..<count).map { _ in Self.fragments[Int(rng.next() % UInt64(Self.fragments.count))] }.joined(separator: " ")
             let session = Session(output: CapturedOutput(), mode: .repl)

@@ -13,6 +13,8 @@ struct Lexer {
 
     init(_ source: String) {
         scalars = Array(source.unicodeScalars)
+        // A UTF-8 byte-order mark some editors write is not part of the program.
+        if scalars.first == "\u{FEFF}" { index = 1; lineStart = 1 }
     }
 
     /// All tokens, ending with `.end`. Lexical errors are collected, not thrown.
