@@ -17,6 +17,7 @@ enum ElementwiseBuiltins {
     private static let binaryTable: [(String, String, (Tensor, Tensor) throws -> Tensor)] = [
         ("add", "x + y", add), ("sub", "x - y", sub), ("mul", "x * y", mul), ("div", "x / y", div),
         ("pow", "x ** y", pow), ("maximum", "the larger of x and y", maximum), ("minimum", "the smaller of x and y", minimum),
+        ("logical_and", "x and y (bool result)", logicalAnd), ("logical_or", "x or y (bool result)", logicalOr),
     ]
 
     static let all: [Builtin] = unaryTable.map { name, what, f in

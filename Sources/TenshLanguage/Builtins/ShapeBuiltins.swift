@@ -20,6 +20,11 @@ enum ShapeBuiltins {
                 example: "contiguous(x)") { a in
             .tensor(try a.tensor("x").contiguous())
         },
+        Builtin("to", category, [.required("x", .tensor), .required("dtype", .dtype)],
+                summary: "A copy converted to dtype (x itself if it has it); differentiable between float types.",
+                example: "x.to(\"f64\")") { a in
+            .tensor(try a.tensor("x").to(try a.dtype()))
+        },
         Builtin("clone", category, [.required("x", .tensor)],
                 summary: "A copy with its own storage (differentiable).",
                 example: "y = clone(x)") { a in
