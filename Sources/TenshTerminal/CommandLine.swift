@@ -67,8 +67,7 @@ public enum TenshCommandLine {
     }
 
     static func report(_ outcome: Session.Outcome, color: Bool) {
-        var renderer = DiagnosticRenderer(color: color)
-        renderer.color = color
+        let renderer = DiagnosticRenderer(color: color)
         for d in outcome.diagnostics {
             fputs(renderer.render(d, source: outcome.source, file: outcome.file), stderr)
         }

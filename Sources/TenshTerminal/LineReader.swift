@@ -40,7 +40,7 @@ final class LineReader {
 
     /// Adds a complete input to the history and appends it to the history file.
     func remember(_ input: String) {
-        guard interactive, !input.trimmingCharactersSpace.isEmpty else { return }
+        guard interactive, !input.isBlank else { return }
         add_history(input)
         guard let path = historyPath else { return }
         if access(path, F_OK) != 0 { _ = write_history(path) } else { _ = append_history(1, path) }
@@ -63,7 +63,7 @@ final class LineReader {
 private func strdupConst(_ s: String) -> UnsafePointer<CChar>? { UnsafePointer(strdup(s)) }
 
 extension String {
-    var trimmingCharactersSpace: String { filter { $0 != " " && $0 != "\t" && $0 != "\n" } }
+    var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" } }
 }
 
 /// readline's attempted-completion hook: our candidates, no filename fallback.

@@ -137,15 +137,15 @@ extension Interpreter {
             return try body()
         } catch let error as EngineError {
             if error.kind == .cancelled { throw Interrupted(span: span) }
-            var where_ = span
+            var location = span
             if let name = error.argument {
                 if let s = argumentSpans[name] {
-                    where_ = s
+                    location = s
                 } else if ["input", "self", "x"].contains(name), let first = firstParameter, let s = argumentSpans[first] {
-                    where_ = s
+                    location = s
                 }
             }
-            throw RuntimeError(error.message, at: where_)
+            throw RuntimeError(error.message, at: location)
         }
     }
 }
