@@ -57,3 +57,17 @@ final class BuiltinRegistryTests: XCTestCase {
         XCTAssertEqual(Set(names).count, names.count)
     }
 }
+
+extension BuiltinRegistryTests {
+    /// An engine error naming `weight` lands on the builtin's `w` argument.
+    func testEngineArgumentNamesMapToParameterSpans() {
+        let failing = Builtin("conv_like", "Test", [.required("x", .tensor), .required("w", .tensor)],
+                              summary: "fails", example: "conv_like(x, w)") { _ in
+            throw EngineError(op: "conv_like", argument: "weight", "weight has the wrong shape")
+        }
+        let (s, _) = session([failing])
+        let outcome = s.run(source: "y = conv_like(ones(1), ones(2))")
+        XCTAssertEqual(outcome.diagnostics.first?.span.column, 24)
+        XCTAssertEqual(outcome.diagnostics.first?.message, "conv_like: weight has the wrong shape")
+    }
+}

@@ -139,15 +139,25 @@ extension Interpreter {
             if error.kind == .cancelled { throw Interrupted(span: span) }
             var location = span
             if let name = error.argument {
-                if let s = argumentSpans[name] {
+                // The engine's names (`input`, `weight`, `bias`) next to tensh's (`x`, `w`, `b`).
+                let names = [name] + (Interpreter.engineArgumentAliases[name] ?? [])
+                if let s = names.lazy.compactMap({ argumentSpans[$0] }).first {
                     location = s
-                } else if ["input", "self", "x"].contains(name), let first = firstParameter, let s = argumentSpans[first] {
+                } else if ["input", "self"].contains(name), let first = firstParameter, let s = argumentSpans[first] {
                     location = s
                 }
             }
             throw RuntimeError(error.message, at: location)
         }
     }
+}
+
+extension Interpreter {
+    /// Parameter names a builtin may use for an argument the engine names differently.
+    static let engineArgumentAliases: [String: [String]] = [
+        "input": ["x", "input"], "weight": ["w", "weight"], "bias": ["b", "bias"],
+        "size": ["size", "shape"], "shape": ["shape", "size"], "target": ["target", "y"],
+    ]
 }
 
 /// Ctrl-C stopped the computation.
