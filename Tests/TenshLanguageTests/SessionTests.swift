@@ -1,3 +1,4 @@
+import Foundation
 @testable import TenshLanguage
 import TenshEngine
 import XCTest
@@ -118,6 +119,30 @@ extension SessionTests {
         <stdin>:1:16: error: undefined name 'missing_name'
           def f(x) = x + missing_name
                          ^~~~~~~~~~~~
+
+        """)
+    }
+}
+
+extension SessionTests {
+    func testDotWritesTheAutogradGraph() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tensh-\(UUID().uuidString).dot").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (s, _) = repl()
+        let outcome = s.run(source: "w = param([1.0, 2.0])\ny = sum(w * w)\ndot(y, \"\(path)\")")
+        XCTAssertEqual(outcome.status, .ok, outcome.rendered)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text, """
+        digraph tensh {
+          rankdir=BT;
+          node [shape=box, fontname="monospace"];
+          n0 [label="SumBackward\\n[] f32"];
+          n1 -> n0;
+          n1 [label="MulBackward\\n[2] f32"];
+          n2 -> n1;
+          n2 -> n1;
+          n2 [label="leaf [2] f32", shape=ellipse];
+        }
 
         """)
     }

@@ -25,6 +25,7 @@ enum InspectionBuiltins {
             a.context.write(line(try a.tensor("x")) + "\n")
             return .none
         },
+        GraphExport.builtin,
     ]
 
     static func number(_ v: Double, _ dtype: DType) -> Value {
