@@ -46,6 +46,7 @@ public enum TenshCommandLine {
         case .evaluate(let sources):
             Interrupts.install()
             let session = Session(arguments: options.arguments)
+            session.progressSink = StatusLineProgress.ifTerminal()
             for (i, source) in sources.enumerated() {
                 let code = runOne(session, source, file: sources.count == 1 ? "<-e>" : "<-e#\(i + 1)>", color: color)
                 if code != .success { return code }
@@ -57,7 +58,9 @@ public enum TenshCommandLine {
     }
 
     static func runScript(_ source: String, file: String, arguments: [String], color: Bool) -> ExitCode {
-        runOne(Session(arguments: arguments), source, file: file, color: color)
+        let session = Session(arguments: arguments)
+        session.progressSink = StatusLineProgress.ifTerminal()
+        return runOne(session, source, file: file, color: color)
     }
 
     static func runOne(_ session: Session, _ source: String, file: String, color: Bool) -> ExitCode {

@@ -11,6 +11,7 @@ struct PlainRepl {
 
     func run() -> ExitCode {
         let session = Session(mode: .repl)
+        session.progressSink = StatusLineProgress.ifTerminal()
         let reader = LineReader(session: session)
         Interrupts.install()
         if reader.interactive { print("\(TenshCommandLine.version) — :help for commands, Ctrl-D to quit") }

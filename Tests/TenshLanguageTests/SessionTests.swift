@@ -147,3 +147,29 @@ extension SessionTests {
         """)
     }
 }
+
+final class RecordingProgress: ProgressSink {
+    var updates: [ProgressState] = []
+    var finished: [ProgressState] = []
+    func update(_ state: ProgressState) { updates.append(state) }
+    func finish(_ state: ProgressState) { finished.append(state) }
+}
+
+extension SessionTests {
+    func testProgressReportsEachStepAndFinishes() {
+        let (s, _) = repl()
+        let sink = RecordingProgress()
+        s.progressSink = sink
+        s.run(source: "for i in progress(range(5), label=\"train\") { if i == 3 { break } }")
+        XCTAssertEqual(sink.updates.map(\.done), [1, 2, 3, 4])
+        XCTAssertEqual(sink.updates.map(\.total), [5, 5, 5, 5])
+        XCTAssertEqual(sink.finished.map(\.done), [4], "break still finishes the bar")
+        XCTAssertEqual(sink.updates.first?.label, "train")
+    }
+
+    func testProgressLine() {
+        let state = ProgressState(label: "fit", done: 5, total: 20, elapsedSeconds: 2)
+        XCTAssertEqual(state.line(width: 8), "fit [##......] 5/20 2.5 it/s ETA 6s")
+        XCTAssertEqual(ProgressState(label: "", done: 0, total: 3, elapsedSeconds: 0).line(width: 3), "[...] 0/3 0.0 it/s")
+    }
+}

@@ -7,6 +7,8 @@ protocol CallContext: AnyObject {
     func call(_ function: Value, _ arguments: [Value], at span: SourceSpan) throws -> Value
     var scriptArguments: [String] { get }
     var registry: BuiltinRegistry { get }
+    /// The items a `for` loop would walk in `value`.
+    func iterate(_ value: Value, at span: SourceSpan) throws -> [Value]
     func variableNames() -> [String]
 }
 

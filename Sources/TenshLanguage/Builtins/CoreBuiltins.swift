@@ -55,11 +55,18 @@ enum CoreBuiltins {
                 return .int(value)
             })
         },
+        Builtin("progress", category, [.required("items", .any), .optional("label", .string, "\"\"")],
+                summary: "Wraps a loop's list (or tensor): draws a progress bar with rate and ETA on the status line (nothing when not a terminal).",
+                example: "for step in progress(range(100), label=\"train\") { }") { a in
+            let items = try a.context.iterate(a.value("items"), at: a.span("items"))
+            return .progress(ProgressIterable(items: items, label: try a.string("label")))
+        },
         Builtin("len", category, [.required("x", .any)],
                 summary: "Length of a list or string, or the size of a tensor's first dimension.",
                 example: "len([1, 2, 3])") { a in
             switch a.value("x") {
             case .list(let items): return .int(items.count)
+            case .progress(let p): return .int(p.items.count)
             case .string(let s): return .int(s.count)
             case .tensor(let t):
                 guard t.rank > 0 else { throw a.error("x", "len() of a 0-d tensor") }

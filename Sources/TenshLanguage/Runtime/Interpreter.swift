@@ -22,6 +22,8 @@ final class Interpreter: CallContext {
     var callDepth = 0
     /// The source being run (set by the session), recorded by each `def`.
     var currentOrigin: SourceOrigin?
+    /// Where `progress(...)` loops report (a status line); nil draws nothing.
+    var progressSink: ProgressSink?
     static let maxCallDepth = 200
 
     init(registry: BuiltinRegistry, output: OutputWriter, arguments: [String]) {
@@ -33,6 +35,8 @@ final class Interpreter: CallContext {
     func write(_ text: String) { output.write(text) }
 
     func variableNames() -> [String] { environment.visibleNames }
+
+    func iterate(_ value: Value, at span: SourceSpan) throws -> [Value] { try iterationItems(value, at: span) }
 
     // MARK: statements
 
@@ -134,10 +138,17 @@ final class Interpreter: CallContext {
     }
 
     private func forLoop(_ name: String, _ nameSpan: SourceSpan, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
-        for item in try iterationItems(try evaluate(sequence), at: sequence.span) {
+        let value = try evaluate(sequence)
+        let items = try iterationItems(value, at: sequence.span)
+        // `for x in progress(xs)` reports each finished step to the progress sink.
+        var tracker: ProgressTracker?
+        if case .progress(let p) = value, let sink = progressSink { tracker = ProgressTracker(p, sink) }
+        defer { tracker?.finish() }
+        for item in items {
             try Cancellation.check("for")
             environment.assign(name, item)
             let flow = try execute(body)
+            tracker?.step()
             if case .breakLoop = flow { break }
             if case .returned = flow { return flow }
         }
@@ -148,6 +159,7 @@ final class Interpreter: CallContext {
     func iterationItems(_ value: Value, at span: SourceSpan) throws -> [Value] {
         switch value {
         case .list(let items): return items
+        case .progress(let p): return p.items
         case .tensor(let t):
             guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
             return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.select(i)])) }

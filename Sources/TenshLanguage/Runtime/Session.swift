@@ -113,6 +113,12 @@ public final class Session {
     /// Forgets every variable (`:reset`).
     public func reset() { interpreter.environment.reset() }
 
+    /// Receives `for x in progress(xs)` steps; the command line sets one when stderr is a terminal.
+    public var progressSink: ProgressSink? {
+        get { interpreter.progressSink }
+        set { interpreter.progressSink = newValue }
+    }
+
     public var arguments: [String] {
         get { interpreter.scriptArguments }
         set { interpreter.scriptArguments = newValue }

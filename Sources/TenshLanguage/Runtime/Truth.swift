@@ -13,6 +13,7 @@ extension Value {
         case .none: return false
         case .list(let items): return !items.isEmpty
         case .function, .builtin: return true
+        case .progress(let p): return !p.items.isEmpty
         case .tensor(let t):
             guard t.count == 1 else {
                 throw RuntimeError("the truth value of a tensor with \(t.count) elements (shape \(shapeText(t.shape))) is ambiguous; use any(...) or all(...) style reductions such as sum")
@@ -32,6 +33,7 @@ extension Value {
             return a.count == b.count && zip(a, b).allSatisfy { $0.equals($1, depth: depth + 1) }
         case (.function(let a), .function(let b)): return a === b
         case (.builtin(let a), .builtin(let b)): return a.name == b.name
+        case (.progress(let a), .progress(let b)): return a === b
         case (.tensor(let a), .tensor(let b)): return a === b
         default:
             if let x = number, let y = other.number { return x == y }

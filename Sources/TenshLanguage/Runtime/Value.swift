@@ -13,6 +13,8 @@ public enum Value {
     case list([Value])
     case function(UserFunction)
     case builtin(Builtin)
+    /// `progress(xs)`: xs, reporting each step of the loop that walks it.
+    case progress(ProgressIterable)
 
     /// The name of the kind of value, for messages: "expected a tensor, got a string".
     public var typeName: String {
@@ -25,6 +27,7 @@ public enum Value {
         case .none: return "none"
         case .list: return "list"
         case .function, .builtin: return "function"
+        case .progress: return "progress"
         }
     }
 

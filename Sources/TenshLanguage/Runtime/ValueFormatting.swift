@@ -28,6 +28,7 @@ extension Value {
             return "[" + items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .function(let f): return "<function \(f.name)(\(f.parameterNames.joined(separator: ", ")))>"
         case .builtin(let b): return "<builtin \(b.name)>"
+        case .progress(let p): return "<progress \(p.label) over \(p.items.count) items>"
         }
     }
 }
