@@ -45,12 +45,15 @@ final class RobustnessTests: XCTestCase {
     func testDeepStructuresDoNotOverflow() {
         let out = CapturedOutput()
         let s = Session(output: out)
-        let outcome = s.run(source: "l = []\nfor i in range(500) { l = [l] }\nprint(len(l))\nprint(l == l)\nt = tensor(l)")
-        XCTAssertEqual(out.text, "1\ntrue\n")
-        XCTAssertEqual(outcome.status, .runtimeError)
-        XCTAssertTrue(outcome.diagnostics.first?.message.contains("nested more than 32 deep") ?? false)
+        let outcome = s.run(source: "l = []\nfor i in range(99) { l = [l] }\nprint(len(l), l == l)\nt = tensor(l)")
+        XCTAssertEqual(out.text, "1 true\n")
+        XCTAssertTrue(outcome.diagnostics.first?.message.contains("nested more than 32 deep") ?? false, outcome.rendered)
+        let deeper = s.run(source: "for i in range(1000000) { l = [l] }")
+        XCTAssertEqual(deeper.diagnostics.first?.message, "lists cannot nest more than 100 deep")
+        let concatenated = s.run(source: "m = [] + [l]")
+        XCTAssertEqual(concatenated.diagnostics.first?.message, "lists cannot nest more than 100 deep")
         let printed = CapturedOutput()
-        Session(output: printed).run(source: "l = []\nfor i in range(200) { l = [l] }\nprint(l)")
+        Session(output: printed).run(source: "l = []\nfor i in range(90) { l = [l] }\nprint(l)")
         XCTAssertTrue(printed.text.contains("[...]"))
     }
 
@@ -87,5 +90,29 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension RobustnessTests {
+    /// Deep expressions inside deep recursion hit a bound, not the end of the stack.
+    func testNestingTimesRecursionIsBounded() {
+        let chain = String(repeating: "- ", count: 190) + "f(n - 1)"
+        var blocks = "f(n - 1)"
+        for _ in 0..<150 { blocks = "if true { \(blocks) }" }
+        for body in [chain, blocks] {
+            let outcome = Session(output: CapturedOutput()).run(source: "def f(n) {\n if n <= 0 { return 0 }\n \(body)\n}\nf(199)")
+            XCTAssertEqual(outcome.status, .runtimeError)
+            XCTAssertTrue(outcome.diagnostics.first?.message.contains("too deeply nested at run time") ?? false, outcome.rendered)
+        }
+        let out = CapturedOutput()
+        Session(output: out).run(source: """
+        def deep(n) {
+            if n <= 0 { return 0 }
+            for i in range(1) { if true { r = 1 + deep(n - 1) } }
+            r
+        }
+        print(deep(190))
+        """)
+        XCTAssertEqual(out.text, "190\n", "ordinary recursion up to the call limit still works")
     }
 }

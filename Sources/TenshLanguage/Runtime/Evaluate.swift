@@ -3,6 +3,12 @@ import TenshEngine
 /// Expression evaluation.
 extension Interpreter {
     func evaluate(_ e: Expr) throws -> Value {
+        // Nested expressions times nested calls: bounded so the stack cannot overflow.
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
+            throw RuntimeError("expression too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: e.span)
+        }
         do {
             return try evaluateUnspanned(e)
         } catch var error as RuntimeError {
@@ -26,7 +32,7 @@ extension Interpreter {
         case .tensorLiteral(_, let values, let shape):
             return .tensor(try mapEngineError(at: e.span, [:]) { try Tensor(values, shape: shape, dtype: .float32) })
         case .list(let elements):
-            return .list(try elements.map(evaluate))
+            return try .checkedList(try elements.map(evaluate))
         case .unary(let op, let operand):
             return try unary(op, try evaluate(operand), at: e.span)
         case .binary(.and, let l, let r):

@@ -25,6 +25,8 @@ final class Interpreter: CallContext {
     /// Where `progress(...)` loops report (a status line); nil draws nothing.
     var progressSink: ProgressSink?
     static let maxCallDepth = 200
+    var evaluationDepth = 0
+    static let maxEvaluationDepth = 1500
 
     init(registry: BuiltinRegistry, output: OutputWriter, arguments: [String]) {
         self.registry = registry
@@ -50,6 +52,12 @@ final class Interpreter: CallContext {
     }
 
     func execute(_ s: Stmt) throws -> Flow {
+        // Statements nest too (blocks in blocks in calls): they count towards the same bound.
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
+            throw RuntimeError("code too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: s.span)
+        }
         switch s.kind {
         case .expression(let e, let silent):
             let v = try evaluate(e)

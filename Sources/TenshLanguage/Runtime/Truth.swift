@@ -42,4 +42,26 @@ extension Value {
     }
 }
 
+extension Value {
+    /// Lists nest at most this deep: much deeper ones would overflow the stack
+    /// when printed, compared or freed.
+    static let maxListNesting = 100
+
+    /// How deep lists nest in this value (0 for a non-list), counting no further than `limit + 1`.
+    func listNesting(limit: Int = Value.maxListNesting) -> Int {
+        guard case .list(let items) = self else { return 0 }
+        guard limit >= 0 else { return 1 }
+        return 1 + (items.lazy.map { $0.listNesting(limit: limit - 1) }.max() ?? 0)
+    }
+
+    /// A list of `items`, or an error when it would nest too deep.
+    static func checkedList(_ items: [Value]) throws -> Value {
+        let list = Value.list(items)
+        guard list.listNesting() <= maxListNesting else {
+            throw RuntimeError("lists cannot nest more than \(maxListNesting) deep")
+        }
+        return list
+    }
+}
+
 func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
