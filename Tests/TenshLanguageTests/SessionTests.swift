@@ -88,6 +88,8 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(s.completions(line: "wei", word: "wei"), ["weights"])
         XCTAssertTrue(s.completions(line: "zer", word: "zer").contains("zeros_like"))
         XCTAssertEqual(s.completions(line: "sum(x, kee", word: "kee"), ["keepdim="])
+        s.run(source: "def loss(pred, target_value=0) = pred")
+        XCTAssertEqual(s.completions(line: "loss(p, targ", word: "targ"), ["target_value="])
         XCTAssertTrue(s.completions(line: "clamp(x, m", word: "m").starts(with: ["min=", "max="]))
         XCTAssertTrue(s.completions(line: "x.sha", word: "sha").contains("shape"))
         XCTAssertEqual(s.completions(line: ":va", word: ":va"), [":vars"])

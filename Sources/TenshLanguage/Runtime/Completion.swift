@@ -13,8 +13,12 @@ extension Session {
             return (Interpreter.tensorAttributes + registry.names).filter { $0.hasPrefix(word) }.sorted()
         }
         var names = registry.names + variables.map(\.name) + Keyword.allCases.map(\.rawValue) + ["no_grad", "time"]
-        if let function = Session.calledFunction(before), let b = registry[function] {
-            names = b.parameters.filter { !$0.isVariadic }.map { $0.name + "=" } + names
+        if let function = Session.calledFunction(before) {
+            if case .function(let f)? = value(of: function) {
+                names = f.parameterNames.map { $0 + "=" } + names
+            } else if let b = registry[function] {
+                names = b.parameters.filter { !$0.isVariadic }.map { $0.name + "=" } + names
+            }
         }
         if before.trimmingSpaces.isEmpty && word.hasPrefix(":") { names = Session.replCommands }
         var seen = Set<String>()
