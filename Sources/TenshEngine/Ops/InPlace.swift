@@ -14,5 +14,15 @@ public func updateInPlace(_ leaf: Tensor, with value: Tensor) throws {
     }
     // A private copy first: `value` may alias the leaf's own storage.
     let source = try GradMode.noGrad { try value.detached().materialized(leaf.shape, leaf.dtype, op: "update").cloned() }
-    copyIndexed(source, into: leaf)
+    switch leaf.dtype.itemSize {
+    case 8: writeInPlace(source, into: leaf, UInt64.self)
+    case 4: writeInPlace(source, into: leaf, UInt32.self)
+    default: writeInPlace(source, into: leaf, UInt8.self)
+    }
+}
+
+/// Copies the contiguous `src` into `dst` (same shape and dtype, any strides).
+private func writeInPlace<W: FixedWidthInteger>(_ src: Tensor, into dst: Tensor, _: W.Type) {
+    let sp = src.pointer(W.self), dp = dst.pointer(W.self)
+    forEachOffset2(dst.shape, src.strides, dst.strides) { s, d in dp[d] = sp[s] }
 }

@@ -1,6 +1,6 @@
 import TenshEngine
 
-/// `x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]` on tensors (views, differentiable)
+/// `x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]`, `x[none]` on tensors (views, differentiable)
 /// and lists.
 extension Interpreter {
     func index(_ base: Value, _ items: [IndexItem], at span: SourceSpan) throws -> Value {
@@ -16,26 +16,20 @@ extension Interpreter {
     }
 
     private func indexTensor(_ t: Tensor, _ items: [IndexItem], at span: SourceSpan) throws -> Tensor {
-        let ellipses = items.filter { if case .ellipsis = $0 { return true } else { return false } }.count
-        guard ellipses <= 1 else { throw RuntimeError("an index can only have a single ellipsis ('...')", at: span) }
-        let explicit = items.count - ellipses
-        guard explicit <= t.rank else {
-            throw RuntimeError("too many indices for a tensor of rank \(t.rank) (shape \(shapeText(t.shape))): \(explicit) given", at: span)
-        }
-        var components: [IndexComponent] = []
-        for item in items {
+        let index: [TensorIndex] = try items.map { item in
             switch item {
-            case .ellipsis:
-                components += Array(repeating: .slice(start: nil, stop: nil, step: 1), count: t.rank - explicit)
+            case .ellipsis: return .ellipsis
             case .single(let e):
-                components.append(.select(try indexInt(try evaluate(e), at: e.span)))
+                let v = try evaluate(e)
+                if case .none = v { return .newAxis }
+                return .at(try indexInt(v, at: e.span))
             case .slice(let start, let stop, let step):
-                components.append(.slice(start: try start.map { try indexInt(try evaluate($0), at: $0.span) },
-                                         stop: try stop.map { try indexInt(try evaluate($0), at: $0.span) },
-                                         step: try step.map { try indexInt(try evaluate($0), at: $0.span) } ?? 1))
+                return .slice(start: try start.map { try indexInt(try evaluate($0), at: $0.span) },
+                              end: try stop.map { try indexInt(try evaluate($0), at: $0.span) },
+                              step: try step.map { try indexInt(try evaluate($0), at: $0.span) } ?? 1)
             }
         }
-        return try mapEngineError(at: span, [:]) { try t.indexed(components) }
+        return try mapEngineError(at: span, [:]) { try t.indexed(index) }
     }
 
     /// Lists and strings: one position, or a slice (positive step).

@@ -170,7 +170,7 @@ final class Interpreter: CallContext {
         case .progress(let p): return p.items
         case .tensor(let t):
             guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
-            return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.select(i)])) }
+            return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.at(i)])) }
         case .string(let s): return s.map { .string(String($0)) }
         default: throw RuntimeError("cannot iterate over a \(value.typeName)", at: span)
         }
