@@ -38,8 +38,10 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The terminal layer: the only Swift code that imports the shims.
+        // It imports TenshLanguage and TenshEngine directly: list them, or incremental builds
+        // keep stale struct layouts from those modules.
         .target(name: "TenshTerminal",
-                dependencies: ["TenshWorkbench", "CNcurses", "CReadline"], swiftSettings: v5),
+                dependencies: ["TenshWorkbench", "TenshLanguage", "TenshEngine", "CNcurses", "CReadline"], swiftSettings: v5),
         .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
         // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
         .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),

@@ -1,10 +1,122 @@
-import CNcurses
-import CReadline
-import TenshWorkbench
+import TenshEngine
+import TenshLanguage
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The `tensh` command line. Filled in by the language and terminal work.
+/// The `tensh` command line (SPEC §1): scripts, `-e`, `check`, the REPL.
 public enum TenshCommandLine {
+    public static let version = "tensh 0.1.0"
+
     public static func main() {
-        print("tensh 0.1.0")
+        exit(run(Array(CommandLine.arguments.dropFirst())).rawValue)
+    }
+
+    static func run(_ argv: [String]) -> ExitCode {
+        let options: Options
+        do {
+            options = try Options.parse(argv)
+        } catch let error as Options.UsageError {
+            fputs("tensh: \(error.message)\n\(Options.usage)\n", stderr)
+            return .usage
+        } catch {
+            return .usage
+        }
+        if let n = options.threads { EngineConfig.threads = n }
+        let color = useColor(options.color)
+        switch options.command {
+        case .version:
+            print(version)
+            return .success
+        case .help:
+            print(Options.usage)
+            return .success
+        case .dumpBuiltins:
+            print(LanguageReference.generated(), terminator: "")
+            return .success
+        case .check(let path):
+            guard let source = readSource(path) else { return .missingFile }
+            let outcome = Session().check(source: source, file: path)
+            report(outcome, color: color)
+            return exitCode(outcome.status)
+        case .script(let path):
+            guard let source = readSource(path) else { return .missingFile }
+            Interrupts.install()
+            return runScript(source, file: path, arguments: options.arguments, color: color)
+        case .evaluate(let sources):
+            Interrupts.install()
+            let session = Session(arguments: options.arguments)
+            session.progressSink = StatusLineProgress.ifTerminal()
+            for (i, source) in sources.enumerated() {
+                let code = runOne(session, source, file: sources.count == 1 ? "<-e>" : "<-e#\(i + 1)>", color: color)
+                if code != .success { return code }
+            }
+            return .success
+        case .repl:
+            return PlainRepl(color: color).run()
+        }
+    }
+
+    static func runScript(_ source: String, file: String, arguments: [String], color: Bool) -> ExitCode {
+        let session = Session(arguments: arguments)
+        session.progressSink = StatusLineProgress.ifTerminal()
+        return runOne(session, source, file: file, color: color)
+    }
+
+    static func runOne(_ session: Session, _ source: String, file: String, color: Bool) -> ExitCode {
+        let outcome = session.run(source: source, file: file)
+        report(outcome, color: color)
+        return exitCode(outcome.status)
+    }
+
+    static func report(_ outcome: Session.Outcome, color: Bool) {
+        let renderer = DiagnosticRenderer(color: color)
+        for d in outcome.diagnostics {
+            fputs(renderer.render(d, source: outcome.source, file: outcome.file), stderr)
+        }
+    }
+
+    static func exitCode(_ status: Session.Status) -> ExitCode {
+        switch status {
+        case .ok: return .success
+        case .syntaxError: return .syntax
+        case .runtimeError: return .runtime
+        case .interrupted: return .interrupted
+        case .exit(let code): return ExitCode(rawValue: code)
+        }
+    }
+
+    /// The file's text, or nil after printing why it cannot be read (exit 66).
+    static func readSource(_ path: String) -> String? {
+        guard let file = fopen(path, "rb") else {
+            fputs("tensh: cannot open '\(path)': \(String(cString: strerror(errno)))\n", stderr)
+            return nil
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n > 0 { bytes += buffer[0..<n] }
+            if n < buffer.count {
+                if ferror(file) != 0 {
+                    fputs("tensh: cannot read '\(path)': \(String(cString: strerror(errno)))\n", stderr)
+                    return nil
+                }
+                break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func useColor(_ mode: Options.ColorMode) -> Bool {
+        switch mode {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if getenv("NO_COLOR") != nil { return false }
+            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+            return isatty(STDERR_FILENO) != 0
+        }
     }
 }

@@ -1,0 +1,79 @@
+/// Matches a call's arguments to a builtin's parameters. Wrong arity, unknown
+/// keywords (with "did you mean") and wrong value types are reported at the
+/// offending argument's span.
+struct CallArgument {
+    let name: String?
+    let nameSpan: SourceSpan?
+    let value: Value
+    let span: SourceSpan
+}
+
+enum Binder {
+    static func bind(_ builtin: Builtin, _ arguments: [CallArgument], callSpan: SourceSpan,
+                     context: CallContext) throws -> Arguments {
+        var values: [String: Value] = [:]
+        var spans: [String: SourceSpan] = [:]
+        let params = builtin.parameters
+        var positional = arguments.filter { $0.name == nil }[...]
+        for p in params where !p.isKeywordOnly {
+            if p.isVariadic {
+                let rest = Array(positional)
+                positional = []
+                values[p.name] = .list(rest.map(\.value))
+                if let first = rest.first, let last = rest.last { spans[p.name] = first.span.through(last.span) }
+                for (i, item) in rest.enumerated() where !p.kind.accepts(item.value) {
+                    throw RuntimeError("\(builtin.name): argument \(i + 1) of '\(p.name)' must be \(p.kind.expected), got \(item.value.typeName)", at: item.span)
+                }
+                continue
+            }
+            guard let arg = positional.popFirst() else { break }
+            values[p.name] = arg.value
+            spans[p.name] = arg.span
+        }
+        if let extra = positional.first {
+            let count = params.filter { !$0.isKeywordOnly && !$0.isVariadic }.count
+            throw RuntimeError("\(builtin.name) takes \(count) positional argument\(count == 1 ? "" : "s") but \(arguments.filter { $0.name == nil }.count) were given", at: extra.span)
+        }
+        for arg in arguments {
+            guard let name = arg.name else { continue }
+            guard let p = params.first(where: { $0.name == name && !$0.isVariadic }) else {
+                let hint = Suggestions.hint(for: name, in: params.filter { !$0.isVariadic }.map(\.name))
+                throw RuntimeError("\(builtin.name) has no keyword argument '\(name)'\(hint)", at: arg.nameSpan ?? arg.span)
+            }
+            guard values[p.name] == nil else {
+                throw RuntimeError("\(builtin.name) got two values for argument '\(name)'", at: arg.nameSpan ?? arg.span)
+            }
+            values[p.name] = arg.value
+            spans[p.name] = arg.span
+        }
+        for p in params where !p.isVariadic {
+            if let v = values[p.name] {
+                if case .none = v, p.defaultText == "none" { continue }
+                guard p.kind.accepts(v) else {
+                    throw RuntimeError("\(builtin.name): argument '\(p.name)' must be \(p.kind.expected), got \(v.typeName)",
+                                       at: spans[p.name] ?? callSpan)
+                }
+            } else if let text = p.defaultText {
+                // The documented default is the one used: one source of truth.
+                values[p.name] = defaultValue(text)
+            } else {
+                throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
+            }
+        }
+        return Arguments(builtin: builtin, values: values, spans: spans, callSpan: callSpan, context: context)
+    }
+}
+
+/// The value of a default written as tensh source: `none`, `true`, `1`, `1e-6`, `"zeros"`.
+func defaultValue(_ text: String) -> Value {
+    switch text {
+    case "none", "": return .none
+    case "true": return .bool(true)
+    case "false": return .bool(false)
+    default:
+        if let i = Int(text) { return .int(i) }
+        if let d = Double(text) { return .float(d) }
+        if text.count >= 2, text.first == "\"", text.last == "\"" { return .string(String(text.dropFirst().dropLast())) }
+        return .none
+    }
+}

@@ -1,0 +1,95 @@
+import TenshEngine
+
+/// summary, item, tolist.
+enum InspectionBuiltins {
+    static let category = "Inspection"
+
+    static let all: [Builtin] = [
+        Builtin("item", category, [.required("x", .tensor)],
+                summary: "The number in a one-element tensor (an int for i64/bool tensors, else a float).",
+                example: "loss_value = item(loss)") { a in
+            let x = try a.tensor("x")
+            guard x.count == 1 else { throw a.error("x", "item() needs a tensor with one element, got shape \(shapeText(x.shape))") }
+            return number(try x.item(), x.dtype)
+        },
+        Builtin("tolist", category, [.required("x", .tensor)],
+                summary: "The elements as (nested) lists of numbers; a 0-d tensor gives a number.",
+                example: "tolist(arange(3))") { a in
+            let x = try a.tensor("x")
+            let values = x.toDoubles().map { number($0, x.dtype) }
+            return nest(values[...], x.shape[...])
+        },
+        Builtin("summary", category, [.required("x", .tensor)],
+                summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn.",
+                example: "summary(w)") { a in
+            a.context.write(line(try a.tensor("x")) + "\n")
+            return .none
+        },
+        GraphExport.builtin,
+    ]
+
+    static func number(_ v: Double, _ dtype: DType) -> Value {
+        switch dtype {
+        case .bool: return .bool(v != 0)
+        case .int64: return .int(saturatingInt(v))
+        default: return .float(v)
+        }
+    }
+
+    /// Row-major values as lists nested by `shape`.
+    static func nest(_ values: ArraySlice<Value>, _ shape: ArraySlice<Int>) -> Value {
+        guard let n = shape.first else { return values.first ?? .none }
+        let inner = shape.dropFirst().reduce(1, *)
+        return .list((0..<n).map { i in
+            let start = values.startIndex + i * inner
+            return nest(values[start..<start + inner], shape.dropFirst())
+        })
+    }
+
+    static func line(_ t: Tensor) -> String {
+        let values = t.toDoubles()
+        let finite = values.filter(\.isFinite)
+        let nans = values.filter(\.isNaN).count
+        let infs = values.count - finite.count - nans
+        var text = "shape=\(shapeText(t.shape)) dtype=\(t.dtype)"
+        if let lo = finite.min(), let hi = finite.max() {
+            let mean = finite.reduce(0, +) / Double(finite.count)
+            let variance = finite.count > 1
+                ? finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count - 1) : 0
+            text += " min=\(short(lo)) max=\(short(hi)) mean=\(short(mean)) std=\(short(variance.squareRoot()))"
+        }
+        text += " nan=\(nans) inf=\(infs)"
+        if let node = t.gradFn { text += " grad_fn=\(node.gradFnName)" } else if t.requiresGrad { text += " requires_grad=true" }
+        return text
+    }
+
+    /// Four significant digits.
+    static func short(_ x: Double) -> String {
+        if x == 0 { return "0" }
+        let magnitude = Swift.abs(x)
+        if magnitude >= 1e5 || magnitude < 1e-4 {
+            let exponent = Int((log10(magnitude)).rounded(.down))
+            let mantissa = x / pow10(exponent)
+            return trimmed(mantissa, 3) + "e" + (exponent < 0 ? "-" : "+") + String(Swift.abs(exponent))
+        }
+        let digits = max(0, 3 - Int((log10(magnitude)).rounded(.down)))
+        return trimmed(x, digits)
+    }
+
+    private static func pow10(_ e: Int) -> Double { Glibc.pow(10, Double(e)) }
+    private static func log10(_ x: Double) -> Double { Glibc.log10(x) }
+
+    /// `x` rounded to `digits` decimals, trailing zeros removed.
+    private static func trimmed(_ x: Double, _ digits: Int) -> String {
+        let scale = Glibc.pow(10, Double(digits))
+        let r = (x * scale).rounded() / scale
+        var s = "\(r)"
+        if s.contains("e") { return s }
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

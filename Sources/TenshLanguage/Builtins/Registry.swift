@@ -1,0 +1,28 @@
+/// Every builtin, by name. Adding a builtin is one entry in one of the
+/// category files (`Builtins/*Builtins.swift`) and its name in `standard`.
+public struct BuiltinRegistry: @unchecked Sendable {
+    public let all: [Builtin]
+    private let byName: [String: Builtin]
+
+    public init(_ builtins: [Builtin]) {
+        all = builtins
+        var table: [String: Builtin] = [:]
+        for b in builtins { table[b.name] = b }
+        byName = table
+    }
+
+    public subscript(name: String) -> Builtin? { byName[name] }
+    public var names: [String] { all.map(\.name) }
+
+    /// The registry every session uses, category by category.
+    public static let standard = BuiltinRegistry(
+        CoreBuiltins.all + CreationBuiltins.all + ElementwiseBuiltins.all + ReductionBuiltins.all
+            + ShapeBuiltins.all + AutogradBuiltins.all + InspectionBuiltins.all)
+
+    /// Categories in documentation order.
+    public var categories: [String] {
+        var seen: [String] = []
+        for b in all where !seen.contains(b.category) { seen.append(b.category) }
+        return seen
+    }
+}

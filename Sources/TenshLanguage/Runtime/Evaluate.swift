@@ -1,0 +1,170 @@
+import TenshEngine
+
+/// Expression evaluation.
+extension Interpreter {
+    func evaluate(_ e: Expr) throws -> Value {
+        // Nested expressions times nested calls: bounded so the stack cannot overflow.
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
+            throw RuntimeError("expression too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: e.span)
+        }
+        do {
+            return try evaluateUnspanned(e)
+        } catch var error as RuntimeError {
+            // Errors raised without a position belong to the innermost expression.
+            if error.span == nil { error.span = e.span }
+            throw error
+        }
+    }
+
+    private func evaluateUnspanned(_ e: Expr) throws -> Value {
+        switch e.kind {
+        case .integer(let v, _): return .int(v)
+        case .float(let v, _): return .float(v)
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .none: return .none
+        case .name(let name):
+            if let v = environment.lookup(name) { return v }
+            if let b = registry[name] { return .builtin(b) }
+            throw undefined(name, at: e.span)
+        case .tensorLiteral(_, let values, let shape):
+            return .tensor(try mapEngineError(at: e.span, [:]) { try Tensor(values, shape: shape, dtype: .float32) })
+        case .list(let elements):
+            return try .checkedList(try elements.map(evaluate))
+        case .unary(let op, let operand):
+            return try unary(op, try evaluate(operand), at: e.span)
+        case .binary(.and, let l, let r):
+            let left = try evaluate(l)
+            return try left.truthy() ? try evaluate(r) : left
+        case .binary(.or, let l, let r):
+            let left = try evaluate(l)
+            return try left.truthy() ? left : try evaluate(r)
+        case .binary(let op, let l, let r):
+            return try binary(op, try evaluate(l), try evaluate(r), at: e.span)
+        case .call(let callee, let args):
+            let function = try evaluate(callee)
+            return try call(function, try callArguments(args), at: e.span)
+        case .methodCall(let receiver, let name, let nameSpan, let args):
+            let target = try evaluate(receiver)
+            guard let function = environment.lookup(name) ?? registry[name].map(Value.builtin) else {
+                let hint = Suggestions.hint(for: name, in: registry.names + environment.visibleNames)
+                throw RuntimeError("no function named '\(name)' for the method call\(hint)", at: nameSpan)
+            }
+            let first = CallArgument(name: nil, nameSpan: nil, value: target, span: receiver.span)
+            return try call(function, [first] + callArguments(args), at: e.span)
+        case .attribute(let receiver, let name, let nameSpan):
+            return try attribute(try evaluate(receiver), name, at: nameSpan, receiverSpan: receiver.span)
+        case .index(let base, let items):
+            return try index(try evaluate(base), items, at: e.span)
+        }
+    }
+
+    func callArguments(_ args: [Argument]) throws -> [CallArgument] {
+        try args.map { CallArgument(name: $0.name, nameSpan: $0.nameSpan, value: try evaluate($0.value), span: $0.span) }
+    }
+
+    // MARK: calls
+
+    func call(_ function: Value, _ arguments: [Value], at span: SourceSpan) throws -> Value {
+        try call(function, arguments.map { CallArgument(name: nil, nameSpan: nil, value: $0, span: span) }, at: span)
+    }
+
+    func call(_ function: Value, _ arguments: [CallArgument], at span: SourceSpan) throws -> Value {
+        switch function {
+        case .builtin(let b):
+            let bound = try Binder.bind(b, arguments, callSpan: span, context: self)
+            return try mapEngineError(at: span, bound.spans, firstParameter: b.parameters.first?.name) { try b.body(bound) }
+        case .function(let f):
+            return try callUser(f, arguments, at: span)
+        default:
+            throw RuntimeError("a \(function.typeName) is not callable", at: span)
+        }
+    }
+
+    /// Binds arguments to a `def` function's parameters and runs its body in a new frame.
+    private func callUser(_ f: UserFunction, _ arguments: [CallArgument], at span: SourceSpan) throws -> Value {
+        let params = f.definition.parameters
+        var locals: [String: Value] = [:]
+        var positional = arguments.filter { $0.name == nil }[...]
+        for (p, d) in zip(params, f.defaults) {
+            if let arg = positional.popFirst() { locals[p.name] = arg.value } else if let d { locals[p.name] = d }
+        }
+        if let extra = positional.first {
+            throw RuntimeError("\(f.name) takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(arguments.filter { $0.name == nil }.count) were given", at: extra.span)
+        }
+        for arg in arguments {
+            guard let name = arg.name else { continue }
+            guard params.contains(where: { $0.name == name }) else {
+                throw RuntimeError("\(f.name) has no parameter '\(name)'\(Suggestions.hint(for: name, in: f.parameterNames))", at: arg.nameSpan ?? arg.span)
+            }
+            locals[name] = arg.value
+        }
+        if let missing = params.first(where: { locals[$0.name] == nil }) {
+            throw RuntimeError("\(f.name) is missing the argument '\(missing.name)'", at: span)
+        }
+        guard callDepth < Interpreter.maxCallDepth else {
+            throw RuntimeError("recursion depth exceeded (more than \(Interpreter.maxCallDepth) nested calls)", at: span)
+        }
+        callDepth += 1
+        environment.push(locals)
+        defer { environment.pop(); callDepth -= 1 }
+        do {
+            switch f.definition.body {
+            case .expression(let e): return try evaluate(e)
+            case .block(let body): return try runBlockBody(body)
+            }
+        } catch var error as RuntimeError {
+            // The body's spans belong to the source the function was defined in.
+            if error.origin == nil, error.span != nil { error.origin = f.origin }
+            throw error
+        }
+    }
+
+    /// A block body's value: `return e`, or the value of its last expression statement.
+    private func runBlockBody(_ body: [Stmt]) throws -> Value {
+        for (i, s) in body.enumerated() {
+            if i == body.count - 1, case .expression(let e, _) = s.kind { return try evaluate(e) }
+            switch try execute(s) {
+            case .returned(let v): return v
+            case .breakLoop, .continueLoop: throw RuntimeError("'break' or 'continue' outside a loop", at: s.span)
+            case .normal: continue
+            }
+        }
+        return .none
+    }
+
+    /// Runs engine code, turning its errors into runtime errors at the span of
+    /// the argument the engine names (else at `span`).
+    func mapEngineError<R>(at span: SourceSpan, _ argumentSpans: [String: SourceSpan], firstParameter: String? = nil,
+                           _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as EngineError {
+            if error.kind == .cancelled { throw Interrupted(span: span) }
+            var location = span
+            if let name = error.argument {
+                // The engine's names (`input`, `weight`, `bias`) next to tensh's (`x`, `w`, `b`).
+                let names = [name] + (Interpreter.engineArgumentAliases[name] ?? [])
+                if let s = names.lazy.compactMap({ argumentSpans[$0] }).first {
+                    location = s
+                } else if ["input", "self"].contains(name), let first = firstParameter, let s = argumentSpans[first] {
+                    location = s
+                }
+            }
+            throw RuntimeError(error.message, at: location)
+        }
+    }
+}
+
+extension Interpreter {
+    /// Parameter names a builtin may use for an argument the engine names differently.
+    static let engineArgumentAliases: [String: [String]] = [
+        "input": ["x", "input"], "weight": ["w", "weight"], "bias": ["b", "bias"],
+        "size": ["size", "shape"], "shape": ["shape", "size"], "target": ["target", "y"],
+    ]
+}
+
+/// Ctrl-C stopped the computation.
+struct Interrupted: Error { let span: SourceSpan }

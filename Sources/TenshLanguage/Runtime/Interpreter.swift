@@ -1,0 +1,201 @@
+import TenshEngine
+
+/// How a statement finished: normally, or by `break`, `continue`, `return`.
+enum Flow {
+    case normal
+    case breakLoop
+    case continueLoop
+    case returned(Value)
+}
+
+/// `exit(code)` unwinds to the session with this.
+struct ExitRequest: Error { let code: Int32 }
+
+/// A tree-walking evaluator. Owned by a `Session`; holds the variables.
+final class Interpreter: CallContext {
+    let registry: BuiltinRegistry
+    let output: OutputWriter
+    var environment = Environment()
+    var scriptArguments: [String]
+    /// Whether top-level expression statements print their value (the REPL).
+    var echo = false
+    var callDepth = 0
+    /// The source being run (set by the session), recorded by each `def`.
+    var currentOrigin: SourceOrigin?
+    /// Where `progress(...)` loops report (a status line); nil draws nothing.
+    var progressSink: ProgressSink?
+    static let maxCallDepth = 200
+    var evaluationDepth = 0
+    static let maxEvaluationDepth = 1500
+
+    init(registry: BuiltinRegistry, output: OutputWriter, arguments: [String]) {
+        self.registry = registry
+        self.output = output
+        self.scriptArguments = arguments
+    }
+
+    func write(_ text: String) { output.write(text) }
+
+    func variableNames() -> [String] { environment.visibleNames }
+
+    func iterate(_ value: Value, at span: SourceSpan) throws -> [Value] { try iterationItems(value, at: span) }
+
+    // MARK: statements
+
+    func execute(_ statements: [Stmt]) throws -> Flow {
+        for s in statements {
+            let flow = try execute(s)
+            if case .normal = flow { continue }
+            return flow
+        }
+        return .normal
+    }
+
+    func execute(_ s: Stmt) throws -> Flow {
+        // Statements nest too (blocks in blocks in calls): they count towards the same bound.
+        evaluationDepth += 1
+        defer { evaluationDepth -= 1 }
+        guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
+            throw RuntimeError("code too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: s.span)
+        }
+        switch s.kind {
+        case .expression(let e, let silent):
+            let v = try evaluate(e)
+            if echo && !silent && environment.depth == 0, !isNone(v) { write(v.repr + "\n") }
+        case .assign(let targets, let value):
+            try assign(targets, try evaluate(value), at: value.span)
+        case .compound(let name, let nameSpan, let op, let value):
+            try compoundAssign(name, nameSpan, op, value)
+        case .function(let definition):
+            let defaults = try definition.defaults.map { try $0.map(evaluate) }
+            let function = UserFunction(definition: definition, defaults: defaults, origin: currentOrigin)
+            environment.assign(definition.name, .function(function))
+        case .return(let value):
+            guard environment.depth > 0 else { throw RuntimeError("'return' outside a function", at: s.span) }
+            return .returned(try value.map(evaluate) ?? .none)
+        case .if(let condition, let then, let otherwise):
+            if try truth(condition) { return try execute(then) }
+            if let otherwise { return try execute(otherwise) }
+        case .while(let condition, let body):
+            while try truth(condition) {
+                try Cancellation.check("while")
+                let flow = try execute(body)
+                if case .breakLoop = flow { break }
+                if case .returned = flow { return flow }
+            }
+        case .for(let name, let nameSpan, let sequence, let body):
+            return try forLoop(name, nameSpan, sequence, body)
+        case .noGrad(let body):
+            return try GradMode.noGrad { try execute(body) }
+        case .time(let body):
+            let start = ContinuousClock.now
+            let flow = try execute(body)
+            write("time: \(formatDuration(ContinuousClock.now - start))\n")
+            return flow
+        case .break: return .breakLoop
+        case .continue: return .continueLoop
+        }
+        return .normal
+    }
+
+    private func isNone(_ v: Value) -> Bool {
+        if case .none = v { return true }
+        return false
+    }
+
+    func truth(_ e: Expr) throws -> Bool {
+        do { return try evaluate(e).truthy() } catch var error as RuntimeError {
+            if error.span == nil { error.span = e.span }
+            throw error
+        }
+    }
+
+    private func assign(_ targets: [(name: String, span: SourceSpan)], _ value: Value, at span: SourceSpan) throws {
+        if targets.count == 1 {
+            environment.assign(targets[0].name, value)
+            return
+        }
+        let items = try unpack(value, count: targets.count, at: span)
+        for (t, v) in zip(targets, items) { environment.assign(t.name, v) }
+    }
+
+    /// The values `a, b = e` assigns: a list's items or a tensor's rows.
+    private func unpack(_ value: Value, count: Int, at span: SourceSpan) throws -> [Value] {
+        let items = try iterationItems(value, at: span)
+        guard items.count == count else {
+            throw RuntimeError("cannot unpack \(items.count) values into \(count) names", at: span)
+        }
+        return items
+    }
+
+    /// `x += e`. On a leaf tensor that requires grad this is the optimiser
+    /// step: the values change in place, nothing is recorded, it stays a leaf.
+    private func compoundAssign(_ name: String, _ nameSpan: SourceSpan, _ op: CompoundOperator, _ valueExpr: Expr) throws {
+        guard let current = environment.lookup(name) else {
+            throw undefined(name, at: nameSpan)
+        }
+        let rhs = try evaluate(valueExpr)
+        let span = nameSpan.through(valueExpr.span)
+        if case .tensor(let t) = current, t.isLeaf, t.requiresGrad {
+            let updated = try GradMode.noGrad { try binary(op.binary, current, rhs, at: span) }
+            guard case .tensor(let u) = updated else { return }
+            try mapEngineError(at: span, [:]) { try updateInPlace(t, with: u) }
+            return
+        }
+        environment.assign(name, try binary(op.binary, current, rhs, at: span))
+    }
+
+    private func forLoop(_ name: String, _ nameSpan: SourceSpan, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
+        let value = try evaluate(sequence)
+        let items = try iterationItems(value, at: sequence.span)
+        // `for x in progress(xs)` reports each finished step to the progress sink.
+        var tracker: ProgressTracker?
+        if case .progress(let p) = value, let sink = progressSink { tracker = ProgressTracker(p, sink) }
+        defer { tracker?.finish() }
+        for item in items {
+            try Cancellation.check("for")
+            environment.assign(name, item)
+            let flow = try execute(body)
+            tracker?.step()
+            if case .breakLoop = flow { break }
+            if case .returned = flow { return flow }
+        }
+        return .normal
+    }
+
+    /// What `for` walks over: list items, or a tensor's slices along dim 0.
+    func iterationItems(_ value: Value, at span: SourceSpan) throws -> [Value] {
+        switch value {
+        case .list(let items): return items
+        case .progress(let p): return p.items
+        case .tensor(let t):
+            guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
+            return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.at(i)])) }
+        case .string(let s): return s.map { .string(String($0)) }
+        default: throw RuntimeError("cannot iterate over a \(value.typeName)", at: span)
+        }
+    }
+
+    func undefined(_ name: String, at span: SourceSpan) -> RuntimeError {
+        let candidates = environment.visibleNames + registry.names + ["no_grad", "time"]
+        return RuntimeError("undefined name '\(name)'\(Suggestions.hint(for: name, in: candidates))", at: span)
+    }
+}
+
+/// `12.345 ms`, `1.234 s`.
+func formatDuration(_ d: Duration) -> String {
+    let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    if seconds >= 1 { return String(format3(seconds)) + " s" }
+    return format3(seconds * 1000) + " ms"
+}
+
+/// A number with three decimals, without Foundation.
+func format3(_ x: Double) -> String {
+    let scaled = (x * 1000).rounded()
+    guard scaled.isFinite, Swift.abs(scaled) < 1e15 else { return "\(x)" }
+    let n = Int(scaled)
+    let sign = n < 0 ? "-" : ""
+    let whole = Swift.abs(n) / 1000, frac = Swift.abs(n) % 1000
+    let f = String(frac)
+    return "\(sign)\(whole)." + String(repeating: "0", count: 3 - f.count) + f
+}

@@ -1,0 +1,179 @@
+/// Turns source text into tokens. Newlines end statements except inside open
+/// `(` or `[` (a line whose brackets are open continues on the next line);
+/// inside `{ }` they separate the statements of the block.
+struct Lexer {
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+    /// Open brackets, innermost last: newlines are ignored while the top is `(` or `[`.
+    private var open: [(symbol: Symbol, span: SourceSpan)] = []
+    private(set) var tokens: [Token] = []
+    private(set) var errors: [Diagnostic] = []
+
+    init(_ source: String) {
+        scalars = Array(source.unicodeScalars)
+        // A UTF-8 byte-order mark some editors write is not part of the program.
+        if scalars.first == "\u{FEFF}" { index = 1; lineStart = 1 }
+    }
+
+    /// All tokens, ending with `.end`. Lexical errors are collected, not thrown.
+    static func tokenize(_ source: String) -> (tokens: [Token], errors: [Diagnostic], unclosed: [SourceSpan]) {
+        var lexer = Lexer(source)
+        lexer.run()
+        return (lexer.tokens, lexer.errors, lexer.open.map(\.span))
+    }
+
+    private mutating func run() {
+        while index < scalars.count {
+            let c = scalars[index]
+            if c == "#" {
+                while index < scalars.count && scalars[index] != "\n" { index += 1 }
+            } else if c == "\n" {
+                let ignored = open.last.map { $0.symbol != .leftBrace } ?? false
+                if !ignored { add(.newline, start: index, text: "\n") }
+                index += 1
+                line += 1
+                lineStart = index
+            } else if c == " " || c == "\t" || c == "\r" {
+                index += 1
+            } else if c == "\\" && peek(1) == "\n" {
+                index += 1 // explicit line continuation
+            } else if isDigit(c) || (c == "." && peek(1).map(isDigit) == true) {
+                number()
+            } else if c == "\"" || c == "'" {
+                string(quote: c)
+            } else if isIdentifierStart(c) {
+                identifier()
+            } else {
+                symbol()
+            }
+        }
+        add(.end, start: index, text: "")
+    }
+
+    private func peek(_ ahead: Int) -> Unicode.Scalar? {
+        index + ahead < scalars.count ? scalars[index + ahead] : nil
+    }
+
+    private func span(from start: Int) -> SourceSpan {
+        SourceSpan(line: line, column: start - lineStart + 1, length: index - start, offset: start)
+    }
+
+    private mutating func add(_ kind: TokenKind, start: Int, text: String) {
+        let s = SourceSpan(line: line, column: start - lineStart + 1, length: max(text.unicodeScalars.count, 1), offset: start)
+        tokens.append(Token(kind: kind, span: s, text: text))
+    }
+
+    private mutating func error(_ message: String, _ span: SourceSpan) {
+        errors.append(Diagnostic(message, span))
+    }
+
+    private func text(_ start: Int) -> String {
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: scalars[start..<index])
+        return String(s)
+    }
+
+    private mutating func number() {
+        let start = index
+        var isFloat = false
+        while let c = peek(0), isDigit(c) || c == "_" { index += 1 }
+        // `1.` is a float, but `1.T` / `x.1` style attribute access is not a number.
+        if peek(0) == ".", peek(1).map({ !isIdentifierStart($0) && $0 != "." }) ?? true {
+            isFloat = true
+            index += 1
+            while let c = peek(0), isDigit(c) || c == "_" { index += 1 }
+        }
+        if let e = peek(0), e == "e" || e == "E" {
+            let signed = peek(1) == "+" || peek(1) == "-"
+            if let d = peek(signed ? 2 : 1), isDigit(d) {
+                isFloat = true
+                index += signed ? 2 : 1
+                while let c = peek(0), isDigit(c) { index += 1 }
+            }
+        }
+        let spelling = text(start)
+        let digits = spelling.filter { $0 != "_" }
+        if isFloat {
+            add(.float(Double(digits) ?? .nan), start: start, text: spelling)
+        } else if let value = Int(digits) {
+            add(.integer(value), start: start, text: spelling)
+        } else {
+            error("integer literal \(spelling) is too large (the limit is \(Int.max))", span(from: start))
+            add(.integer(0), start: start, text: spelling)
+        }
+    }
+
+    private mutating func string(quote: Unicode.Scalar) {
+        let start = index
+        index += 1
+        var value = String.UnicodeScalarView()
+        while index < scalars.count, scalars[index] != quote, scalars[index] != "\n" {
+            var c = scalars[index]
+            if c == "\\", let next = peek(1) {
+                index += 1
+                switch next {
+                case "n": c = "\n"
+                case "t": c = "\t"
+                case "r": c = "\r"
+                case "0": c = "\0"
+                case "\\", "\"", "'": c = next
+                default:
+                    error("unknown escape sequence '\\\(next)' in string", SourceSpan(line: line, column: index - lineStart, length: 2, offset: index - 1))
+                    c = next
+                }
+            }
+            value.append(c)
+            index += 1
+        }
+        guard index < scalars.count, scalars[index] == quote else {
+            error("unterminated string", SourceSpan(line: line, column: start - lineStart + 1, length: 1, offset: start))
+            tokens.append(Token(kind: .string(String(value)), span: span(from: start), text: text(start)))
+            return
+        }
+        index += 1
+        tokens.append(Token(kind: .string(String(value)), span: span(from: start), text: text(start)))
+    }
+
+    private mutating func identifier() {
+        let start = index
+        while let c = peek(0), isIdentifierStart(c) || isDigit(c) { index += 1 }
+        let name = text(start)
+        let kind: TokenKind = Keyword(rawValue: name).map { .keyword($0) } ?? .identifier(name)
+        tokens.append(Token(kind: kind, span: span(from: start), text: name))
+    }
+
+    private mutating func symbol() {
+        let start = index
+        // Longest match first: `...`, then two-character symbols, then one.
+        for length in [3, 2, 1] where index + length <= scalars.count {
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: scalars[index..<index + length])
+            guard let symbol = Symbol(rawValue: String(s)) else { continue }
+            index += length
+            let token = Token(kind: .symbol(symbol), span: span(from: start), text: symbol.rawValue)
+            tokens.append(token)
+            track(symbol, token.span)
+            return
+        }
+        index += 1
+        error("unexpected character '\(scalars[start])'", span(from: start))
+    }
+
+    /// Keeps the stack of open brackets; a stray closer is left to the parser.
+    private mutating func track(_ symbol: Symbol, _ span: SourceSpan) {
+        switch symbol {
+        case .leftParen, .leftBracket, .leftBrace: open.append((symbol, span))
+        case .rightParen: if open.last?.symbol == .leftParen { open.removeLast() }
+        case .rightBracket: if open.last?.symbol == .leftBracket { open.removeLast() }
+        case .rightBrace: if open.last?.symbol == .leftBrace { open.removeLast() }
+        default: break
+        }
+    }
+}
+
+private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+    (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (c.value > 127 && c.properties.isAlphabetic)
+}
