@@ -43,6 +43,12 @@ let package = Package(
         .target(name: "TenshTerminal",
                 dependencies: ["TenshWorkbench", "TenshLanguage", "TenshEngine", "CNcurses", "CReadline"], swiftSettings: v5),
         .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
+        // The fuzz target behind scripts/fuzz.sh (libFuzzer when built with
+        // -sanitize=fuzzer -DTENSH_FUZZ; otherwise a corpus replayer).
+        .executableTarget(name: "tensh-fuzz", dependencies: ["TenshLanguage"],
+                          swiftSettings: v5 + [.unsafeFlags(["-parse-as-library"])],
+                          // gold fails on libFuzzer + ASan objects; the toolchain ships lld.
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
         // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
         .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),
 
