@@ -74,8 +74,9 @@ public final class Workbench {
     public func clearWatches() { state.watches = [] }
 
     private func run(_ source: String) -> Reaction {
-        state.busy = "running…"
+        state.busy = "running…  (Ctrl-C cancels)"
         defer { state.busy = nil }
+        onLiveUpdate?()
         let result = evaluator.evaluate(source)
         if !result.output.isEmpty { state.append(result.output) }
         if let error = result.error { state.append(error, style: WorkbenchScreen.errorStyle) }
