@@ -60,6 +60,9 @@ let evaluator = DemoEvaluator()
 let workbench = Workbench(evaluator: evaluator)
 evaluator.display = PaneDisplay(workbench: workbench)
 let history = ProcessInfo.processInfo.environment["TENSH_DEMO_HISTORY"]
+if let pidFile = ProcessInfo.processInfo.environment["TENSH_DEMO_PIDFILE"] {
+    try? String(getpid()).write(toFile: pidFile, atomically: true, encoding: .utf8)
+}
 switch WorkbenchApp.run(workbench: workbench, options: .init(historyPath: history)) {
 case let .exited(code):
     print("workbench exited with \(code)")
