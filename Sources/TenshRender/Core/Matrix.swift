@@ -31,3 +31,20 @@ public struct Matrix: Hashable, Sendable {
     public var isEmpty: Bool { rows == 0 || columns == 0 }
     public var range: ValueRange { ValueRange(of: values) }
 }
+
+extension Matrix {
+    /// Splits row-major `[C, H, W]` data (a contiguous tensor's values) into C matrices.
+    /// Missing values read as NaN, so a short array cannot trap.
+    public static func channels(flat values: [Double], channels: Int, rows: Int, columns: Int) -> [Matrix] {
+        let plane = max(0, rows) * max(0, columns)
+        return (0..<max(0, channels)).map { c in
+            let start = min(values.count, c * plane), end = min(values.count, start + plane)
+            return Matrix(rows: rows, columns: columns, values: Array(values[start..<end]))
+        }
+    }
+
+    /// `[C][H][W]` nested arrays as C matrices.
+    public static func channels(_ nested: [[[Double]]]) -> [Matrix] {
+        nested.map { Matrix($0) }
+    }
+}

@@ -24,7 +24,15 @@ struct Layering {
         for n in order { layers[layerOfNode[n]].append(.node(n)) }
         links = []
         splitLongEdges(adj: adj)
-        for _ in 0..<sweeps { sweep(down: true); sweep(down: false) }
+        var above: [LayerSlot: [LayerSlot]] = [:], below: [LayerSlot: [LayerSlot]] = [:]
+        for link in links {
+            above[link.to, default: []].append(link.from)
+            below[link.from, default: []].append(link.to)
+        }
+        for _ in 0..<sweeps {
+            sweep(down: true, neighbours: above)
+            sweep(down: false, neighbours: below)
+        }
     }
 
     /// Longest path from the inputs; then leaves (inputs, parameters) move down to
@@ -67,20 +75,15 @@ struct Layering {
 
     /// One barycentre pass: each slot moves to the mean position of its neighbours
     /// in the previous layer of the sweep; slots without neighbours keep their place.
-    private mutating func sweep(down: Bool) {
+    private mutating func sweep(down: Bool, neighbours: [LayerSlot: [LayerSlot]]) {
         guard layers.count > 1 else { return }
         let range: [Int] = down ? Array(1..<layers.count) : Array((0..<(layers.count - 1)).reversed())
         for l in range {
-            let reference = layers[down ? l - 1 : l + 1]
             var position: [LayerSlot: Int] = [:]
-            for (i, s) in reference.enumerated() { position[s] = i }
-            var neighbours: [LayerSlot: [Int]] = [:]
-            for link in links {
-                let (mine, other) = down ? (link.to, link.from) : (link.from, link.to)
-                if let p = position[other] { neighbours[mine, default: []].append(p) }
-            }
+            for (i, s) in layers[down ? l - 1 : l + 1].enumerated() { position[s] = i }
             let keyed = layers[l].enumerated().map { (i, slot) -> (Double, Int, LayerSlot) in
-                guard let ps = neighbours[slot], !ps.isEmpty else { return (Double(i), i, slot) }
+                let ps = (neighbours[slot] ?? []).compactMap { position[$0] }
+                guard !ps.isEmpty else { return (Double(i), i, slot) }
                 return (Double(ps.reduce(0, +)) / Double(ps.count), i, slot)
             }
             layers[l] = keyed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)

@@ -26,12 +26,6 @@ struct LineGrid: Sendable {
         add(b, y, Self.left)
     }
 
-    mutating func shift(dy: Int, below row: Int) {
-        var moved: [Point: UInt8] = [:]
-        for (p, b) in bits { moved[p.y >= row ? Point(x: p.x, y: p.y + dy) : p] = b }
-        bits = moved
-    }
-
     static func character(_ b: UInt8) -> Character {
         switch b {
         case up | down, up, down: return "│"
@@ -59,29 +53,52 @@ extension GraphLayout {
     mutating func routeEdges(layering: Layering, slotRects: [LayerSlot: Rect]) {
         var rects = slotRects
         let ports = targetPorts(layering: layering, rects: rects)
-        for l in 0..<max(0, layering.layers.count - 1) {
-            let nets = netsBetween(layer: l, layering: layering, rects: rects, ports: ports)
-            let tracks = assignTracks(nets)
-            let trackCount = (tracks.max() ?? -1) + 1
-            let gapTop = (layering.layers[l].compactMap { rects[$0]?.bottom }.max() ?? 0)
-            // Grow this gap from one row to trackCount + 1 rows; move everything below.
-            if trackCount > 0 { moveDown(by: trackCount, from: gapTop + 1, rects: &rects) }
-            let arrowRow = gapTop + trackCount
-            for (k, net) in nets.enumerated() {
-                let trackRow = gapTop + max(0, tracks[k])
-                let turnRow = tracks[k] >= 0 ? trackRow : arrowRow
-                lines.vertical(x: net.sourceX, from: net.sourceBottom - 1, to: turnRow)
-                if net.sourceIsReal { stubs.append((net.sourceX, net.sourceBottom - 1)) }
-                if tracks[k] >= 0 {
-                    lines.horizontal(y: trackRow, from: net.span.lowerBound, to: net.span.upperBound)
-                }
-                for target in net.targets {
-                    lines.vertical(x: target.x, from: turnRow, to: arrowRow + 1)
-                    if target.isReal { arrows.append((target.x, arrowRow)) }
-                }
-            }
+        var outgoing: [LayerSlot: [LayerSlot]] = [:]
+        for link in layering.links { outgoing[link.from, default: []].append(link.to) }
+        let gapCount = max(0, layering.layers.count - 1)
+        // Pass 1: tracks depend only on columns, so every gap's height is known up front.
+        let tracks = (0..<gapCount).map { l in
+            assignTracks(netsBetween(layer: l, layering: layering, rects: rects, outgoing: outgoing, ports: ports))
+        }
+        // Grow gap l from one row to tracks + 1 rows: everything below moves down.
+        var shift = 0
+        var shiftOfLayer = [0]
+        for t in tracks {
+            shift += (t.max() ?? -1) + 1
+            shiftOfLayer.append(shift)
+        }
+        for (l, slots) in layering.layers.enumerated() { for slot in slots { rects[slot]?.y += shiftOfLayer[l] } }
+        for i in placed.indices { placed[i].rect.y += shiftOfLayer[placed[i].layer] }
+        height += shift
+        // Pass 2: draw with the final rows.
+        for l in 0..<gapCount {
+            let nets = netsBetween(layer: l, layering: layering, rects: rects, outgoing: outgoing, ports: ports)
+            let gapTop = layering.layers[l].compactMap { rects[$0]?.bottom }.max() ?? 0
+            drawGap(nets, tracks: tracks[l], gapTop: gapTop)
         }
         for (slot, rect) in rects where slot.isDummy { lines.vertical(x: rect.x, from: rect.y - 1, to: rect.bottom) }
+    }
+
+    private mutating func drawGap(_ nets: [Net], tracks: [Int], gapTop: Int) {
+        let arrowRow = gapTop + (tracks.max() ?? -1) + 1
+        for (k, net) in nets.enumerated() {
+            let trackRow = gapTop + max(0, tracks[k])
+            let turnRow = tracks[k] >= 0 ? trackRow : arrowRow
+            lines.vertical(x: net.sourceX, from: net.sourceBottom - 1, to: turnRow)
+            if net.sourceIsReal { stubs.append((net.sourceX, net.sourceBottom - 1)) }
+            if tracks[k] >= 0 {
+                lines.horizontal(y: trackRow, from: net.span.lowerBound, to: net.span.upperBound)
+            }
+            for target in net.targets {
+                lines.vertical(x: target.x, from: turnRow, to: arrowRow + 1)
+                if target.isReal { arrows.append((target.x, arrowRow)) }
+            }
+        }
+    }
+
+    struct LinkKey: Hashable {
+        var from: LayerSlot
+        var to: LayerSlot
     }
 
     struct Net {
@@ -96,30 +113,48 @@ extension GraphLayout {
         var isStraight: Bool { targets.allSatisfy { $0.x == sourceX } }
     }
 
-    /// For each (source, target) link, the x of its port on the target's top border.
-    private func targetPorts(layering: Layering, rects: [LayerSlot: Rect]) -> [String: Int] {
+    /// For each (source, target) link, the x of its port on the target's top border:
+    /// straight below the source when that lies over the box, otherwise as close as
+    /// possible, keeping the ports in source order and two columns apart.
+    private func targetPorts(layering: Layering, rects: [LayerSlot: Rect]) -> [LinkKey: Int] {
         var incoming: [LayerSlot: [LayerSlot]] = [:]
         for link in layering.links { incoming[link.to, default: []].append(link.from) }
-        var ports: [String: Int] = [:]
+        var ports: [LinkKey: Int] = [:]
         for (target, sources) in incoming {
             guard let t = rects[target] else { continue }
-            let sorted = sources.sorted { (Self.centre(rects[$0]), "\($0)") < (Self.centre(rects[$1]), "\($1)") }
-            for (j, s) in sorted.enumerated() {
-                ports["\(s)>\(target)"] = target.isDummy ? t.x : t.x + 1 + (j + 1) * (t.width - 2) / (sorted.count + 1)
-            }
+            // Sources share a layer, so their centres are distinct: the order is total.
+            let sorted = sources.sorted { Self.centre(rects[$0]) < Self.centre(rects[$1]) }
+            let xs = target.isDummy ? sorted.map { _ in t.x } : Self.spreadPorts(sorted.map { Self.centre(rects[$0]) }, in: t)
+            for (s, x) in zip(sorted, xs) { ports[LinkKey(from: s, to: target)] = x }
         }
         return ports
     }
 
+    /// Ports for sources at `wanted` (ascending) on the top border of `box`.
+    static func spreadPorts(_ wanted: [Int], in box: Rect) -> [Int] {
+        let lo = box.x + 1, hi = box.right - 2
+        let spacing = hi - lo + 1 >= 2 * wanted.count - 1 ? 2 : 1
+        var xs: [Int] = []
+        for w in wanted { xs.append(max(min(w, hi), (xs.last ?? lo - spacing) + spacing)) }
+        // Walk back from the right edge so the last ports fit inside the box.
+        var limit = hi
+        for j in xs.indices.reversed() {
+            xs[j] = max(lo, min(xs[j], limit))
+            limit = xs[j] - spacing
+        }
+        return xs
+    }
+
     static func centre(_ r: Rect?) -> Int { r.map { $0.x + $0.width / 2 } ?? 0 }
 
-    private func netsBetween(layer l: Int, layering: Layering, rects: [LayerSlot: Rect], ports: [String: Int]) -> [Net] {
+    private func netsBetween(layer l: Int, layering: Layering, rects: [LayerSlot: Rect],
+                             outgoing: [LayerSlot: [LayerSlot]], ports: [LinkKey: Int]) -> [Net] {
         var nets: [Net] = []
         for source in layering.layers[l] {
             guard let r = rects[source] else { continue }
-            let targets = layering.links.filter { $0.from == source }.compactMap { link -> (x: Int, isReal: Bool)? in
-                guard let x = ports["\(source)>\(link.to)"] else { return nil }
-                return (x, !link.to.isDummy)
+            let targets = (outgoing[source] ?? []).compactMap { to -> (x: Int, isReal: Bool)? in
+                guard let x = ports[LinkKey(from: source, to: to)] else { return nil }
+                return (x, !to.isDummy)
             }
             if !targets.isEmpty {
                 nets.append(Net(sourceX: source.isDummy ? r.x : Self.centre(r), sourceBottom: r.bottom,
@@ -146,14 +181,5 @@ extension GraphLayout {
             }
         }
         return result
-    }
-
-    private mutating func moveDown(by dy: Int, from row: Int, rects: inout [LayerSlot: Rect]) {
-        for key in Array(rects.keys) where (rects[key]?.y ?? 0) >= row { rects[key]?.y += dy }
-        for i in placed.indices where placed[i].rect.y >= row { placed[i].rect.y += dy }
-        lines.shift(dy: dy, below: row)
-        arrows = arrows.map { $0.y >= row ? ($0.x, $0.y + dy) : $0 }
-        stubs = stubs.map { $0.y >= row ? ($0.x, $0.y + dy) : $0 }
-        height += dy
     }
 }

@@ -13,9 +13,13 @@ public struct GraphView: Sendable {
         self.scrollY = scrollY
     }
 
+    /// A graph narrower than the area is centred horizontally; a larger one is
+    /// clipped to the window starting at (`scrollX`, `scrollY`).
     public func draw(into buffer: inout Buffer, area: Rect) {
         let canvas = layout.render(selected: selected)
-        buffer.blit(canvas, sourceX: scrollX, sourceY: scrollY, into: area)
+        let inset = max(0, (area.width - layout.width) / 2)
+        let target = Rect(x: area.x + inset, y: area.y, width: area.width - inset, height: area.height)
+        buffer.blit(canvas, sourceX: inset > 0 ? 0 : scrollX, sourceY: scrollY, into: target)
     }
 
     /// Offsets that keep `current` where possible but bring node `id` fully into

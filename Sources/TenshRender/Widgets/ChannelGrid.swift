@@ -41,16 +41,21 @@ public struct ChannelGrid: Sendable {
         guard let best = bestArrangement(in: area) else { return [] }
         let perRow = best.columns
         let start: Int = {
-            guard let s = selected, s >= best.visibleRows * perRow else { return 0 }
+            // An out-of-range selection scrolls no further than the last channel.
+            guard let s = selected.map({ min($0, channels.count - 1) }), s >= best.visibleRows * perRow else { return 0 }
             return (s / perRow - best.visibleRows + 1) * perRow
         }()
+        // Tiles shrink to the fitted image (but keep room for the label) so the grid is compact.
+        let labelWidth = "c\(channels.count - 1)".count
+        let tileWidth = min(best.tileWidth, max(best.imageWidth, labelWidth))
+        let tileHeight = min(best.tileHeight, best.imageHeight)
         var tiles: [ChannelTile] = []
         for c in start..<min(channels.count, start + best.visibleRows * perRow) {
             let slot = c - start
-            let x = area.x + (slot % perRow) * (best.tileWidth + gap)
-            let y = area.y + (slot / perRow) * (best.tileHeight + 1)
-            tiles.append(ChannelTile(channel: c, label: Rect(x: x, y: y, width: best.tileWidth, height: 1),
-                                     image: Rect(x: x, y: y + 1, width: best.tileWidth, height: best.tileHeight)))
+            let x = area.x + (slot % perRow) * (tileWidth + gap)
+            let y = area.y + (slot / perRow) * (tileHeight + 1)
+            tiles.append(ChannelTile(channel: c, label: Rect(x: x, y: y, width: tileWidth, height: 1),
+                                     image: Rect(x: x, y: y + 1, width: tileWidth, height: tileHeight)))
         }
         return tiles
     }
@@ -73,6 +78,9 @@ public struct ChannelGrid: Sendable {
         var visibleRows: Int
         var tileWidth: Int
         var tileHeight: Int
+        /// The fitted heatmap inside a tile, in cells.
+        var imageWidth: Int
+        var imageHeight: Int
     }
 
     /// Tries every column count; prefers showing more channels, then bigger pixels,
@@ -92,8 +100,8 @@ public struct ChannelGrid: Sendable {
             let shown = min(count, visibleRows * columns)
             let pixels = size.rows * size.columns
             if let b = best, (shown, pixels) < (b.shown, b.pixels) { continue }
-            best = (Arrangement(columns: columns, visibleRows: visibleRows, tileWidth: tileWidth, tileHeight: tileHeight),
-                    shown, pixels)
+            best = (Arrangement(columns: columns, visibleRows: visibleRows, tileWidth: tileWidth, tileHeight: tileHeight,
+                                imageWidth: size.columns, imageHeight: (size.rows + 1) / 2), shown, pixels)
         }
         return best?.arrangement
     }

@@ -29,8 +29,10 @@ public struct LinePlot: Sendable {
         self.range = range
     }
 
+    /// The series' own colour, else the palette entry for its position.
     public func color(ofSeries index: Int) -> Color {
-        series[index].color ?? Self.palette[index % Self.palette.count]
+        let fallback = Self.palette[((index % Self.palette.count) + Self.palette.count) % Self.palette.count]
+        return series.indices.contains(index) ? (series[index].color ?? fallback) : fallback
     }
 
     public func draw(into buffer: inout Buffer, area: Rect) {
