@@ -143,7 +143,7 @@ public final class Workbench {
             state.content = .featureMaps(view)
         case let .graph(view):
             guard let root = view.graph.tensors[0] else { return }
-            var fresh = GraphViewState(graph: AutogradGraph(root: root, name: tensorNamer), title: view.title,
+            var fresh = GraphState(graph: AutogradGraph(root: root, name: tensorNamer), title: view.title,
                                        collapsed: view.collapsed)
             if let s = view.selected, fresh.model.node(id: s) != nil { fresh.selected = s }
             fresh.scrollX = view.scrollX

@@ -13,7 +13,7 @@ func makeWorkbench(width: Int = 80, height: Int = 24) -> (Workbench, FakeEvaluat
 }
 
 final class FeatureMapStateTests: XCTestCase {
-    func featureView(_ wb: Workbench) throws -> FeatureMapView {
+    func featureView(_ wb: Workbench) throws -> FeatureMapState {
         guard case let .featureMaps(view) = wb.state.content else { throw XCTSkip("no feature maps shown") }
         return view
     }

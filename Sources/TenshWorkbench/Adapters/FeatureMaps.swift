@@ -17,6 +17,8 @@ public struct FeatureMaps {
     public let bars: [Double]
 
     public var isBars: Bool { channels.isEmpty }
+    /// A 2-d tensor: one heatmap whose pixels the cursor moves over without zooming.
+    public var isImage: Bool { shape.count == 2 }
 
     /// Reads sample `sample` of `tensor`. Throws for ranks above 4, empty tensors
     /// and samples out of range; messages name `show`, the argument and the shape.

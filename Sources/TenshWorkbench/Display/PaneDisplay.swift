@@ -16,7 +16,7 @@ public final class PaneDisplay: DisplaySink {
 
     public func showGraph(of tensor: Tensor, title: String) throws {
         let namer = workbench?.tensorNamer ?? { _ in nil }
-        let view = GraphViewState(graph: AutogradGraph(root: tensor, name: namer), title: title)
+        let view = GraphState(graph: AutogradGraph(root: tensor, name: namer), title: title)
         workbench?.present(.graph(view))
     }
 

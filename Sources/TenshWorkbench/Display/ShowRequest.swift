@@ -5,10 +5,10 @@ import TenshRender
 /// Turns `show(x, ...)` options into a feature-map view; shared by both displays.
 enum ShowRequest {
     /// The view for `tensor`; throws for unknown colormaps and unshowable tensors.
-    static func view(_ tensor: Tensor, options: ShowOptions) throws -> FeatureMapView {
+    static func view(_ tensor: Tensor, options: ShowOptions) throws -> FeatureMapState {
         let isGradient = options.title.hasSuffix(".grad") || options.title.hasPrefix("grad(")
         let colormap = try colormap(named: options.colormap, gradient: isGradient)
-        return try FeatureMapView(tensor: tensor, title: options.title.isEmpty ? "x" : options.title,
+        return try FeatureMapState(tensor: tensor, title: options.title.isEmpty ? "x" : options.title,
                                   sample: options.sample, colormap: colormap,
                                   globalNormalization: options.globalNormalization)
     }
@@ -23,10 +23,10 @@ enum ShowRequest {
         return map
     }
 
-    static func plotView(_ series: [TenshLanguage.PlotSeries], title: String) throws -> PlotView {
+    static func plotView(_ series: [TenshLanguage.PlotSeries], title: String) throws -> PlotState {
         guard !series.isEmpty, series.contains(where: { !$0.values.isEmpty }) else {
             throw EngineError(op: "plot", argument: "values", "nothing to plot (no values)")
         }
-        return PlotView(series: series.map { TenshRender.PlotSeries($0.label, values: $0.values) }, title: title)
+        return PlotState(series: series.map { TenshRender.PlotSeries($0.label, values: $0.values) }, title: title)
     }
 }

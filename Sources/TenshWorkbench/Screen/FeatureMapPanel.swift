@@ -1,74 +1,75 @@
 import TenshRender
 
-/// Draws a feature-map view into a rectangle: a header (title, shape, sample,
-/// colormap, normalisation), the channel grid / zoomed channel / bars, and a
-/// colour bar on the last row. Shared by the pane and plain text output.
+/// The feature-map view in a rectangle: a header row (title, shape, sample,
+/// colormap, normalisation) above render's `FeatureMapView` widget (grid,
+/// zoomed channel or image with the pixel cursor, bars, colour bar). Shared by
+/// the pane and plain text output.
 public enum FeatureMapPanel {
-    /// Header row, body, colour-bar row of `area`.
-    static func parts(_ area: Rect) -> (header: Rect, body: Rect, bar: Rect) {
-        let (header, rest) = area.splitTop(1)
-        let (body, bar) = rest.splitBottom(1)
-        return (header, body, bar)
+    /// The widget's area below the header, and the body above its colour bar.
+    static func parts(_ area: Rect) -> (header: Rect, widget: Rect, body: Rect) {
+        let (header, widget) = area.splitTop(1)
+        return (header, widget, widget.splitBottom(1).rest)
     }
 
-    /// The body rect where channels, the zoomed channel or bars go.
+    /// Where channels, the zoomed channel, the image or the bars go.
     public static func body(of area: Rect) -> Rect { parts(area).body }
 
     /// `x  [2, 3, 8, 8] f64  n 1/2  viridis  per-channel`
-    public static func header(_ view: FeatureMapView) -> String {
-        let maps = view.maps
-        var parts = [view.title.isEmpty ? "x" : view.title, TensorValues.shapeText(maps.shape) + " " + maps.dtype.rawValue]
+    public static func header(_ state: FeatureMapState) -> String {
+        let maps = state.maps
+        var parts = [state.title.isEmpty ? "x" : state.title, TensorValues.shapeText(maps.shape) + " " + maps.dtype.rawValue]
         if maps.shape.count == 4 { parts.append("n \(maps.sample + 1)/\(maps.sampleCount)") }
-        if view.zoomed { parts.append("c\(view.channel) zoomed") }
-        parts.append(view.colormap.rawValue)
-        if maps.channels.count > 1 { parts.append(view.globalNormalization ? "global" : "per-channel") }
+        if state.zoomed { parts.append("c\(state.channel) zoomed") }
+        parts.append(state.colormap.rawValue)
+        if maps.channels.count > 1 { parts.append(state.globalNormalization ? "global" : "per-channel") }
         return parts.joined(separator: "  ")
     }
 
-    /// The channel grid as drawn (the selection only when interactive).
-    static func grid(_ view: FeatureMapView, interactive: Bool) -> ChannelGrid {
-        ChannelGrid(channels: view.maps.channels, colormap: view.colormap,
-                    ranges: view.maps.ranges(global: view.globalNormalization),
-                    selected: interactive ? view.channel : nil)
+    /// The render widget for this state; selection and cursor only when interactive.
+    static func widget(_ state: FeatureMapState, interactive: Bool) -> FeatureMapView {
+        let maps = state.maps
+        let content: FeatureMapView.Content
+        if maps.isBars {
+            content = .vector(maps.bars)
+        } else if maps.isImage, let image = maps.channels.first {
+            content = .image(image)
+        } else {
+            content = .channels(maps.channels)
+        }
+        let cursor = interactive && state.usesPixelCursor && !maps.isBars ? PixelCursor(row: state.row, column: state.column) : nil
+        return FeatureMapView(content: content, colormap: state.colormap, globalNormalisation: state.globalNormalization,
+                              selectedChannel: interactive ? state.channel : nil, zoomed: interactive && state.zoomed,
+                              cursor: cursor)
     }
 
-    /// Channels per grid row inside `body` (for up/down moves of the cursor).
-    public static func channelsPerRow(_ view: FeatureMapView, body: Rect) -> Int {
-        let tiles = grid(view, interactive: true).layout(in: body)
+    /// The channel grid the widget lays out (same channels, ranges and selection).
+    static func grid(_ state: FeatureMapState, interactive: Bool = true) -> ChannelGrid {
+        ChannelGrid(channels: state.maps.channels, colormap: state.colormap,
+                    ranges: state.maps.ranges(global: state.globalNormalization),
+                    selected: interactive ? state.channel : nil)
+    }
+
+    /// Channels per grid row inside `body` (up/down move the cursor by this much).
+    public static func channelsPerRow(_ state: FeatureMapState, body: Rect) -> Int {
+        let tiles = grid(state).layout(in: body)
         guard let first = tiles.first else { return 1 }
         return max(1, tiles.filter { $0.label.y == first.label.y }.count)
     }
 
-    public static func draw(_ view: FeatureMapView, into buffer: inout Buffer, area: Rect, interactive: Bool) {
+    public static func draw(_ state: FeatureMapState, into buffer: inout Buffer, area: Rect, interactive: Bool) {
         guard area.height >= 3 else { return }
-        let (header, body, bar) = parts(area)
-        buffer.setString(x: header.x, y: header.y, Self.header(view), style: Style(attributes: [.bold]), clip: header)
-        if view.maps.isBars {
-            drawBars(view, into: &buffer, body: body, interactive: interactive)
-        } else if view.zoomed && interactive {
-            drawZoomed(view, into: &buffer, body: body)
-        } else {
-            grid(view, interactive: interactive).draw(into: &buffer, area: body)
-        }
-        drawColorBar(view, into: &buffer, area: bar, interactive: interactive)
+        let (header, widgetArea, body) = parts(area)
+        buffer.setString(x: header.x, y: header.y, Self.header(state), style: Style(attributes: [.bold]), clip: header)
+        widget(state, interactive: interactive).draw(into: &buffer, area: widgetArea)
+        if interactive, state.maps.isBars { markBar(state, into: &buffer, body: body) }
     }
 
-    private static func drawZoomed(_ view: FeatureMapView, into buffer: inout Buffer, body: Rect) {
-        guard view.channel < view.maps.channels.count else { return }
-        let matrix = view.maps.channels[view.channel]
-        let (label, image) = body.splitTop(1)
-        buffer.setString(x: label.x, y: label.y, "c\(view.channel)  \(matrix.rows)×\(matrix.columns)",
-                         style: Style(attributes: [.reverse, .bold]), clip: label)
-        let placement = Heatmap(matrix, scale: view.scale(ofChannel: view.channel)).draw(into: &buffer, area: image)
-        PixelCursor(row: view.row, column: view.column).draw(into: &buffer, placement: placement)
-    }
-
-    private static func drawBars(_ view: FeatureMapView, into buffer: inout Buffer, body: Rect, interactive: Bool) {
-        let values = view.maps.bars
-        BarChart(values: values, colormap: view.colormap).draw(into: &buffer, area: body)
-        guard interactive, !values.isEmpty, !body.isEmpty else { return }
+    /// Bars have no pixel cursor in the widget: the column under the cursor is reversed.
+    private static func markBar(_ state: FeatureMapState, into buffer: inout Buffer, body: Rect) {
+        let values = state.maps.bars
+        guard !values.isEmpty, !body.isEmpty else { return }
         let shown = min(values.count, body.width)
-        let x = body.x + min(shown - 1, view.column * shown / values.count)
+        let x = body.x + min(shown - 1, state.column * shown / values.count)
         for y in body.y..<body.bottom {
             var cell = buffer[x, y] ?? .blank
             if cell.symbol == " " { cell.symbol = "│" }
@@ -77,23 +78,45 @@ public enum FeatureMapPanel {
         }
     }
 
-    /// One colour bar: the selected channel's range (per-channel), or the shared one.
-    /// Plain output of several per-channel maps lists each channel's range instead.
-    private static func drawColorBar(_ view: FeatureMapView, into buffer: inout Buffer, area: Rect, interactive: Bool) {
-        let count = view.maps.channels.count
-        if count > 1, !view.globalNormalization, !interactive {
-            let ranges = view.maps.ranges(global: false).enumerated().map { c, r in
+    /// Plain text output: header, the widget at the fewest rows that show every
+    /// channel at full resolution (capped at `maxRows`), and a colour bar. Several
+    /// per-channel maps have one range each, so their last row lists the ranges.
+    public static func plainBuffer(_ state: FeatureMapState, width: Int, maxRows: Int) -> Buffer {
+        let view = widget(state, interactive: false)
+        let drawing = view.plainBuffer(width: width, maxHeight: plainRows(state, width: width, maxRows: maxRows))
+        var out = Buffer(width: width, height: drawing.height + 1)
+        out.setString(x: 0, y: 0, header(state), style: Style(attributes: [.bold]))
+        out.blit(drawing, sourceX: 0, sourceY: 0, into: Rect(x: 0, y: 1, width: width, height: drawing.height))
+        let count = state.maps.channels.count
+        if count > 1, !state.globalNormalization {
+            let row = Rect(x: 0, y: out.height - 1, width: width, height: 1)
+            out.fill(row, with: .blank)
+            let ranges = state.maps.ranges(global: false).enumerated().map { c, r in
                 "c\(c) \(NumberText.short(r.min))…\(NumberText.short(r.max))"
             }
-            buffer.setString(x: area.x, y: area.y, "ranges: " + ranges.joined(separator: ", "), clip: area)
-            return
+            out.setString(x: 0, y: row.y, "ranges: " + ranges.joined(separator: ", "), clip: row)
         }
-        let channel = count > 1 && !view.globalNormalization ? view.channel : 0
-        var barArea = area
-        if count > 1, !view.globalNormalization {
-            let x = buffer.setString(x: area.x, y: area.y, "c\(channel) ", clip: area)
-            barArea = Rect(x: x, y: area.y, width: area.right - x, height: 1)
+        return out
+    }
+
+    /// Rows (body and colour bar) at which every channel shows at least at its own resolution.
+    static func plainRows(_ state: FeatureMapState, width: Int, maxRows: Int) -> Int {
+        let maps = state.maps
+        if maps.isBars { return 5 }
+        let h = maps.channels.map(\.rows).max() ?? 1
+        let grid = Self.grid(state, interactive: false)
+        for rows in 2...max(2, maxRows) {
+            let body = Rect(x: 0, y: 0, width: width, height: rows - 1)
+            if maps.isImage, let image = maps.channels.first {
+                let placed = Heatmap(image, scale: state.scale(ofChannel: 0)).placement(in: body)
+                if placed.pixelRows >= h || placed.pixelColumns >= width { return rows }
+                continue
+            }
+            let tiles = grid.layout(in: body)
+            guard tiles.count == maps.channels.count, let first = tiles.first else { continue }
+            let placed = Heatmap(maps.channels[first.channel], scale: state.scale(ofChannel: 0)).placement(in: first.image)
+            if placed.pixelRows >= h || placed.pixelColumns >= first.image.width { return rows }
         }
-        ColorBar(scale: view.scale(ofChannel: channel)).draw(into: &buffer, area: barArea)
+        return maxRows
     }
 }

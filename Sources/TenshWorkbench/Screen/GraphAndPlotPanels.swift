@@ -4,7 +4,7 @@ import TenshRender
 public enum GraphPanel {
     public static func body(of area: Rect) -> Rect { area.splitTop(1).rest }
 
-    public static func header(_ view: GraphViewState) -> String {
+    public static func header(_ view: GraphState) -> String {
         var text = "graph of \(view.title.isEmpty ? "y" : view.title)  \(view.graph.model.nodes.count) nodes"
         if view.collapsed && view.model.nodes.count < view.graph.model.nodes.count {
             text += " (\(view.model.nodes.count) boxes, chains collapsed)"
@@ -13,7 +13,7 @@ public enum GraphPanel {
         return text
     }
 
-    public static func draw(_ view: GraphViewState, into buffer: inout Buffer, area: Rect) {
+    public static func draw(_ view: GraphState, into buffer: inout Buffer, area: Rect) {
         guard area.height >= 2 else { return }
         let (header, body) = area.splitTop(1)
         buffer.setString(x: header.x, y: header.y, Self.header(view), style: Style(attributes: [.bold]), clip: header)
@@ -24,7 +24,7 @@ public enum GraphPanel {
 
 /// The plot view inside the pane: a header and the line chart.
 public enum PlotPanel {
-    public static func draw(_ view: PlotView, into buffer: inout Buffer, area: Rect) {
+    public static func draw(_ view: PlotState, into buffer: inout Buffer, area: Rect) {
         guard area.height >= 2 else { return }
         let (header, body) = area.splitTop(1)
         let lengths = view.series.map { String($0.values.count) }.joined(separator: ", ")

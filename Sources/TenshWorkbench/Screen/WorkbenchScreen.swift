@@ -97,7 +97,7 @@ public enum WorkbenchScreen {
         if let busy = state.busy { return busy }
         switch state.content {
         case let .featureMaps(view):
-            if view.zoomed || view.maps.isBars { return view.cursorText }
+            if view.usesPixelCursor { return view.cursorText }
             let range = view.scale(ofChannel: view.channel).range
             return "\(view.title)  c\(view.channel)  min \(NumberText.short(range.min))  max \(NumberText.short(range.max))"
         case let .graph(view):
@@ -115,7 +115,7 @@ public enum WorkbenchScreen {
         guard state.focus == .pane else { return "F2 pane  :pane off  :quit" }
         switch state.content {
         case let .featureMaps(view):
-            if view.zoomed { return "arrows pixel  n/p sample  m cmap  g norm  q back" }
+            if view.usesPixelCursor { return "arrows pixel  n/p sample  m cmap  g norm  q back" }
             return "arrows channel  Enter zoom  n/p sample  m cmap  g norm  q back"
         case .graph: return "arrows select  Enter value  G grad  c collapse  PgUp/PgDn  q back"
         default: return "PgUp/PgDn transcript  q back"

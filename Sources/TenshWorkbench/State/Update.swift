@@ -68,12 +68,12 @@ extension WorkbenchState {
 
     // MARK: feature maps
 
-    mutating func updateFeatureMaps(_ view: inout FeatureMapView, _ action: Action) -> Reaction {
+    mutating func updateFeatureMaps(_ view: inout FeatureMapState, _ action: Action) -> Reaction {
         switch action {
         case let .move(dx, dy):
             moveCursor(&view, dx: dx, dy: dy)
         case .zoom:
-            guard !view.maps.isBars else { return [] }
+            guard !view.maps.isBars, !view.maps.isImage else { return [] }
             view.zoomed = true
             let b = view.pixelBounds
             view.row = min(view.row, max(0, b.rows - 1))
@@ -95,8 +95,8 @@ extension WorkbenchState {
     }
 
     /// Grid: left/right step channels, up/down step a grid row. Zoomed or bars: the pixel cursor.
-    func moveCursor(_ view: inout FeatureMapView, dx: Int, dy: Int) {
-        if view.zoomed || view.maps.isBars {
+    func moveCursor(_ view: inout FeatureMapState, dx: Int, dy: Int) {
+        if view.usesPixelCursor {
             let b = view.pixelBounds
             view.row = min(max(0, view.row + dy), max(0, b.rows - 1))
             view.column = min(max(0, view.column + dx), max(0, b.columns - 1))
@@ -109,7 +109,7 @@ extension WorkbenchState {
 
     // MARK: graph
 
-    mutating func updateGraph(_ view: inout GraphViewState, _ action: Action) -> Reaction {
+    mutating func updateGraph(_ view: inout GraphState, _ action: Action) -> Reaction {
         switch action {
         case let .move(dx, dy):
             guard let from = view.selected else { return [] }
@@ -133,7 +133,7 @@ extension WorkbenchState {
 
     var graphBody: Rect { paneInner.map { GraphPanel.body(of: $0) } ?? Rect(x: 0, y: 0, width: 0, height: 0) }
 
-    func reveal(_ view: inout GraphViewState) {
+    func reveal(_ view: inout GraphState) {
         guard let id = view.selected else { return }
         let body = graphBody
         let offsets = GraphView.scrollOffsets(revealing: id, in: view.layout, width: body.width, height: body.height,
@@ -149,7 +149,7 @@ extension WorkbenchState {
     }
 
     /// Opens the selected node's value (or gradient) as feature maps; `q` returns to the graph.
-    mutating func showSelected(_ graphView: GraphViewState, gradient: Bool) -> Reaction {
+    mutating func showSelected(_ graphView: GraphState, gradient: Bool) -> Reaction {
         guard let node = graphView.selectedNode, let tensor = graphView.graph.tensors[node.id] else { return [] }
         let name = node.title
         var shown = tensor
@@ -161,7 +161,7 @@ extension WorkbenchState {
             shown = g
         }
         do {
-            let view = try FeatureMapView(tensor: shown, title: gradient ? name + ".grad" : name,
+            let view = try FeatureMapState(tensor: shown, title: gradient ? name + ".grad" : name,
                                           colormap: gradient ? .diverging : .viridis)
             backStack.append(.graph(graphView))
             content = .featureMaps(view)

@@ -2,7 +2,7 @@ import TenshEngine
 import TenshRender
 
 /// The feature-map view of one tensor: which sample and channel, zoom, colours.
-public struct FeatureMapView {
+public struct FeatureMapState {
     public var tensor: Tensor
     public var maps: FeatureMaps
     /// The expression shown (`x`, `w.grad`); names the status-line index.
@@ -32,6 +32,9 @@ public struct FeatureMapView {
         return ColorScale(colormap: colormap, range: range)
     }
 
+    /// Arrow keys move over pixels (zoomed, a 2-d image, or bars) rather than channels.
+    public var usesPixelCursor: Bool { zoomed || maps.isBars || maps.isImage }
+
     /// `x[0, 2, 3, 4] = 0.25` for the pixel cursor (zoomed, or bars).
     public var cursorText: String {
         let c = maps.isBars ? 0 : channel
@@ -48,7 +51,7 @@ public struct FeatureMapView {
 }
 
 /// The graph view: the graph, what is drawn of it (collapsed or not), selection, scroll.
-public struct GraphViewState {
+public struct GraphState {
     public var graph: AutogradGraph
     public var title: String
     public var collapsed: Bool
@@ -82,7 +85,7 @@ public struct GraphViewState {
 }
 
 /// The plot view: one or more series (a loss curve).
-public struct PlotView {
+public struct PlotState {
     public var series: [TenshRender.PlotSeries]
     public var title: String
 
@@ -95,9 +98,9 @@ public struct PlotView {
 /// What the pane shows.
 public enum PaneContent {
     case empty
-    case featureMaps(FeatureMapView)
-    case graph(GraphViewState)
-    case plot(PlotView)
+    case featureMaps(FeatureMapState)
+    case graph(GraphState)
+    case plot(PlotState)
 
     /// A short name for titles and the status line.
     public var kindName: String {
