@@ -99,24 +99,30 @@ public enum FeatureMapPanel {
         return out
     }
 
-    /// Rows (body and colour bar) at which every channel shows at least at its own resolution.
+    /// The fewest rows (body and colour bar) at which every channel shows at its
+    /// own resolution, or as large as `maxRows` would show it when that is smaller.
     static func plainRows(_ state: FeatureMapState, width: Int, maxRows: Int) -> Int {
         let maps = state.maps
         if maps.isBars { return 5 }
-        let h = maps.channels.map(\.rows).max() ?? 1
-        let grid = Self.grid(state, interactive: false)
-        for rows in 2...max(2, maxRows) {
-            let body = Rect(x: 0, y: 0, width: width, height: rows - 1)
-            if maps.isImage, let image = maps.channels.first {
-                let placed = Heatmap(image, scale: state.scale(ofChannel: 0)).placement(in: body)
-                if placed.pixelRows >= h || placed.pixelColumns >= width { return rows }
-                continue
-            }
-            let tiles = grid.layout(in: body)
-            guard tiles.count == maps.channels.count, let first = tiles.first else { continue }
-            let placed = Heatmap(maps.channels[first.channel], scale: state.scale(ofChannel: 0)).placement(in: first.image)
-            if placed.pixelRows >= h || placed.pixelColumns >= first.image.width { return rows }
+        let h = maps.channels.map(\.rows).max() ?? 1, w = maps.channels.map(\.columns).max() ?? 1
+        let top = max(2, maxRows)
+        let goal = min(h * w, pixelsShown(state, width: width, rows: top))
+        for rows in 2..<top where pixelsShown(state, width: width, rows: rows) >= goal { return rows }
+        return top
+    }
+
+    /// Pixels of one channel as drawn at this height (0 when not every channel fits).
+    private static func pixelsShown(_ state: FeatureMapState, width: Int, rows: Int) -> Int {
+        let maps = state.maps
+        let body = Rect(x: 0, y: 0, width: width, height: rows - 1)
+        guard let first = maps.channels.first else { return 0 }
+        var image = body
+        if !maps.isImage {
+            let tiles = grid(state, interactive: false).layout(in: body)
+            guard tiles.count == maps.channels.count, let tile = tiles.first else { return 0 }
+            image = tile.image
         }
-        return maxRows
+        let placed = Heatmap(first, scale: state.scale(ofChannel: 0)).placement(in: image)
+        return placed.pixelRows * placed.pixelColumns
     }
 }
