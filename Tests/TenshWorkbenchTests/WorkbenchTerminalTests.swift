@@ -28,9 +28,9 @@ final class WorkbenchTerminalTests: XCTestCase {
 
     /// Starts the demo; after it exits the shell prints its exit code and whether
     /// the terminal is back in canonical mode (`icanon` rather than `-icanon`).
-    func start(width: Int = 100, height: Int = 30) throws -> TmuxSession {
+    func start(width: Int = 100, height: Int = 30, prefix: String = "") throws -> TmuxSession {
         let binary = try Self.demoBinary()
-        let command = "TENSH_DEMO_HISTORY=\(shellQuoted(scratch + "/history")) TENSH_DEMO_PIDFILE=\(shellQuoted(scratch + "/pid")) "
+        let command = prefix + "TENSH_DEMO_HISTORY=\(shellQuoted(scratch + "/history")) TENSH_DEMO_PIDFILE=\(shellQuoted(scratch + "/pid")) "
             + "\(shellQuoted(binary)); echo \"exit=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon'; sleep 60"
         let session = try TmuxSession(command: command, width: width, height: height)
         try session.wait(forText: ">>>")
@@ -141,6 +141,48 @@ final class WorkbenchTerminalTests: XCTestCase {
         let pid = try XCTUnwrap(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         XCTAssertEqual(kill(pid, SIGTERM), 0)
         try assertExited(session, code: 143)
+    }
+
+    func testPaletteColoursWithoutTrueColour() throws {
+        let session = try start(prefix: "COLORTERM= TERM=screen-256color ")
+        defer { session.kill() }
+        try session.type("show")
+        let screen = try session.wait(forText: "38;5;", escapes: true)
+        XCTAssertFalse(screen.contains("38;2;"), "no 24-bit colours on a 256-colour terminal")
+        XCTAssertTrue(screen.contains("▀"))
+    }
+
+    func testNoColourDrawsACharacterRamp() throws {
+        let session = try start(prefix: "NO_COLOR=1 ")
+        defer { session.kill() }
+        try session.type("show")
+        let screen = try session.wait(forText: "c3", escapes: true)
+        XCTAssertFalse(screen.contains("38;2;") || screen.contains("38;5;"), "no colours")
+        XCTAssertFalse(screen.contains("▀"), "pixels are ramp characters")
+        XCTAssertTrue(screen.contains("@") || screen.contains("%"), screen)
+    }
+
+    func testTabOnAnEmptyLineFocusesThePaneAndCompletionListsMatches() throws {
+        let session = try start()
+        defer { session.kill() }
+        try session.send("s", literal: true)
+        try session.send("Tab")
+        try session.send("Tab")
+        try session.wait(forText: "show  spin")
+        try session.send("C-u")
+        try session.send("Tab")
+        try session.wait(forText: "pane · focus")
+        try session.send("Tab")
+        try session.wait(for: "focus back at the prompt") { !$0.contains("· focus") && $0.contains("F2 pane") }
+    }
+
+    func testThePaneUpdatesWhileAStatementRuns() throws {
+        let session = try start()
+        defer { session.kill() }
+        try session.type("train")
+        try session.wait(for: "a live plot during the loop") { $0.contains("Ctrl-C cancels") && $0.contains("series") }
+        try session.send("C-c")
+        try session.wait(forText: "train: interrupted")
     }
 
     func testSmallTerminalFallsBackWithANotice() throws {

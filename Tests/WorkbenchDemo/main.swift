@@ -24,6 +24,15 @@ final class DemoEvaluator: LineEvaluator {
             case "plot":
                 let losses = (0..<30).map { 2 * Foundation.exp(-Double($0) / 8) }
                 try display?.plot([PlotSeries(label: "loss", values: losses)], title: "losses")
+            case "train":
+                // A slow loop that plots each epoch: the pane must update while it runs.
+                var losses: [Double] = []
+                for epoch in 0..<40 {
+                    try Cancellation.check("train")
+                    losses.append(1 / Double(epoch + 1))
+                    try display?.plot([PlotSeries(label: "loss", values: losses)], title: "training")
+                    usleep(100_000)
+                }
             case "bad": return Evaluation(error: "<stdin>:1:1: error: name 'bad' is not defined")
             case "spin":
                 // A long computation that Ctrl-C cancels.
@@ -63,7 +72,8 @@ let history = ProcessInfo.processInfo.environment["TENSH_DEMO_HISTORY"]
 if let pidFile = ProcessInfo.processInfo.environment["TENSH_DEMO_PIDFILE"] {
     try? String(getpid()).write(toFile: pidFile, atomically: true, encoding: .utf8)
 }
-switch WorkbenchApp.run(workbench: workbench, options: .init(historyPath: history)) {
+let allowColor = (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+switch WorkbenchApp.run(workbench: workbench, options: .init(allowColor: allowColor, historyPath: history)) {
 case let .exited(code):
     print("workbench exited with \(code)")
     exit(code)

@@ -17,7 +17,7 @@ final class ReadlineBridge {
     var onRedisplay: (String, String, Int) -> Void = { _, _, _ in }
     /// A complete line, or nil for Ctrl-D on an empty line.
     var onLine: (String?) -> Void = { _ in }
-    /// F2, or Tab on an empty line: give the pane the focus.
+    /// F2 (bound here, as readline sees its raw escape sequence): give the pane the focus.
     var onToggleFocus: () -> Void = {}
     var completions: (String, String) -> [String] = { _, _ in [] }
     /// Completion lists readline would print (shown in the transcript instead).
@@ -52,7 +52,6 @@ final class ReadlineBridge {
         rl_redisplay_function = { ReadlineBridge.current?.redisplay() }
         rl_attempted_completion_function = readlineCompletion
         rl_completion_display_matches_hook = readlineDisplayMatches
-        rl_bind_key(9, readlineTab)
         for sequence in ["\\eOQ", "\\e[12~", "\\e[[B"] { rl_bind_keyseq(sequence, readlineToggleFocus) }
     }
 
@@ -123,14 +122,6 @@ private func readlineLineHandler(_ line: UnsafeMutablePointer<CChar>?) {
     let text = line.map { String(cString: $0) }
     free(line)
     ReadlineBridge.current?.onLine(text)
-}
-
-private func readlineTab(_ count: Int32, _ key: Int32) -> Int32 {
-    if rl_end == 0 {
-        ReadlineBridge.current?.onToggleFocus()
-        return 0
-    }
-    return rl_complete(count, key)
 }
 
 private func readlineToggleFocus(_: Int32, _: Int32) -> Int32 {

@@ -56,7 +56,7 @@ public enum WorkbenchApp {
             return .unavailable("tensh: the terminal is \(size.width)x\(size.height); the workbench needs 80x24, using the plain REPL")
         }
         let loop = WorkbenchLoop(workbench: workbench, screen: screen, historyPath: options.historyPath)
-        WorkbenchSignals.install(screen: screen)
+        WorkbenchSignals.install()
         defer {
             loop.close()
             screen.shutdown()
@@ -71,8 +71,10 @@ public enum WorkbenchApp {
 /// in raw mode, so Ctrl-C arrives as a key and clears the line instead).
 enum WorkbenchSignals {
     static let evaluating = Atomic<Bool>(false)
+    /// A SIGINT from outside (`kill -INT`) while idle: the loop clears the line.
+    static let interruptedAtPrompt = Atomic<Bool>(false)
 
-    static func install(screen: CursesScreen) {
+    static func install() {
         signal(SIGTERM, workbenchTerminate)
         signal(SIGHUP, workbenchTerminate)
         signal(SIGINT, workbenchInterrupt)
@@ -91,5 +93,9 @@ private func workbenchTerminate(_ signal: Int32) {
 }
 
 private func workbenchInterrupt(_: Int32) {
-    if WorkbenchSignals.evaluating.load(ordering: .relaxed) { Cancellation.request() }
+    if WorkbenchSignals.evaluating.load(ordering: .relaxed) {
+        Cancellation.request()
+    } else {
+        WorkbenchSignals.interruptedAtPrompt.store(true, ordering: .relaxed)
+    }
 }

@@ -42,6 +42,7 @@ final class WorkbenchLoop {
         paint()
         while exitCode == nil {
             let code = screen.readKey()
+            if WorkbenchSignals.interruptedAtPrompt.exchange(false, ordering: .relaxed) { readline.clearLine() }
             if code == ERR { continue }
             if code == KEY_RESIZE {
                 let size = screen.size
@@ -57,6 +58,12 @@ final class WorkbenchLoop {
     private func promptKey(_ code: Int32) {
         if code == 3 {  // Ctrl-C at the prompt: abandon the line
             readline.clearLine()
+            return
+        }
+        if code == 9, readline.lineIsEmpty {
+            // Tab on an empty line moves the focus; elsewhere it stays readline's
+            // completion (bound to rl_complete itself, so a second Tab lists matches).
+            apply(workbench.perform(.toggleFocus))
             return
         }
         guard code >= 0, code < 256 else { return }

@@ -21,7 +21,8 @@ final class TmuxSession {
         socket = "tensh-test-\(getpid())-\(Self.counter)"
         var args = ["-f", "/dev/null", "new-session", "-d", "-s", name, "-x", String(width), "-y", String(height)]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(key)=\(value)"] }
-        args.append(command)
+        // `swift test` exports NO_COLOR=1; the program under test must not inherit it.
+        args.append("unset NO_COLOR; " + command)
         // The server forks off and would hold an output pipe open forever: no capture here.
         try Self.run("tmux", ["-L", socket] + args, captureOutput: false)
     }
