@@ -84,6 +84,19 @@ final class WorkbenchTerminalTests: XCTestCase {
         try session.wait(forText: "loss")
     }
 
+    func testKeysRightAfterF2GoToThePane() throws {
+        let session = try start()
+        defer { session.kill() }
+        try session.type("show")
+        try session.wait(forText: "c3")
+        try session.send("F2", "Right", "Right")  // one write: no time for the focus switch in between
+        try session.wait(forText: "x  c2  min")
+        let screen = try session.capture()
+        XCTAssertFalse(screen.contains("[C"), "no escape-sequence residue in the input line")
+        try session.send("Escape")
+        try session.wait(forText: "F2 pane")
+    }
+
     func testCtrlCCancelsAndReadlineEditing() throws {
         let session = try start()
         defer { session.kill() }

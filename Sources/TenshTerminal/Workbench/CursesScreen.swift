@@ -27,7 +27,6 @@ final class CursesScreen {
         noecho()
         nonl()
         set_escdelay(25)
-        wtimeout(tensh_stdscr(), 200)
         if allowColor, has_colors() {
             start_color()
             use_default_colors()
@@ -56,12 +55,12 @@ final class CursesScreen {
         (Int(tensh_getmaxx(tensh_stdscr())), Int(tensh_getmaxy(tensh_stdscr())))
     }
 
-    /// Keypad decoding: on for the pane (arrow keys as KEY_UP), off for readline
-    /// (it reads the raw escape sequences itself).
-    func setKeypad(_ on: Bool) { keypad(tensh_stdscr(), on) }
-
-    /// Reads one key code (a byte, a KEY_* code, or ERR after the timeout).
-    func readKey() -> Int32 { wgetch(tensh_stdscr()) }
+    /// Reads one byte (keypad decoding stays off: readline and the pane's
+    /// `KeyParser` read raw sequences), KEY_RESIZE, or ERR after `milliseconds`.
+    func readKey(timeout milliseconds: Int32) -> Int32 {
+        wtimeout(tensh_stdscr(), milliseconds)
+        return wgetch(tensh_stdscr())
+    }
 
     /// Forgets what is on screen: the next paint redraws every cell.
     func invalidate() {

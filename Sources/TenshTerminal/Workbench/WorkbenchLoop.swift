@@ -11,6 +11,7 @@ final class WorkbenchLoop {
     private let readline: ReadlineBridge
     private var exitCode: Int32?
     private var lastLivePaint = Date.distantPast
+    private var keys = KeyParser()
 
     init(workbench: Workbench, screen: CursesScreen, historyPath: String?) {
         self.workbench = workbench
@@ -41,9 +42,13 @@ final class WorkbenchLoop {
         readline.redisplay()
         paint()
         while exitCode == nil {
-            let code = screen.readKey()
+            // A pending ESC waits briefly for the rest of its sequence.
+            let code = screen.readKey(timeout: keys.isPending ? 30 : 200)
             if WorkbenchSignals.interruptedAtPrompt.exchange(false, ordering: .relaxed) { readline.clearLine() }
-            if code == ERR { continue }
+            if code == ERR {
+                for key in keys.flush() { apply(workbench.handle(key)) }
+                continue
+            }
             if code == KEY_RESIZE {
                 let size = screen.size
                 screen.invalidate()
@@ -75,8 +80,12 @@ final class WorkbenchLoop {
             apply(workbench.perform(.focusPrompt))
             return
         }
-        guard let key = KeyDecoding.key(code) else { return }
-        apply(workbench.handle(key))
+        guard code >= 0, code < 256 else { return }
+        for key in keys.feed(UInt8(code)) {
+            // A key may hand focus back to the prompt; the rest of the bytes go to readline.
+            guard workbench.state.focus == .pane else { break }
+            apply(workbench.handle(key))
+        }
     }
 
     private func submit(_ line: String?) {
@@ -106,7 +115,7 @@ final class WorkbenchLoop {
 
     private func apply(_ reaction: Reaction) {
         if reaction.contains(.quit) { exitCode = workbench.exitCode ?? 0 }
-        if reaction.contains(.focus) { screen.setKeypad(workbench.state.focus == .pane) }
+        if reaction.contains(.focus) { keys = KeyParser() }
         if !reaction.isEmpty { paint() }
     }
 
