@@ -52,6 +52,13 @@ public final class Workbench {
         onLiveUpdate?()
     }
 
+    /// A progress text for the status line while a statement runs (`progress(...)`
+    /// in a loop: `epoch 3/10  12.5 it/s  ETA 4s`); nil restores the default.
+    public func setProgress(_ text: String?) {
+        state.busy = text ?? "running…  (Ctrl-C cancels)"
+        onLiveUpdate?()
+    }
+
     /// One line typed at the prompt: pane commands, `watch(...)`, or the language.
     @discardableResult
     public func submit(_ line: String) -> Reaction {

@@ -183,6 +183,15 @@ final class WorkbenchFlowTests: XCTestCase {
         XCTAssertNotNil(wb.state.layout?.pane)
     }
 
+    func testProgressShowsOnTheStatusLine() {
+        let (wb, _) = makeWorkbench()
+        var repaints = 0
+        wb.onLiveUpdate = { repaints += 1 }
+        wb.setProgress("epoch 3/10  ETA 4s")
+        XCTAssertEqual(WorkbenchScreen.statusLeft(wb.state), "epoch 3/10  ETA 4s")
+        XCTAssertEqual(repaints, 1)
+    }
+
     func testQuitCarriesTheExitCode() {
         let (wb, ev) = makeWorkbench()
         ev.answers[":quit"] = Evaluation(exitCode: 0)

@@ -194,6 +194,11 @@ final class WorkbenchTerminalTests: XCTestCase {
         defer { session.kill() }
         try session.type("train")
         try session.wait(for: "a live plot during the loop") { $0.contains("Ctrl-C cancels") && $0.contains("series") }
+        try session.resize(width: 170, height: 40)
+        try session.wait(for: "the layout following a resize mid-statement") { screen in
+            let first = screen.split(separator: "\n").first.map(String.init) ?? ""
+            return screen.contains("Ctrl-C cancels") && first.hasPrefix(">>> train") && first.contains("┌─ plot")
+        }
         try session.send("C-c")
         try session.wait(forText: "train: interrupted")
     }

@@ -55,6 +55,18 @@ final class CursesScreen {
         (Int(tensh_getmaxx(tensh_stdscr())), Int(tensh_getmaxy(tensh_stdscr())))
     }
 
+    /// While a statement runs nobody calls wgetch, so ncurses never sees SIGWINCH:
+    /// ask the terminal for its size and resize when it changed. True on a change.
+    func followTerminalSize() -> Bool {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return false }
+        let rows = Int32(size.ws_row), columns = Int32(size.ws_col)
+        guard is_term_resized(rows, columns) else { return false }
+        resizeterm(rows, columns)
+        invalidate()
+        return true
+    }
+
     /// Reads one byte (keypad decoding stays off: readline and the pane's
     /// `KeyParser` read raw sequences), KEY_RESIZE, or ERR after `milliseconds`.
     func readKey(timeout milliseconds: Int32) -> Int32 {

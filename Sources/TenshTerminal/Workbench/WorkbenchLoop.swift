@@ -128,6 +128,10 @@ final class WorkbenchLoop {
         let now = Date()
         guard now.timeIntervalSince(lastLivePaint) > 0.05 else { return }
         lastLivePaint = now
+        if screen.followTerminalSize() {
+            let size = screen.size
+            workbench.perform(.resize(width: size.width, height: size.height))
+        }
         paint()
     }
 
