@@ -71,6 +71,11 @@ public final class Workbench {
         return run(source)
     }
 
+    /// Ctrl-C at the prompt: forget the open lines of an unfinished entry.
+    public func cancelPendingInput() {
+        pending = []
+    }
+
     /// Adds `expression` to the watch list and evaluates it now.
     public func addWatch(_ expression: String) {
         state.watches.removeAll { $0.expression == expression }

@@ -158,6 +158,16 @@ final class WorkbenchFlowTests: XCTestCase {
         XCTAssertEqual(wb.state.transcript.map(\.text), [">>> f(1,", "... 2)", "3"])
     }
 
+    func testCancellingAnOpenEntry() {
+        let (wb, ev) = makeWorkbench()
+        ev.answers["2"] = Evaluation(output: "2\n")
+        wb.submit("f(1,")
+        wb.cancelPendingInput()
+        XCTAssertEqual(wb.prompt, ">>> ")
+        wb.submit("2")
+        XCTAssertEqual(ev.evaluated, ["2"])
+    }
+
     func testWatchesAreReevaluatedAfterEachStatement() {
         let (wb, ev) = makeWorkbench()
         ev.answers["x.sum()"] = Evaluation(output: "tensor(1.)\n")

@@ -61,7 +61,9 @@ final class WorkbenchLoop {
     }
 
     private func promptKey(_ code: Int32) {
-        if code == 3 {  // Ctrl-C at the prompt: abandon the line
+        if code == 3 {  // Ctrl-C at the prompt: abandon the line and any open entry
+            workbench.cancelPendingInput()
+            readline.setPrompt(workbench.prompt)
             readline.clearLine()
             return
         }
