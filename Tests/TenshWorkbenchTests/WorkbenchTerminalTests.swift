@@ -90,7 +90,7 @@ final class WorkbenchTerminalTests: XCTestCase {
         try session.type("show")
         try session.wait(forText: "c3")
         try session.send("F2", "Right", "Right")  // one write: no time for the focus switch in between
-        try session.wait(forText: "x  c2  min")
+        try session.wait(forText: "x  c2 of 4  min")
         let screen = try session.capture()
         XCTAssertFalse(screen.contains("[C"), "no escape-sequence residue in the input line")
         try session.send("Escape")
@@ -114,6 +114,18 @@ final class WorkbenchTerminalTests: XCTestCase {
         try session.send("C-g")
         try session.type("count")
         try session.wait(forText: "counter = 1")
+    }
+
+    func testPageUpAtThePromptScrollsTheTranscript() throws {
+        let session = try start()
+        defer { session.kill() }
+        for _ in 0..<15 { try session.type("count") }
+        let before = try session.wait(forText: "counter = 15")
+        XCTAssertFalse(before.contains("counter = 6\n"), "older output scrolled away")
+        try session.send("PageUp")
+        try session.wait(forText: "counter = 6\n")
+        try session.send("PageDown")
+        try session.wait(for: "back at the newest output") { $0.contains("counter = 15") && !$0.contains("counter = 6\n") }
     }
 
     func testResizeMovesThePaneToTheRight() throws {

@@ -19,6 +19,8 @@ final class ReadlineBridge {
     var onLine: (String?) -> Void = { _ in }
     /// F2 (bound here, as readline sees its raw escape sequence): give the pane the focus.
     var onToggleFocus: () -> Void = {}
+    /// PgUp / PgDn at the prompt scroll the transcript (-1 older, +1 newer).
+    var onPage: (Int) -> Void = { _ in }
     var completions: (String, String) -> [String] = { _, _ in [] }
     /// Completion lists readline would print (shown in the transcript instead).
     var onShowMatches: ([String]) -> Void = { _ in }
@@ -53,6 +55,8 @@ final class ReadlineBridge {
         rl_attempted_completion_function = readlineCompletion
         rl_completion_display_matches_hook = readlineDisplayMatches
         for sequence in ["\\eOQ", "\\e[12~", "\\e[[B"] { rl_bind_keyseq(sequence, readlineToggleFocus) }
+        rl_bind_keyseq("\\e[5~", readlinePageUp)
+        rl_bind_keyseq("\\e[6~", readlinePageDown)
     }
 
     /// Feeds one byte of input to readline (which may call back into `onLine`).
@@ -126,6 +130,16 @@ private func readlineLineHandler(_ line: UnsafeMutablePointer<CChar>?) {
 
 private func readlineToggleFocus(_: Int32, _: Int32) -> Int32 {
     ReadlineBridge.current?.onToggleFocus()
+    return 0
+}
+
+private func readlinePageUp(_: Int32, _: Int32) -> Int32 {
+    ReadlineBridge.current?.onPage(-1)
+    return 0
+}
+
+private func readlinePageDown(_: Int32, _: Int32) -> Int32 {
+    ReadlineBridge.current?.onPage(1)
     return 0
 }
 

@@ -30,6 +30,11 @@ final class WorkbenchLoop {
         }
         readline.onLine = { [weak self] line in self?.submit(line) }
         readline.onToggleFocus = { [weak self] in self?.apply(self?.workbench.perform(.toggleFocus) ?? []) }
+        readline.onPage = { [weak self] direction in
+            guard let self else { return }
+            let rows = max(1, (self.workbench.state.layout?.transcript.height ?? 10) - 1)
+            self.apply(self.workbench.perform(.scrollTranscript(-direction * rows)))
+        }
         readline.completions = { [weak self] word, line in
             self?.workbench.evaluator.completions(for: word, line: line) ?? []
         }

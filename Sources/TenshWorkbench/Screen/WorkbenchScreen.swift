@@ -99,7 +99,8 @@ public enum WorkbenchScreen {
         case let .featureMaps(view):
             if view.usesPixelCursor { return view.cursorText }
             let range = view.scale(ofChannel: view.channel).range
-            return "\(view.title)  c\(view.channel)  min \(NumberText.short(range.min))  max \(NumberText.short(range.max))"
+            let count = view.maps.channels.count
+            return "\(view.title)  c\(view.channel) of \(count)  min \(NumberText.short(range.min))  max \(NumberText.short(range.max))"
         case let .graph(view):
             guard let node = view.selectedNode else { return "graph" }
             return GraphTree.describe(node)
