@@ -112,14 +112,15 @@ public enum WorkbenchScreen {
         }
     }
 
+    /// Key hints, short enough to fit beside the status text on 80 columns.
     public static func statusRight(_ state: WorkbenchState) -> String {
         guard state.focus == .pane else { return "F2 pane  :pane off  :quit" }
         switch state.content {
         case let .featureMaps(view):
-            if view.usesPixelCursor { return "arrows pixel  n/p sample  m cmap  g norm  q back" }
-            return "arrows channel  Enter zoom  n/p sample  m cmap  g norm  q back"
-        case .graph: return "arrows select  Enter value  G grad  c collapse  PgUp/PgDn  q back"
-        default: return "PgUp/PgDn transcript  q back"
+            if view.usesPixelCursor { return "n/p sample  m cmap  g norm  q back" }
+            return "↵ zoom  n/p  m cmap  g norm  q back"
+        case .graph: return "↵ value  G grad  c collapse  q back"
+        default: return "PgUp/PgDn scroll  q back"
         }
     }
 }
