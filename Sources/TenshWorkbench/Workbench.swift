@@ -67,7 +67,9 @@ public final class Workbench {
         let source = pending.joined(separator: "\n")
         if evaluator.needsMoreInput(source) { return [.transcript, .input] }
         pending = []
-        if let reaction = runCommand(source.trimmingCharacters(in: .whitespaces)) { return reaction }
+        let trimmed = source.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return [.transcript, .input] }  // a blank line runs nothing
+        if let reaction = runCommand(trimmed) { return reaction }
         return run(source)
     }
 

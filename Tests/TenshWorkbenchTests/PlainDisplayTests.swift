@@ -106,3 +106,24 @@ final class TerminalPaletteTests: XCTestCase {
         XCTAssertEqual(cache.count, 1)
     }
 }
+
+final class ColorChoiceTests: XCTestCase {
+    func testAutoFollowsTheTerminalAndEnvironment() {
+        let truecolor = ["COLORTERM": "truecolor", "TERM": "xterm-256color"]
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: true, environment: truecolor), .trueColor)
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: false, environment: truecolor), .none)
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: true, environment: ["TERM": "xterm-256color"]), .palette256)
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: true, environment: ["TERM": "dumb"]), .none)
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: true, environment: truecolor.merging(["NO_COLOR": "1"]) { $1 }), .none)
+        XCTAssertEqual(ColorChoice.auto.plainMode(isTerminal: true, environment: truecolor.merging(["NO_COLOR": ""]) { $1 }), .trueColor)
+    }
+
+    func testAlwaysAndNever() {
+        XCTAssertEqual(ColorChoice.always.plainMode(isTerminal: false, environment: [:]), .palette256)
+        XCTAssertEqual(ColorChoice.always.plainMode(isTerminal: false, environment: ["COLORTERM": "24bit", "NO_COLOR": "1"]), .trueColor)
+        XCTAssertEqual(ColorChoice.never.plainMode(isTerminal: true, environment: ["COLORTERM": "truecolor"]), .none)
+        XCTAssertFalse(ColorChoice.never.allowsWorkbenchColor(environment: [:]))
+        XCTAssertFalse(ColorChoice.auto.allowsWorkbenchColor(environment: ["NO_COLOR": "1"]))
+        XCTAssertTrue(ColorChoice.always.allowsWorkbenchColor(environment: ["NO_COLOR": "1"]))
+    }
+}
