@@ -58,6 +58,11 @@ let package = Package(
                     resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
         .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"],
                     resources: [.copy("Snapshots")], swiftSettings: v5),
-        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], swiftSettings: v5),
+        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], exclude: ["Snapshots"],
+                    swiftSettings: v5),
+        // Test-only: the ncurses workbench with a tiny evaluator, driven in tmux by TenshWorkbenchTests.
+        .executableTarget(name: "tensh-workbench-demo",
+                          dependencies: ["TenshTerminal", "TenshWorkbench", "TenshLanguage", "TenshEngine"],
+                          path: "Tests/WorkbenchDemo", swiftSettings: v5),
     ]
 )
