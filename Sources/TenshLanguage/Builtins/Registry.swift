@@ -17,7 +17,8 @@ public struct BuiltinRegistry: @unchecked Sendable {
     /// The registry every session uses, category by category.
     public static let standard = BuiltinRegistry(
         CoreBuiltins.all + CreationBuiltins.all + ElementwiseBuiltins.all + ReductionBuiltins.all
-            + ShapeBuiltins.all + AutogradBuiltins.all + InspectionBuiltins.all)
+            + ShapeBuiltins.all + AutogradBuiltins.all + InspectionBuiltins.all
+            + DisplayBuiltins.all)
 
     /// Categories in documentation order.
     public var categories: [String] {

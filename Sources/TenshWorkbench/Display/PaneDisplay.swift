@@ -23,4 +23,8 @@ public final class PaneDisplay: DisplaySink {
     public func plot(_ series: [TenshLanguage.PlotSeries], title: String) throws {
         workbench?.present(.plot(try ShowRequest.plotView(series, title: title)))
     }
+
+    public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
+        try ImageExport.write(tensor, path: path, colormap: colormap)
+    }
 }

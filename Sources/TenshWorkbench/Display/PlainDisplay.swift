@@ -42,4 +42,8 @@ public final class PlainDisplay: DisplaySink {
         PlotPanel.draw(view, into: &buffer, area: buffer.area)
         write(AnsiEncoder(mode: mode).encodeText(buffer))
     }
+
+    public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
+        try ImageExport.write(tensor, path: path, colormap: colormap)
+    }
 }
