@@ -1,0 +1,95 @@
+/// Direct depthwise kernels (groups == channels, one output channel per input
+/// channel, weight [C, 1, Kh, Kw]). Per channel plane, each kernel tap is a
+/// multiply-add over a contiguous run of output pixels, so pixels fill the SIMD
+/// lanes; there is no GEMM and no column buffer. Tasks are (image, channel) planes.
+
+/// Rows oy whose input row oy·stride − pad + ky·dilation lies in [0, H).
+@inline(__always)
+private func validRows(_ g: ConvGeometry, ky: Int) -> (Int, Int) {
+    validRange(offset: ky &* g.dilationH &- g.padTop, stride: g.strideH, size: g.height, count: g.outHeight)
+}
+
+/// out[n, c] = bias[c] + Σ w[c, ky, kx] · x[n, c, shifted].
+func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                           _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let kk = g.kernelH * g.kernelW, planes = g.batch * g.channels
+    try runConvTasks(T.self, tasks: planes, workspace: 0, op: op) { t, _, _ in
+        let c = t % g.channels
+        let src = x + t * g.imagePixels, dst = out + t * g.outPixels, taps = w + c * kk
+        dst.update(repeating: bias?[c] ?? 0, count: g.outPixels)
+        for ky in 0..<g.kernelH {
+            let (oy0, oy1) = validRows(g, ky: ky)
+            for kx in 0..<g.kernelW {
+                let tap = taps[ky * g.kernelW + kx]
+                let (ox0, ox1) = g.validColumns(kx: kx)
+                if ox0 >= ox1 { continue }
+                let xOff = kx &* g.dilationW &- g.padLeft
+                for oy in oy0..<oy1 {
+                    let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                    let row = dst + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
+                    if g.strideW == 1 {
+                        for ox in ox0..<ox1 { row[ox] = row[ox].addingProduct(tap, input[ox]) }
+                    } else {
+                        for ox in ox0..<ox1 { row[ox] = row[ox].addingProduct(tap, input[ox &* g.strideW]) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// image[n, c] = Σ w[c, ky, kx] · y[n, c] scattered back (input gradient / transpose). Overwrites `image`.
+func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                             _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let kk = g.kernelH * g.kernelW, planes = g.batch * g.channels
+    try runConvTasks(T.self, tasks: planes, workspace: 0, op: op) { t, _, _ in
+        let c = t % g.channels
+        let src = y + t * g.outPixels, dst = image + t * g.imagePixels, taps = w + c * kk
+        dst.update(repeating: 0, count: g.imagePixels)
+        for ky in 0..<g.kernelH {
+            let (oy0, oy1) = validRows(g, ky: ky)
+            for kx in 0..<g.kernelW {
+                let tap = taps[ky * g.kernelW + kx]
+                let (ox0, ox1) = g.validColumns(kx: kx)
+                if ox0 >= ox1 { continue }
+                let xOff = kx &* g.dilationW &- g.padLeft
+                for oy in oy0..<oy1 {
+                    let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                    let row = src + oy &* g.outWidth, target = dst + (iy &* g.width &+ xOff)
+                    for ox in ox0..<ox1 {
+                        let i = ox &* g.strideW
+                        target[i] = target[i].addingProduct(tap, row[ox])
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// gw[c, ky, kx] = Σ_n Σ_pixels gy[n, c] · x[n, c, shifted]. Tasks are channels, so no partial sums.
+func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>,
+                                              _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let kk = g.kernelH * g.kernelW
+    try runConvTasks(T.self, tasks: g.channels, workspace: 0, op: op) { c, _, _ in
+        for ky in 0..<g.kernelH {
+            let (oy0, oy1) = validRows(g, ky: ky)
+            for kx in 0..<g.kernelW {
+                let (ox0, ox1) = g.validColumns(kx: kx)
+                let xOff = kx &* g.dilationW &- g.padLeft
+                var total: T = 0
+                for n in 0..<g.batch where ox0 < ox1 {
+                    let plane = n * g.channels + c
+                    let src = x + plane * g.imagePixels, grad = gy + plane * g.outPixels
+                    for oy in oy0..<oy1 {
+                        let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                        let row = grad + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
+                        var s: T = 0
+                        for ox in ox0..<ox1 { s = s.addingProduct(row[ox], input[ox &* g.strideW]) }
+                        total += s
+                    }
+                }
+                gw[c * kk + ky * g.kernelW + kx] = total
+            }
+        }
+    }
+}
