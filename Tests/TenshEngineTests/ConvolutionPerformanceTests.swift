@@ -1,0 +1,57 @@
+import Foundation
+import XCTest
+@testable import TenshEngine
+
+/// Conv2d throughput on the PERFORMANCE.md shapes (release builds; prints
+/// milliseconds and GFLOP/s). Each case also checks one output element against a
+/// direct sum, and asserts a floor only a broken build (no FMA) would miss.
+final class ConvolutionPerformanceTests: XCTestCase {
+    private struct Shape {
+        let name: String, n: Int, cin: Int, cout: Int, size: Int, k: Int, stride: Int, pad: Int, groups: Int
+    }
+
+    func testConvThroughput() throws {
+        let shapes = [
+            Shape(name: "c2 3x3 64->64 56² N=8", n: 8, cin: 64, cout: 64, size: 56, k: 3, stride: 1, pad: 1, groups: 1),
+            Shape(name: "c3 1x1 256->64 56² N=8", n: 8, cin: 256, cout: 64, size: 56, k: 1, stride: 1, pad: 0, groups: 1),
+            Shape(name: "c4 3x3 s2 128->256 28² N=8", n: 8, cin: 128, cout: 256, size: 28, k: 3, stride: 2, pad: 1, groups: 1),
+            Shape(name: "c5 dw 3x3 C=128 56² N=8", n: 8, cin: 128, cout: 128, size: 56, k: 3, stride: 1, pad: 1, groups: 128),
+            Shape(name: "c9 3x3 64->64 56² N=1", n: 1, cin: 64, cout: 64, size: 56, k: 3, stride: 1, pad: 1, groups: 1),
+        ]
+        for s in shapes {
+            let x = try testTensor([s.n, s.cin, s.size, s.size], seed: 1, dtype: .float32).setRequiresGrad()
+            let w = try testTensor([s.cout, s.cin / s.groups, s.k, s.k], seed: 2, dtype: .float32).setRequiresGrad()
+            var y = try conv2d(x, w, stride: [s.stride], padding: .explicit([s.pad]), groups: s.groups)
+            let flops = 2.0 * Double(y.count) * Double(s.cin / s.groups * s.k * s.k)
+            let forward = try best(3) { y = try conv2d(x, w, stride: [s.stride], padding: .explicit([s.pad]), groups: s.groups) }
+            let gy = try onesLike(y)
+            let backward = try best(2) { _ = try grad([y], [x, w], gradOutputs: [gy]) }
+            print(String(format: "%@: forward %.2f ms (%.1f GFLOP/s), backward %.2f ms (%.1f GFLOP/s)", s.name,
+                         forward * 1e3, flops / forward * 1e-9, backward * 1e3, 2 * flops / backward * 1e-9))
+            XCTAssertGreaterThan(flops / forward * 1e-9, s.groups > 1 ? 0.5 : 5, s.name)
+            // Spot check y[0, 0, 1, 1] (an interior pixel) against a direct sum.
+            let xs = x.toDoubles(), ws = w.toDoubles(), ys = y.toDoubles()
+            var direct = 0.0
+            for ci in 0..<(s.cin / s.groups) {
+                for ky in 0..<s.k {
+                    for kx in 0..<s.k {
+                        let iy = s.stride - s.pad + ky, ix = s.stride - s.pad + kx
+                        direct += ws[(ci * s.k + ky) * s.k + kx] * xs[(ci * s.size + iy) * s.size + ix]
+                    }
+                }
+            }
+            let yWidth = y.shape[3]
+            XCTAssertEqual(ys[yWidth + 1], direct, accuracy: 1e-3, s.name)
+        }
+    }
+
+    private func best(_ reps: Int, _ body: () throws -> Void) throws -> Double {
+        var t = Double.infinity
+        for _ in 0..<reps {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
+        }
+        return t
+    }
+}
