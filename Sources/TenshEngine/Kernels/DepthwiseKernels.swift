@@ -56,9 +56,13 @@ func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafeP
                 for oy in oy0..<oy1 {
                     let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                     let row = src + oy &* g.outWidth, target = dst + (iy &* g.width &+ xOff)
-                    for ox in ox0..<ox1 {
-                        let i = ox &* g.strideW
-                        target[i] = target[i].addingProduct(tap, row[ox])
+                    if g.strideW == 1 {
+                        for ox in ox0..<ox1 { target[ox] = target[ox].addingProduct(tap, row[ox]) }
+                    } else {
+                        for ox in ox0..<ox1 {
+                            let i = ox &* g.strideW
+                            target[i] = target[i].addingProduct(tap, row[ox])
+                        }
                     }
                 }
             }
@@ -83,13 +87,35 @@ func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: Unsaf
                     for oy in oy0..<oy1 {
                         let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                         let row = grad + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
-                        var s: T = 0
-                        for ox in ox0..<ox1 { s = s.addingProduct(row[ox], input[ox &* g.strideW]) }
-                        total += s
+                        total += g.strideW == 1 ? dot(row + ox0, input + ox0, ox1 &- ox0)
+                            : stridedDot(row + ox0, input + ox0 &* g.strideW, ox1 &- ox0, g.strideW)
                     }
                 }
                 gw[c * kk + ky * g.kernelW + kx] = total
             }
         }
     }
+}
+
+/// Σ a[i]·b[i], vectorised with independent SIMD partial sums.
+@inline(__always)
+private func dot<T: GemmScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+    typealias V = T.Vector
+    let w = V.scalarCount
+    var acc = V()
+    var i = 0
+    while i &+ w <= n {
+        acc.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: V.self), UnsafeRawPointer(b + i).loadUnaligned(as: V.self))
+        i &+= w
+    }
+    var s = acc.sum()
+    while i < n { s = s.addingProduct(a[i], b[i]); i &+= 1 }
+    return s
+}
+
+@inline(__always)
+private func stridedDot<T: GemmScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int, _ stride: Int) -> T {
+    var s: T = 0
+    for i in 0..<n { s = s.addingProduct(a[i], b[i &* stride]) }
+    return s
 }

@@ -63,6 +63,23 @@ func gemmMicroKernel<T: GemmScalar>(_ kc: Int, _ a: UnsafePointer<T>, _ b: Unsaf
 func gemmStoreTile<T: GemmScalar>(_ tile: UnsafePointer<T>, rows: Int, cols: Int, alpha: T, beta: T,
                                   _ c: UnsafeMutablePointer<T>, rs: Int, cs: Int) {
     let nr = GemmShape.nr(T.self)
+    if cs == 1 && cols == nr {
+        // Full-width rows: two vectors per row.
+        typealias V = T.Vector
+        let w = V.scalarCount, va = V(repeating: alpha), vb = V(repeating: beta)
+        for i in 0..<rows {
+            let t = UnsafeRawPointer(tile + i &* nr), r = UnsafeMutableRawPointer(c + i &* rs)
+            let half = w &* MemoryLayout<T>.stride
+            var lo = va * t.loadUnaligned(as: V.self), hi = va * t.loadUnaligned(fromByteOffset: half, as: V.self)
+            if beta != 0 {
+                lo.addProduct(vb, r.loadUnaligned(as: V.self))
+                hi.addProduct(vb, r.loadUnaligned(fromByteOffset: half, as: V.self))
+            }
+            r.storeBytes(of: lo, as: V.self)
+            r.storeBytes(of: hi, toByteOffset: half, as: V.self)
+        }
+        return
+    }
     if cs == 1 {
         for i in 0..<rows {
             let t = tile + i &* nr, r = c + i &* rs

@@ -38,6 +38,14 @@ func gemmPackA<T: GemmScalar>(_ a: MatrixView<T>, m: Int, kc: Int, into dst: Uns
                 for i in 0..<mr { out[i] = s[i] }
                 out += mr
             }
+        } else if a.cs == 1 {
+            // Row-major A: read each row sequentially, write it down the panel's column.
+            for i in 0..<rows {
+                let s = src + i &* a.rs
+                for p in 0..<kc { out[p &* mr &+ i] = s[p] }
+            }
+            for i in rows..<mr { for p in 0..<kc { out[p &* mr &+ i] = 0 } }
+            out += kc &* mr
         } else {
             for p in 0..<kc {
                 let s = src + p &* a.cs
@@ -65,6 +73,15 @@ func gemmPackB<T: GemmScalar>(_ b: MatrixView<T>, kc: Int, n: Int, into dst: Uns
                 (out).update(from: src + p &* b.rs, count: nr)
                 out += nr
             }
+        } else if b.rs == 1 {
+            // Column-major B (a transposed operand such as im2col columnsᵀ): read
+            // each column sequentially instead of gathering NR strided streams.
+            for j in 0..<cols {
+                let s = src + j &* b.cs
+                for p in 0..<kc { out[p &* nr &+ j] = s[p] }
+            }
+            for j in cols..<nr { for p in 0..<kc { out[p &* nr &+ j] = 0 } }
+            out += kc &* nr
         } else {
             for p in 0..<kc {
                 let s = src + p &* b.rs
