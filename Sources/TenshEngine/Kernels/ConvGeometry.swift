@@ -42,9 +42,9 @@ struct ConvGeometry: Equatable {
 
     /// Output pixels per column tile, so a tile's column matrix stays near
     /// `budgetBytes` (bounded workspace, whatever the batch or image size).
-    func pixelTile(elementSize: Int, budgetBytes: Int = 512 << 10) -> Int {
+    func pixelTile(elementSize: Int, budgetBytes: Int = 1 << 20) -> Int {
         let perPixel = max(1, columnRows * elementSize)
-        let tile = max(32, budgetBytes / perPixel / 32 * 32)
+        let tile = max(128, budgetBytes / perPixel / 32 * 32)
         return max(1, min(outPixels, tile))
     }
 
