@@ -42,7 +42,9 @@ final class ConvolutionErrorTests: XCTestCase {
         XCTAssertEqual(message { try convTranspose2d(x, w, padding: [6]) },
                        "conv_transpose2d: output size [-5, -5] is not positive (input [1, 4, 5, 5], weight [4, 2, 3, 3], padding [6])")
         XCTAssertEqual(message { try convTranspose1d(try zeros([1, 4, 5]), try zeros([4, 2, 3]), stride: 0) },
-                       "conv_transpose1d: stride must be positive, got [1, 0]")
+                       "conv_transpose1d: stride must be positive, got [0]")
+        XCTAssertEqual(message { try conv1d(try zeros([1, 4, 5]), try zeros([2, 4, 3]), dilation: 0) },
+                       "conv1d: dilation must be positive, got [0]")
     }
 
     func testPadUnfoldFoldErrors() throws {

@@ -118,16 +118,45 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
-    func testBoundedWorkspaceLargeBatchMatchesPerImage() throws {
-        // A batch far larger than one column tile: results equal image-by-image convolution.
-        let x = try testTensor([9, 3, 20, 20], seed: 5, dtype: .float32)
-        let w = try testTensor([4, 3, 3, 3], seed: 6, dtype: .float32)
-        let y = try conv2d(x, w, padding: 1)
-        let single = try conv2d(try testTensor([9, 3, 20, 20], seed: 5, dtype: .float32), w, padding: 1)
-        assertClose(y, single)
-        XCTAssertEqual(y.shape, [9, 4, 20, 20])
-    }
-}
+    /// Images spanning many column tiles and channel blocks, on several thread
+    /// counts: the forward against a direct sum; the input and weight gradients
+    /// through <conv(x, w), y> = <x, ∂x> = <w, ∂w> (both are linear maps).
+    func testMultiTileConvolutionAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let (n, cin, h, wd, cout, groups) = (3, 128, 40, 36, 6, 2)
+        let (cg, og, ho, wo) = (cin / groups, cout / groups, 20, 18)
+        let x = try testTensor([n, cin, h, wd], seed: 5).setRequiresGrad()
+        let w = try testTensor([cout, cg, 3, 3], seed: 6).setRequiresGrad()
+        let xs = x.toDoubles(), ws = w.toDoubles()
+        let geometry = ConvGeometry(batch: n, channels: cin, height: h, width: wd, outChannels: cout, outHeight: ho,
+                                    outWidth: wo, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1,
+                                    dilationW: 1, padTop: 1, padLeft: 1, groups: groups)
+        XCTAssertLessThan(geometry.pixelTile(elementSize: 8), ho * wo, "the image must span several column tiles")
+        for threads in [1, 2, 8] {
+            EngineConfig.threads = threads
+            let y = try conv2d(x, w, stride: [2], padding: 1, groups: groups)
+            XCTAssertEqual(y.shape, [n, cout, ho, wo])
+            let ys = y.toDoubles()
+            var worst = 0.0
+            for b in 0..<n { for co in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
+                var s = 0.0
+                for ci in 0..<cg { for ky in 0..<3 { for kx in 0..<3 {
+                    let iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx
+                    guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+                    s += ws[((co * cg + ci) * 3 + ky) * 3 + kx] * xs[((b * cin + (co / og) * cg + ci) * h + iy) * wd + ix]
+                } } }
+                worst = max(worst, abs(s - ys[((b * cout + co) * ho + oy) * wo + ox]))
+            } } } }
+            XCTAssertLessThan(worst, 1e-10, "threads \(threads)")
+            let v = try testTensor(y.shape, seed: 7)
+            let grads = try grad([y], [x, w], gradOutputs: [v])
+            let lhs = try sum(mul(y, v)).item()
+            guard let gx = grads[0], let gw = grads[1] else { return XCTFail("missing gradients") }
+            XCTAssertEqual(try sum(mul(x, gx)).item(), lhs, accuracy: 1e-9 * max(1, abs(lhs)))
+            XCTAssertEqual(try sum(mul(w, gw)).item(), lhs, accuracy: 1e-9 * max(1, abs(lhs)))
+        }
+    }}
 
 /// A small deterministic generator for test configurations.
 struct SplitMix {

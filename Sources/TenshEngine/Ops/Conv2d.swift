@@ -62,6 +62,8 @@ public func conv1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: Int = 
                    dilation: Int = 1, groups: Int = 1, paddingMode: PadMode = .constant) throws -> Tensor {
     let op = "conv1d"
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 3, op: op, biasSize: w.rank == 3 ? w.shape[0] : 0)
+    _ = try ConvArguments.positivePair([stride], "stride", op: op)
+    _ = try ConvArguments.positivePair([dilation], "dilation", op: op)
     let padding2d: Conv2dPadding
     switch padding {
     case .same, .valid: padding2d = padding

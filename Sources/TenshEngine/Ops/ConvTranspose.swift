@@ -58,6 +58,10 @@ public func convTranspose1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
     let op = "conv_transpose1d"
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 3, op: op,
                                    biasSize: w.rank == 3 ? w.shape[1] * max(groups, 1) : 0)
+    _ = try ConvArguments.positivePair([stride], "stride", op: op)
+    _ = try ConvArguments.positivePair([dilation], "dilation", op: op)
+    try ConvArguments.nonNegative([padding], "padding", op: op)
+    try ConvArguments.nonNegative([outputPadding], "output_padding", op: op)
     let x4 = try x.reshaped([x.shape[0], x.shape[1], 1, x.shape[2]])
     let w4 = try w.reshaped([w.shape[0], w.shape[1], 1, w.shape[2]])
     // The unit height dimension gets stride 1 / output_padding 0, always valid.
