@@ -23,9 +23,9 @@ final class ConvolutionPerformanceTests: XCTestCase {
             let w = try testTensor([s.cout, s.cin / s.groups, s.k, s.k], seed: 2, dtype: .float32).setRequiresGrad()
             var y = try conv2d(x, w, stride: [s.stride], padding: .explicit([s.pad]), groups: s.groups)
             let flops = 2.0 * Double(y.count) * Double(s.cin / s.groups * s.k * s.k)
-            let forward = try best(3) { y = try conv2d(x, w, stride: [s.stride], padding: .explicit([s.pad]), groups: s.groups) }
+            let forward = try best(5) { y = try conv2d(x, w, stride: [s.stride], padding: .explicit([s.pad]), groups: s.groups) }
             let gy = try onesLike(y)
-            let backward = try best(2) { _ = try grad([y], [x, w], gradOutputs: [gy]) }
+            let backward = try best(3) { _ = try grad([y], [x, w], gradOutputs: [gy]) }
             print(String(format: "%@: forward %.2f ms (%.1f GFLOP/s), backward %.2f ms (%.1f GFLOP/s)", s.name,
                          forward * 1e3, flops / forward * 1e-9, backward * 1e3, 2 * flops / backward * 1e-9))
             XCTAssertGreaterThan(flops / forward * 1e-9, s.groups > 1 ? 0.5 : 5, s.name)

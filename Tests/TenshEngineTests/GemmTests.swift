@@ -114,7 +114,7 @@ final class GemmTests: XCTestCase {
         defer { a.deallocate(); b.deallocate(); c.deallocate() }
         for i in 0..<s * s { a[i] = T(Double(i % 7) * 0.1); b[i] = T(Double(i % 5) * 0.1); c[i] = 0 }
         var best = Double.infinity
-        let reps = s <= 256 ? 20 : 3
+        let reps = s <= 256 ? 30 : 5
         for _ in 0..<reps {
             let t0 = DispatchTime.now().uptimeNanoseconds
             runGemm(m: s, n: s, k: s, alpha: 1, MatrixView(a, rs: s, cs: 1), MatrixView(b, rs: s, cs: 1),

@@ -26,10 +26,12 @@ func gemm<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _
         return
     }
     let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
-    // Tile C so there are at least `threads` tasks when the matrix allows.
+    // Tile C so the task count is a multiple of `threads` when the matrix allows
+    // (3 tasks on 2 threads would leave one thread idle a third of the time).
     let mTile = min(GemmBlocking.mc, roundUp(m, mr))
     let mTasks = (m + mTile - 1) / mTile
-    let wantN = max(1, (threads + mTasks - 1) / mTasks)
+    let step = max(threads, 1) / greatestCommonDivisor(mTasks, max(threads, 1))
+    let wantN = roundUp((n + GemmBlocking.nc - 1) / GemmBlocking.nc, step)
     let nTile = min(GemmBlocking.nc, max(nr, roundUp((n + wantN - 1) / wantN, nr)))
     let nTasks = (n + nTile - 1) / nTile
     let tasks = mTasks * nTasks
@@ -92,6 +94,12 @@ private func scaleMatrix<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, m: Int, n:
             p.pointee = beta == 0 ? 0 : beta * p.pointee
         }
     }
+}
+
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (a, b)
+    while y != 0 { (x, y) = (y, x % y) }
+    return max(x, 1)
 }
 
 @inline(__always) func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }

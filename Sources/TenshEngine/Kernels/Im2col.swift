@@ -23,11 +23,17 @@ func im2colTile<T: GemmScalar>(_ image: UnsafePointer<T>, _ g: ConvGeometry, cha
                     if iy < 0 || iy >= g.height {
                         for j in 0..<run { dst[j] = 0 }
                     } else {
+                        // Zeros left of the image, a (strided) copy, zeros right of it.
                         let src = plane + iy &* g.width
-                        for j in 0..<run {
-                            let ox = ox0 &+ j
-                            dst[j] = ox >= lo && ox < hi ? src[ox &* g.strideW &+ xOffset] : 0
+                        let a = min(max(lo, ox0), ox0 &+ run), b = max(a, min(hi, ox0 &+ run))
+                        for j in 0..<(a &- ox0) { dst[j] = 0 }
+                        if g.strideW == 1 {
+                            (dst + (a &- ox0)).update(from: src + (a &+ xOffset), count: b &- a)
+                        } else {
+                            var ox = a
+                            while ox < b { dst[ox &- ox0] = src[ox &* g.strideW &+ xOffset]; ox &+= 1 }
                         }
+                        for j in (b &- ox0)..<run { dst[j] = 0 }
                     }
                     p &+= run; q &+= run
                 }
