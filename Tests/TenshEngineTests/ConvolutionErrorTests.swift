@@ -27,6 +27,12 @@ final class ConvolutionErrorTests: XCTestCase {
                        "conv2d: bias must have shape [8], got [7] (weight [8, 3, 3, 3])")
         XCTAssertEqual(message { try conv2d(try zeros([1, 3, 2, 8]), w3, padding: 2, paddingMode: .reflect) },
                        "conv2d: reflect padding 2 must be smaller than the input size 2 of dimension 2 (input [1, 3, 2, 8], pad [2, 2, 2, 2])")
+        XCTAssertEqual(message { try conv2d(x, w3, stride: [1 << 40]) },
+                       "conv2d: stride [1099511627776] is too large (at most 1048576)")
+        XCTAssertEqual(message { try conv2d(x, w3, padding: .explicit([Int.max])) },
+                       "conv2d: padding [9223372036854775807] is too large (at most 1048576)")
+        XCTAssertEqual(message { try conv2d(x, try zeros([8, 0, 3, 3]), groups: Int.max) },
+                       "conv2d: groups=9223372036854775807 exceeds the 3 input channels (input [1, 3, 8, 8])")
         XCTAssertEqual(message { try conv2d(x, w3, padding: [1, 2, 3]) },
                        "conv2d: padding needs 1, 2 ([height, width]) or 4 ([left, right, top, bottom]) values, got [1, 2, 3]")
     }
@@ -37,6 +43,8 @@ final class ConvolutionErrorTests: XCTestCase {
                        "conv_transpose2d: output_padding [2] must be smaller than either stride [2, 2] or dilation [1, 1]")
         XCTAssertEqual(message { try convTranspose2d(x, try zeros([3, 2, 3, 3])) },
                        "conv_transpose2d: input has 4 channels but weight expects 3 (weight [3, 2, 3, 3], groups=1)")
+        XCTAssertEqual(message { try convTranspose2d(x, w, groups: Int.max) },
+                       "conv_transpose2d: groups=9223372036854775807 exceeds the 4 input channels (input [1, 4, 5, 5])")
         XCTAssertEqual(message { try convTranspose2d(x, w, groups: 3) },
                        "conv_transpose2d: input channels 4 are not divisible by groups=3 (input [1, 4, 5, 5])")
         XCTAssertEqual(message { try convTranspose2d(x, w, padding: [6]) },

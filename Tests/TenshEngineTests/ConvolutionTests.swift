@@ -109,6 +109,17 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(t.gradFn?.op, "ConvTranspose2d")
     }
 
+    func testPadIntegerAndBoolTensors() throws {
+        let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: .int64)
+        let p = try pad(x, [1, 0, 0, 1], mode: .constant, value: 9)
+        XCTAssertEqual(p.dtype, .int64)
+        XCTAssertEqual(p.toInt64s(), [9, 1, 2, 3, 9, 4, 5, 6, 9, 9, 9, 9])
+        let r = try pad(x, [2, 1], mode: .reflect)
+        XCTAssertEqual(r.toInt64s(), [3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5])
+        let b = try pad(try Tensor([1, 0], shape: [2], dtype: .bool), [1, 1], mode: .circular)
+        XCTAssertEqual(b.toDoubles(), [0, 1, 0, 1])
+    }
+
     func testSamePaddingKeepsCeilSizeForAnyStride() throws {
         let x = try testTensor([1, 1, 7, 8], seed: 3)
         let w = try testTensor([1, 1, 3, 2], seed: 4)

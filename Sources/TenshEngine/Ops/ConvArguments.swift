@@ -30,13 +30,24 @@ struct Padding4: Equatable {
 }
 
 enum ConvArguments {
+    /// Largest stride, dilation, padding or kernel size accepted: far beyond any
+    /// real use, small enough that shape arithmetic on it cannot overflow.
+    static let maxArgument = 1 << 20
+
     /// `values` as a (height, width) pair: one value for both, or two. Checks positivity.
     static func positivePair(_ values: [Int], _ name: String, op: String) throws -> (Int, Int) {
         let pair = try expandPair(values, name, op: op)
         guard pair.0 > 0 && pair.1 > 0 else {
             throw EngineError.invalid(op, name, "\(name) must be positive, got \(fmt(values))")
         }
+        try checkMagnitude(values, name, op: op)
         return pair
+    }
+
+    static func checkMagnitude(_ values: [Int], _ name: String, op: String) throws {
+        if values.contains(where: { $0 > maxArgument }) {
+            throw EngineError.invalid(op, name, "\(name) \(fmt(values)) is too large (at most \(maxArgument))")
+        }
     }
 
     static func expandPair(_ values: [Int], _ name: String, op: String) throws -> (Int, Int) {
@@ -51,6 +62,7 @@ enum ConvArguments {
         if values.contains(where: { $0 < 0 }) {
             throw EngineError.invalid(op, name, "\(name) must be non-negative, got \(fmt(values))")
         }
+        try checkMagnitude(values, name, op: op)
     }
 
     /// Checks ranks, dtypes, groups and channel counts of a conv-like call.
@@ -69,6 +81,9 @@ enum ConvArguments {
             throw EngineError.invalid(op, "weight", "input is \(x.dtype) but weight is \(w.dtype); convert one of them")
         }
         guard groups > 0 else { throw EngineError.invalid(op, "groups", "groups must be positive, got \(groups)") }
+        guard groups <= max(x.shape[1], 1) else {
+            throw EngineError.invalid(op, "groups", "groups=\(groups) exceeds the \(x.shape[1]) input channels (input \(fmt(x.shape)))")
+        }
         if let bias {
             guard bias.dtype == x.dtype else {
                 throw EngineError.invalid(op, "bias", "input is \(x.dtype) but bias is \(bias.dtype)")

@@ -18,7 +18,8 @@ public func convTranspose2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
 func convTranspose2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
                           outputPadding: [Int], groups: Int, dilation: [Int]) throws -> Tensor {
     let coutPerGroup = w.rank == 4 ? w.shape[1] : 0
-    try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 4, op: op, biasSize: coutPerGroup * max(groups, 1))
+    // Wrapping multiply: an absurd `groups` is rejected by checkTensors before the bias size matters.
+    try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 4, op: op, biasSize: coutPerGroup &* max(groups, 1))
     let (sh, sw) = try ConvArguments.positivePair(stride, "stride", op: op)
     let (dh, dw) = try ConvArguments.positivePair(dilation, "dilation", op: op)
     try ConvArguments.nonNegative(padding, "padding", op: op)
@@ -57,7 +58,7 @@ public func convTranspose1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
                             outputPadding: Int = 0, groups: Int = 1, dilation: Int = 1) throws -> Tensor {
     let op = "conv_transpose1d"
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 3, op: op,
-                                   biasSize: w.rank == 3 ? w.shape[1] * max(groups, 1) : 0)
+                                   biasSize: w.rank == 3 ? w.shape[1] &* max(groups, 1) : 0)
     _ = try ConvArguments.positivePair([stride], "stride", op: op)
     _ = try ConvArguments.positivePair([dilation], "dilation", op: op)
     try ConvArguments.nonNegative([padding], "padding", op: op)
