@@ -16,6 +16,10 @@ func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePoi
     try runConvTasks(T.self, tasks: planes, workspace: 0, op: op) { t, _, _ in
         let c = t % g.channels
         let src = x + t * g.imagePixels, dst = out + t * g.outPixels, taps = w + c * kk
+        if g.strideW == 1 {
+            depthwisePlaneUnitStride(src, taps, bias?[c] ?? 0, dst, g)
+            return
+        }
         dst.update(repeating: bias?[c] ?? 0, count: g.outPixels)
         for ky in 0..<g.kernelH {
             let (oy0, oy1) = validRows(g, ky: ky)
@@ -118,4 +122,62 @@ private func stridedDot<T: GemmScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer
     var s: T = 0
     for i in 0..<n { s = s.addingProduct(a[i], b[i &* stride]) }
     return s
+}
+
+/// One output plane for horizontal stride 1: every output row is computed in
+/// SIMD-wide runs that keep the sum in a register across all taps; the few
+/// columns whose taps touch the left/right padding are done one by one.
+private func depthwisePlaneUnitStride<T: GemmScalar>(_ src: UnsafePointer<T>, _ taps: UnsafePointer<T>, _ bias: T,
+                                                     _ dst: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+    typealias V = T.Vector
+    let lanes = V.scalarCount
+    var interiorLo = 0, interiorHi = g.outWidth // columns where every tap is inside the image
+    for kx in 0..<g.kernelW {
+        let (lo, hi) = g.validColumns(kx: kx)
+        interiorLo = max(interiorLo, lo); interiorHi = min(interiorHi, hi)
+    }
+    let vectorised = interiorHi &- interiorLo >= lanes
+    for oy in 0..<g.outHeight {
+        let row = dst + oy &* g.outWidth
+        if !vectorised {
+            for ox in 0..<g.outWidth { row[ox] = depthwisePixel(src, taps, bias, g, oy: oy, ox: ox) }
+            continue
+        }
+        for ox in 0..<interiorLo { row[ox] = depthwisePixel(src, taps, bias, g, oy: oy, ox: ox) }
+        // SIMD runs over the interior; the last run is shifted back to end at
+        // interiorHi (recomputing a few pixels) instead of a scalar tail.
+        var start = interiorLo
+        while start < interiorHi {
+            let ox = min(start, interiorHi &- lanes)
+            var acc = V(repeating: bias)
+            for ky in 0..<g.kernelH {
+                let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                if iy < 0 || iy >= g.height { continue }
+                let base = UnsafeRawPointer(src + (iy &* g.width &+ ox &- g.padLeft))
+                for kx in 0..<g.kernelW {
+                    let v = base.loadUnaligned(fromByteOffset: kx &* g.dilationW &* MemoryLayout<T>.stride, as: V.self)
+                    acc.addProduct(V(repeating: taps[ky &* g.kernelW &+ kx]), v)
+                }
+            }
+            UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: V.self)
+            start &+= lanes
+        }
+        for ox in interiorHi..<g.outWidth { row[ox] = depthwisePixel(src, taps, bias, g, oy: oy, ox: ox) }
+    }
+}
+
+/// One output pixel of a depthwise plane (horizontal stride 1), with bounds checks.
+@inline(__always)
+private func depthwisePixel<T: GemmScalar>(_ src: UnsafePointer<T>, _ taps: UnsafePointer<T>, _ bias: T,
+                                           _ g: ConvGeometry, oy: Int, ox: Int) -> T {
+    var sum = bias
+    for ky in 0..<g.kernelH {
+        let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+        if iy < 0 || iy >= g.height { continue }
+        for kx in 0..<g.kernelW {
+            let ix = ox &- g.padLeft &+ kx &* g.dilationW
+            if ix >= 0 && ix < g.width { sum = sum.addingProduct(taps[ky &* g.kernelW &+ kx], src[iy &* g.width &+ ix]) }
+        }
+    }
+    return sum
 }
