@@ -109,6 +109,19 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(t.gradFn?.op, "ConvTranspose2d")
     }
 
+    func testStridedInputsAndEmptyBatch() throws {
+        // A broadcast (stride-0) batch gives the same result as its contiguous copy.
+        let base = try testTensor([1, 2, 6, 5], seed: 8)
+        let w = try testTensor([3, 2, 2, 3], seed: 9)
+        let expanded = try base.expanded([3, 2, 6, 5])
+        XCTAssertFalse(expanded.isContiguous)
+        assertClose(try conv2d(expanded, w, padding: 1), try conv2d(try expanded.contiguous().cloned(), w, padding: 1))
+        let empty = try conv2d(try zeros([0, 2, 6, 5], dtype: .float64), w, stride: [2])
+        XCTAssertEqual(empty.shape, [0, 3, 3, 2])
+        let emptyT = try convTranspose2d(try zeros([0, 3, 3, 2], dtype: .float64), w, stride: [2])
+        XCTAssertEqual(emptyT.shape, [0, 2, 6, 5]) // (3−1)·2 + 2, (2−1)·2 + 3
+    }
+
     func testPadIntegerAndBoolTensors() throws {
         let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: .int64)
         let p = try pad(x, [1, 0, 0, 1], mode: .constant, value: 9)
