@@ -122,6 +122,16 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(emptyT.shape, [0, 2, 6, 5]) // (3−1)·2 + 2, (2−1)·2 + 3
     }
 
+    func testUnbatchedInputs() throws {
+        let x = try testTensor([2, 6, 5], seed: 10), w = try testTensor([3, 2, 3, 3], seed: 11)
+        let y = try conv2d(x, w, padding: 1)
+        XCTAssertEqual(y.shape, [3, 6, 5])
+        assertClose(y, try conv2d(try x.reshaped([1, 2, 6, 5]), w, padding: 1).reshaped([3, 6, 5]))
+        XCTAssertEqual(try convTranspose2d(y, w, padding: [1]).shape, [2, 6, 5])
+        let seq = try testTensor([2, 7], seed: 12)
+        XCTAssertEqual(try conv1d(seq, try testTensor([4, 2, 3], seed: 13)).shape, [4, 5])
+    }
+
     func testPadIntegerAndBoolTensors() throws {
         let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3], dtype: .int64)
         let p = try pad(x, [1, 0, 0, 1], mode: .constant, value: 9)

@@ -11,10 +11,21 @@
 /// - Returns `[N, Cout, Ho, Wo]`, Ho = ⌊(H + top + bottom − dilation·(Kh − 1) − 1) / stride⌋ + 1.
 ///
 ///     let y = try conv2d(x, w, bias: b, stride: [2], padding: .same)
+/// An unbatched input `[C, H, W]` gives `[Cout, Ho, Wo]`, as in torch.
 public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Conv2dPadding = .valid,
                    dilation: [Int] = [1], groups: Int = 1, paddingMode: PadMode = .constant) throws -> Tensor {
-    try conv2dNamed("conv2d", x, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
-                    groups: groups, paddingMode: paddingMode)
+    try unbatched(x, imageRank: 3) { batched in
+        try conv2dNamed("conv2d", batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                        groups: groups, paddingMode: paddingMode)
+    }
+}
+
+/// Runs `body` on `x` with a batch dimension of 1 added when `x` has rank
+/// `imageRank` (an unbatched input), removing it from the result again.
+func unbatched(_ x: Tensor, imageRank: Int, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
+    guard x.rank == imageRank else { return try body(x) }
+    let y = try body(try x.reshaped([1] + x.shape))
+    return try y.reshaped(Array(y.shape.dropFirst()))
 }
 
 /// conv2d with the op name used in messages (conv1d and depthwiseConv2d reuse it).
@@ -56,10 +67,19 @@ func conv2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: 
 }
 
 /// 1-D cross-correlation, like `torch.nn.functional.conv1d`: x `[N, C, L]`,
-/// w `[Cout, C/groups, K]`, bias `[Cout]` → `[N, Cout, Lo]`. padding: one value,
-/// [left, right], `.same` or `.valid`. Computed as conv2d with H = 1.
+/// w `[Cout, C/groups, K]`, bias `[Cout]` → `[N, Cout, Lo]` (unbatched `[C, L]` →
+/// `[Cout, Lo]`). padding: one value, [left, right], `.same` or `.valid`.
+/// Computed as conv2d with H = 1.
 public func conv1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Conv2dPadding = .valid,
                    dilation: Int = 1, groups: Int = 1, paddingMode: PadMode = .constant) throws -> Tensor {
+    try unbatched(x, imageRank: 2) { batched in
+        try conv1dBatched(batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                          groups: groups, paddingMode: paddingMode)
+    }
+}
+
+private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int, padding: Conv2dPadding,
+                           dilation: Int, groups: Int, paddingMode: PadMode) throws -> Tensor {
     let op = "conv1d"
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 3, op: op, biasSize: w.rank == 3 ? w.shape[0] : 0)
     _ = try ConvArguments.positivePair([stride], "stride", op: op)

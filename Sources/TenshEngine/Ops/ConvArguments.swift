@@ -69,7 +69,8 @@ enum ConvArguments {
     static func checkTensors(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, groups: Int, rank: Int, op: String,
                              weightChannelsAreInput: Bool = true, biasSize: Int) throws {
         guard x.rank == rank else {
-            throw EngineError.invalid(op, "input", "expected a \(rank)-d input \(rank == 4 ? "[N, C, H, W]" : "[N, C, L]"), got shape \(fmt(x.shape))")
+            let layouts = rank == 4 ? "[N, C, H, W] (or 3-d [C, H, W])" : "[N, C, L] (or 2-d [C, L])"
+            throw EngineError.invalid(op, "input", "expected a \(rank)-d input \(layouts), got shape \(fmt(x.shape))")
         }
         guard w.rank == rank else {
             throw EngineError.invalid(op, "weight", "expected a \(rank)-d weight, got shape \(fmt(w.shape))")

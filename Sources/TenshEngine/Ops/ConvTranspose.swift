@@ -7,12 +7,15 @@
 /// - stride, padding, outputPadding, dilation: 1 value or [height, width].
 /// - Returns `[N, Cout, Ho, Wo]`, Ho = (H − 1)·stride − 2·padding + dilation·(Kh − 1) + outputPadding + 1.
 /// - outputPadding must be smaller than either stride or dilation (torch's rule).
+/// - An unbatched input `[Cin, H, W]` gives `[Cout, Ho, Wo]`.
 ///
 ///     let up = try convTranspose2d(x, w, stride: [2], padding: [1])   // 16² → 32² with a 4x4 kernel
 public func convTranspose2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: [Int] = [0],
                             outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
-    try convTranspose2dNamed("conv_transpose2d", x, w, bias: bias, stride: stride, padding: padding,
-                             outputPadding: outputPadding, groups: groups, dilation: dilation)
+    try unbatched(x, imageRank: 3) { batched in
+        try convTranspose2dNamed("conv_transpose2d", batched, w, bias: bias, stride: stride, padding: padding,
+                                 outputPadding: outputPadding, groups: groups, dilation: dilation)
+    }
 }
 
 func convTranspose2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
