@@ -45,6 +45,21 @@ final class ConvolutionPerformanceTests: XCTestCase {
         }
     }
 
+    /// c6: conv_transpose 4x4 stride 2 padding 1, 128 → 64, 16² → 32², N = 8.
+    func testConvTransposeThroughput() throws {
+        let x = try testTensor([8, 128, 16, 16], seed: 3, dtype: .float32).setRequiresGrad()
+        let w = try testTensor([128, 64, 4, 4], seed: 4, dtype: .float32).setRequiresGrad()
+        var y = try convTranspose2d(x, w, stride: [2], padding: [1])
+        XCTAssertEqual(y.shape, [8, 64, 32, 32])
+        let flops = 2.0 * Double(x.count) * 64 * 16
+        let forward = try best(5) { y = try convTranspose2d(x, w, stride: [2], padding: [1]) }
+        let gy = try onesLike(y)
+        let backward = try best(3) { _ = try grad([y], [x, w], gradOutputs: [gy]) }
+        print(String(format: "c6 convT 4x4 s2 128->64 16²->32² N=8: forward %.2f ms (%.1f GFLOP/s), backward %.2f ms (%.1f GFLOP/s)",
+                     forward * 1e3, flops / forward * 1e-9, backward * 1e3, 2 * flops / backward * 1e-9))
+        XCTAssertGreaterThan(flops / forward * 1e-9, 5)
+    }
+
     private func best(_ reps: Int, _ body: () throws -> Void) throws -> Double {
         var t = Double.infinity
         for _ in 0..<reps {
