@@ -55,6 +55,18 @@ final class ConvolutionErrorTests: XCTestCase {
                        "conv1d: dilation must be positive, got [0]")
     }
 
+    func testCancellationStopsConvolution() throws {
+        let x = try zeros([4, 8, 16, 16]), w = try zeros([8, 8, 3, 3])
+        Cancellation.request()
+        defer { Cancellation.reset() }
+        XCTAssertThrowsError(try conv2d(x, w, padding: 1)) { error in
+            XCTAssertEqual((error as? EngineError)?.kind, .cancelled)
+            XCTAssertEqual((error as? EngineError)?.op, "conv2d")
+        }
+        XCTAssertFalse(Cancellation.isRequested, "the request is consumed")
+        XCTAssertEqual(try conv2d(x, w, padding: 1).shape, [4, 8, 16, 16])
+    }
+
     func testPadUnfoldFoldErrors() throws {
         let x = try zeros([1, 2, 3, 4])
         XCTAssertEqual(message { try pad(x, [1, 2, 3]) },
