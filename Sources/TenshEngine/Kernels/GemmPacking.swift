@@ -38,13 +38,9 @@ func gemmPackA<T: GemmScalar>(_ a: MatrixView<T>, m: Int, kc: Int, into dst: Uns
                 for i in 0..<mr { out[i] = s[i] }
                 out += mr
             }
-        } else if a.cs == 1 {
-            // Row-major A: read each row sequentially, write it down the panel's column.
-            for i in 0..<rows {
-                let s = src + i &* a.rs
-                for p in 0..<kc { out[p &* mr &+ i] = s[p] }
-            }
-            for i in rows..<mr { for p in 0..<kc { out[p &* mr &+ i] = 0 } }
+        } else if a.cs == 1 && rows == mr {
+            // Row-major A: eight sequential row streams interleaved into the panel.
+            interleave8(src, stride: a.rs, count: kc, into: out, outStride: mr)
             out += kc &* mr
         } else {
             for p in 0..<kc {
@@ -73,14 +69,13 @@ func gemmPackB<T: GemmScalar>(_ b: MatrixView<T>, kc: Int, n: Int, into dst: Uns
                 (out).update(from: src + p &* b.rs, count: nr)
                 out += nr
             }
-        } else if b.rs == 1 {
-            // Column-major B (a transposed operand such as im2col columnsᵀ): read
-            // each column sequentially instead of gathering NR strided streams.
-            for j in 0..<cols {
-                let s = src + j &* b.cs
-                for p in 0..<kc { out[p &* nr &+ j] = s[p] }
+        } else if b.rs == 1 && cols % 8 == 0 {
+            // Column-major B (a transposed operand such as im2col columnsᵀ): groups
+            // of eight sequential column streams instead of NR strided gathers.
+            for j in stride(from: 0, to: cols, by: 8) {
+                interleave8(src + j &* b.cs, stride: b.cs, count: kc, into: out + j, outStride: nr)
             }
-            for j in cols..<nr { for p in 0..<kc { out[p &* nr &+ j] = 0 } }
+            if cols < nr { for p in 0..<kc { for j in cols..<nr { out[p &* nr &+ j] = 0 } } }
             out += kc &* nr
         } else {
             for p in 0..<kc {
@@ -91,5 +86,23 @@ func gemmPackB<T: GemmScalar>(_ b: MatrixView<T>, kc: Int, n: Int, into dst: Uns
             }
         }
         j0 &+= nr
+    }
+}
+
+/// out[p·outStride + r] = src[r·stride + p] for r < 8, p < count: eight
+/// sequential read streams written as one contiguous group of eight per step.
+/// Written out by hand so the compiler emits plain loads and stores (an
+/// auto-vectorised strided copy becomes scatter/gather instructions, which
+/// are slow on this machine).
+@inline(__always)
+private func interleave8<T>(_ src: UnsafePointer<T>, stride: Int, count: Int,
+                            into out: UnsafeMutablePointer<T>, outStride: Int) {
+    let r0 = src, r1 = src + stride, r2 = src + 2 &* stride, r3 = src + 3 &* stride
+    let r4 = src + 4 &* stride, r5 = src + 5 &* stride, r6 = src + 6 &* stride, r7 = src + 7 &* stride
+    var o = out
+    for p in 0..<count {
+        o[0] = r0[p]; o[1] = r1[p]; o[2] = r2[p]; o[3] = r3[p]
+        o[4] = r4[p]; o[5] = r5[p]; o[6] = r6[p]; o[7] = r7[p]
+        o += outStride
     }
 }
