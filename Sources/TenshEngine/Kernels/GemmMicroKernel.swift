@@ -4,7 +4,7 @@
 /// every load in the loop is sequential.
 
 /// Element types the GEMM handles, with the SIMD vector used for a row half.
-protocol GemmScalar: TensorFloat {
+protocol GemmScalar: TensorFloat, Codable { // Codable: SIMD vectors of Self are Codable
     associatedtype Vector: SIMD where Vector.Scalar == Self
 }
 
