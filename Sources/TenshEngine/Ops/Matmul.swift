@@ -60,16 +60,23 @@ func swappedLastTwo(_ t: Tensor) throws -> Tensor {
 /// out[n×m] = x[n×k] · y[k×m] for contiguous row-major blocks at the given element offsets.
 private func matrixProduct(_ x: Tensor, _ xo: Int, _ y: Tensor, _ yo: Int, _ out: Tensor, _ oo: Int, n: Int, k: Int, m: Int) {
     if x.dtype == .float32 {
-        gemmRowMajor(x.pointer(Float.self) + xo, y.pointer(Float.self) + yo, out.pointer(Float.self) + oo, n: n, k: k, m: m)
+        product(x.pointer(Float.self) + xo, y.pointer(Float.self) + yo, out.pointer(Float.self) + oo, n: n, k: k, m: m)
     } else {
-        gemmRowMajor(x.pointer(Double.self) + xo, y.pointer(Double.self) + yo, out.pointer(Double.self) + oo, n: n, k: k, m: m)
+        product(x.pointer(Double.self) + xo, y.pointer(Double.self) + yo, out.pointer(Double.self) + oo, n: n, k: k, m: m)
     }
 }
 
-/// Straightforward i-k-j product (the inner loop vectorises); large products go
-/// through the packed GEMM kernels.
-private func gemmRowMajor<T: TensorFloat>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
-                                          _ c: UnsafeMutablePointer<T>, n: Int, k: Int, m: Int) {
+/// Products below this many multiply-adds skip packing: for tiny matrices the
+/// plain loop has less overhead than the packed GEMM.
+private let packedGemmThreshold = 32 * 32 * 32
+
+private func product<T: GemmScalar>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                    _ c: UnsafeMutablePointer<T>, n: Int, k: Int, m: Int) {
+    if n &* k &* m >= packedGemmThreshold {
+        gemm(m: n, n: m, k: k, alpha: 1, MatrixView(a, rs: k, cs: 1), MatrixView(b, rs: m, cs: 1),
+             beta: 0, c, rsC: m, csC: 1, threads: EngineConfig.threads)
+        return
+    }
     c.update(repeating: 0, count: n &* m)
     for i in 0..<n {
         let row = c + i &* m

@@ -1,3 +1,0 @@
-// Conv and autograd cases join once the convolution ops land.
-func convCases() -> [BenchCase] { [] }
-func autogradCases() -> [BenchCase] { [] }
