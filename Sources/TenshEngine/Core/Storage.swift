@@ -45,7 +45,8 @@ final class BufferCache: @unchecked Sendable {
 
     func allocate(byteCount: Int, op: String) throws -> UnsafeMutableRawPointer {
         let limit = EngineConfig.maxTensorBytes
-        guard byteCount >= 0, byteCount <= limit else {
+        // The 1 << 62 cap keeps size-class rounding from overflowing whatever the limit is set to.
+        guard byteCount >= 0, byteCount <= limit, byteCount <= 1 << 62 else {
             throw EngineError(.resourceLimit, op: op, argument: nil,
                               "a tensor of \(byteCount) bytes exceeds the allocation limit of \(limit) bytes")
         }
@@ -80,6 +81,9 @@ final class BufferCache: @unchecked Sendable {
         cachedBytes.add(size, ordering: .relaxed)
         lock.withLock { cache in cache[size, default: []].append(p) }
     }
+
+    /// Bytes currently held for reuse (memory tests watch it stay bounded).
+    var cachedByteCount: Int { cachedBytes.load(ordering: .relaxed) }
 
     /// Returns every cached buffer to the system (used by memory measurements).
     func trim() {

@@ -84,7 +84,7 @@ private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tens
     case .div: break // promoted to float
     case .pow:
         if y.toDoubles().contains(where: { $0 < 0 }) {
-            throw EngineError.invalid("pow", "exponent", "integers to negative integer powers are not allowed")
+            throw EngineError.invalid("pow", "exponent", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(fmt(x.shape)) and \(fmt(y.shape)))")
         }
         loop(x, y, out, t, t) { intPow($0, $1) }
     case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }
@@ -132,6 +132,9 @@ public func sumToShape(_ g: Tensor, _ shape: [Int], dtype: DType? = nil) throws 
     var result = g
     if g.shape != shape {
         let lead = g.rank - shape.count
+        guard lead >= 0, (try? ShapeMath.broadcast(g.shape, shape, op: "sum_to_shape")) == g.shape else {
+            throw EngineError.invalid("sum_to_shape", "shape", "a gradient of shape \(fmt(g.shape)) cannot be summed to shape \(fmt(shape))")
+        }
         var dims: [Int] = Array(0..<max(lead, 0))
         for i in 0..<shape.count where shape[i] == 1 && g.shape[i + lead] != 1 { dims.append(i + lead) }
         result = try sum(g, dims: dims, keepdim: true)

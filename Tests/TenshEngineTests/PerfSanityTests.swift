@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import TenshEngine
+
+/// Per-op overhead of the core path (run in release). Prints the numbers and
+/// fails only on gross regressions, so it is not flaky on a busy machine.
+final class PerfSanityTests: XCTestCase {
+    /// Best-of-5 mean seconds per call of `body` over `iterations` calls.
+    private func timePerCall(_ iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<iterations { try body() }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            best = Swift.min(best, elapsed / Double(iterations))
+        }
+        return best
+    }
+
+    func testSmallOpOverheadAndLargeSum() throws {
+        let a = try randn([8, 8], seed: 1), b = try randn([8, 8], seed: 2)
+        let plain = try timePerCall(20_000) { _ = try add(a, b) }
+        let ga = try randn([8, 8], seed: 3).setRequiresGrad()
+        let recorded = try timePerCall(20_000) { _ = try add(ga, b) }
+        let big = try randn([1_000_000], seed: 4)
+        let sumTime = try timePerCall(20) { _ = try sum(big) }
+        print(String(format: "perf: add 8x8 %.2f µs, with autograd %.2f µs, sum 1M f32 %.1f µs",
+                     plain * 1e6, recorded * 1e6, sumTime * 1e6))
+        XCTAssertLessThan(plain, 20e-6)
+        XCTAssertLessThan(recorded, 40e-6)
+        XCTAssertLessThan(sumTime, 10e-3)
+        XCTAssertEqual(try sum(big).item(), big.toDoubles().reduce(0, +), accuracy: 1e-2)
+    }
+}
