@@ -70,7 +70,7 @@ public func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Te
     let m = m ?? n
     let t = try Tensor(zeros: [n, m], dtype: dtype, op: "eye")
     // Only the diagonal is written: no temporary array as large as the matrix.
-    let diagonal = t.aliased(shape: [min(n, m)], strides: [m + 1], offset: 0)
+    let diagonal = t.aliased(shape: [min(n, m)], strides: [m &+ 1], offset: 0) // unused when empty (m may be Int.max)
     withElementType(dtype) { T in writeEach(diagonal, T) { _ in 1 } }
     return t
 }
