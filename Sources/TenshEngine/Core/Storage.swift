@@ -51,11 +51,8 @@ final class BufferCache: @unchecked Sendable {
                               "a tensor of \(byteCount) bytes exceeds the allocation limit of \(limit) bytes")
         }
         let size = Self.sizeClass(byteCount)
-        let reused: UnsafeMutableRawPointer? = lock.withLock { cache in
-            guard var list = cache[size], let p = list.popLast() else { return nil }
-            cache[size] = list
-            return p
-        }
+        // Popped in place: copying the list out and back made every allocation O(cached buffers).
+        let reused: UnsafeMutableRawPointer? = lock.withLock { cache in cache[size]?.popLast() }
         if let p = reused {
             cachedBytes.subtract(size, ordering: .relaxed)
             return p
