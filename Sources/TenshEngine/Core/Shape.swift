@@ -31,6 +31,7 @@ enum ShapeMath {
 
     /// NumPy broadcasting of two shapes.
     static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        if a == b { return a } // the common case: shares a's storage, no allocation
         let n = max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
         for i in 0..<n {
