@@ -33,7 +33,16 @@ final class OpFuzzTests: XCTestCase {
     }
 
     private func step(_ x: Tensor, _ y: Tensor, _ r: inout Rng) throws -> Tensor {
-        switch r.int(0...43) {
+        switch r.int(0...51) {
+        case 44: return try x.indexed([r.pick([.at(Int.max), .at(Int.min), .slice(start: Int.min, end: Int.max, step: Int.max),
+                                               .slice(start: Int.max, end: Int.min, step: 1), .newAxis, .ellipsis])])
+        case 45: return try x.narrowed(r.dim(), start: r.pick([Int.max, Int.min, -1]), length: r.size())
+        case 46: return try linear(x, y, bias: r.chance(50) ? y : x)
+        case 47: return try outer(x, y)
+        case 48: return try r.chance(50) ? heNormal(x.shape + [r.size()], seed: r.next()) : xavierUniform([r.size()] + x.shape, seed: r.next())
+        case 49: return try dropout2d(x, p: r.pick([0.5, 1, 0]), seed: r.next())
+        case 50: return try abs(neg(relu(sign(leakyRelu(x)))))
+        case 51: _ = try x.item(); return try min(x)
         case 38: return try arange(r.pick([0, -1e18, 1e18, .nan]), r.pick([5, 1e17, -3, .infinity]), step: r.pick([1, -1, 0, 1e-300, 0.5]))
         case 39: return try linspace(r.pick([0, .nan, -.infinity]), 1, steps: r.size())
         case 40: return try eye(r.size(), r.chance(50) ? nil : r.size(), dtype: r.pick([.float32, .int64, .bool]))
@@ -101,10 +110,14 @@ final class OpFuzzTests: XCTestCase {
             let leaves = [x]
             for _ in 0..<r.int(1...4) {
                 let y = r.chance(30) ? x : try randomTensor(&r)
-                do { x = try step(x, y, &r); succeeded += 1 } catch is EngineError { failed += 1 }
+                do { x = try step(x, y, &r); succeeded += 1 } catch let e as EngineError {
+                    failed += 1
+                    if env["TENSH_FUZZ_PRINT"] != nil { print("fuzz error: \(e.message)") }
+                }
             }
             guard x.requiresGrad, leaves[0].requiresGrad else { continue }
             do {
+                if r.chance(20) { try backward(sum(x)) }
                 let g = try grad([x], [leaves[0]], gradOutputs: [onesLike(x)], createGraph: r.chance(50), allowUnused: true)
                 if let g0 = g[0], g0.requiresGrad {
                     _ = try grad([sum(mul(g0, g0))], [leaves[0]], allowUnused: true)
