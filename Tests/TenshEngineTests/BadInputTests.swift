@@ -153,6 +153,8 @@ final class BadInputTests: XCTestCase {
         Case("logsumexp of ints", err("logsumexp", "i64")) { try logsumexp(t([2], .int64)) },
         Case("var of ints", err("var", "i64")) { try variance(t([2], .int64)) },
         Case("norm negative p", err("norm", "p", "-1")) { try norm(t([2]), p: -1) },
+        Case("inf norm of empty", err("norm", "inf norm", "size 0", "[0, 3]")) { try norm(t([0, 3]), p: .infinity, dims: [0]) },
+        Case("inf norm keeps empty outer dims", values([], shape: [0])) { try norm(t([0, 3]), p: .infinity, dims: [1]) },
         Case("norm nan p", err("norm", "nan")) { try norm(t([2]), p: .nan) },
         Case("item of two elements", err("item", "2 elements", "[2]")) { _ = try t([2]).item(); return try t([]) },
         Case("item of empty", err("item", "0 elements")) { _ = try t([0, 2]).item(); return try t([]) },
