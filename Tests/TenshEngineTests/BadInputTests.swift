@@ -136,6 +136,8 @@ final class BadInputTests: XCTestCase {
             try add(Tensor([Double(Int64.max)], shape: [1], dtype: .int64), .wrapped(1, dtype: .int64))
         },
         Case("maximum with nan", values([.nan, 2])) { try maximum(Tensor([.nan, 1], shape: [2]), Tensor([0, 2], shape: [2])) },
+        Case("relu propagates nan", values([.nan, 0, 2])) { try relu(Tensor([.nan, -1, 2], shape: [3])) },
+        Case("clamp propagates nan", values([.nan, 0, 2])) { try clamp(Tensor([.nan, -1, 2], shape: [3]), min: 0) },
         Case("nan to int64 is 0", values([0, Double(Int64.max)], dtype: .int64)) { try Tensor([.nan, .infinity], shape: [2], dtype: .float64).to(.int64) },
     ]
 
