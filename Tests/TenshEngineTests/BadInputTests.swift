@@ -208,6 +208,12 @@ final class BadInputTests: XCTestCase {
             return try grad(sum(x), x) ?? (try t([]))
         },
         Case("backward without a graph", err("backward", "does not require grad")) { try backward(sum(t([2]))); return try t([]) },
+        Case("backward into a wrong-shaped .grad", err("backward", ".grad", "[3]", "[2]")) {
+            let x = try t([2]).setRequiresGrad()
+            x.grad = try t([3])
+            try backward(sum(x))
+            return x
+        },
         Case("grad_output of the wrong shape", err("grad", "grad_output", "[3]", "[2]")) {
             let x = try t([2]).setRequiresGrad()
             return try grad(mul(x, x), x, gradOutput: t([3])) ?? (try t([]))
