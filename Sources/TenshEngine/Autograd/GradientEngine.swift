@@ -141,6 +141,11 @@ public func backward(_ output: Tensor, gradOutput: Tensor? = nil, createGraph: B
         for leaf in leaves {
             guard let computed = grads[ObjectIdentifier(leaf)] else { continue }
             let g = createGraph ? computed : computed.detached()
+            // `.grad` is settable; a wrong-shaped one would otherwise broadcast silently.
+            if let existing = leaf.grad, existing.shape != leaf.shape {
+                throw EngineError(.autograd, op: "backward", argument: "grad",
+                    "the existing .grad has shape \(fmt(existing.shape)) but the tensor has shape \(fmt(leaf.shape))")
+            }
             // A fresh copy: `.grad` must never alias a tensor the user holds.
             leaf.grad = try leaf.grad.map { try add($0.detached(), g) } ?? g.cloned()
         }

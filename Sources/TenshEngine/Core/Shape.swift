@@ -2,15 +2,18 @@
 /// products that overflow and negative sizes are errors, not traps.
 enum ShapeMath {
     /// Number of elements, or an error when a size is negative or the product overflows.
+    /// The product of the non-zero sizes must fit too: strides are products of
+    /// sizes, so an empty `[0, 2^62, 4]` would otherwise overflow offset arithmetic.
     static func count(_ shape: [Int], op: String) throws -> Int {
-        var n = 1
+        var n = 1, span = 1
         for d in shape {
             guard d >= 0 else { throw EngineError.invalid(op, "size", "negative size \(d) in shape \(fmt(shape))") }
-            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            let (p, overflow) = span.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow else {
                 throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) has too many elements")
             }
-            n = p
+            span = p
+            n = n &* d
         }
         return n
     }
@@ -28,6 +31,7 @@ enum ShapeMath {
 
     /// NumPy broadcasting of two shapes.
     static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
+        if a == b { return a } // the common case: shares a's storage, no allocation
         let n = max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
         for i in 0..<n {

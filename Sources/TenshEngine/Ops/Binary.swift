@@ -16,14 +16,35 @@ enum BinaryKind: String {
         default: return false
         }
     }
-    var name: String { rawValue.lowercased() }
+    /// The lower-case op name for messages. A literal per case: `lowercased()` ran on every op.
+    var name: String {
+        switch self {
+        case .add: return "add"
+        case .sub: return "sub"
+        case .mul: return "mul"
+        case .div: return "div"
+        case .pow: return "pow"
+        case .maximum: return "maximum"
+        case .minimum: return "minimum"
+        case .eq: return "eq"
+        case .ne: return "ne"
+        case .lt: return "lt"
+        case .le: return "le"
+        case .gt: return "gt"
+        case .ge: return "ge"
+        case .logicalAnd: return "and"
+        case .logicalOr: return "or"
+        }
+    }
 }
 
 /// Computes `kind(a, b)` with broadcasting and type promotion, without recording.
 func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tensor {
     let op = kind.name
     let shape = try ShapeMath.broadcast(a.shape, b.shape, op: op)
-    var dtype = resultType([a, b])
+    // Same dtype, no plain numbers: the promotion is trivial (skips an array allocation).
+    let sameType = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber
+    var dtype = sameType ? a.dtype : resultType([a, b])
     if kind == .div && !dtype.isFloatingPoint { dtype = .float32 } // true division
     if kind == .logicalAnd || kind == .logicalOr { dtype = .bool }
     let outDType: DType = kind.isComparison ? .bool : dtype
@@ -83,8 +104,9 @@ private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tens
     case .mul: loop(x, y, out, t, t) { $0 &* $1 }
     case .div: break // promoted to float
     case .pow:
-        if y.toDoubles().contains(where: { $0 < 0 }) {
-            throw EngineError.invalid("pow", "exponent", "integers to negative integer powers are not allowed")
+        let py = y.pointer(Int64.self) // contiguous operand; scanned without a copy
+        if (0..<y.count).contains(where: { py[$0] < 0 }) {
+            throw EngineError.invalid("pow", "exponent", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(fmt(x.shape)) and \(fmt(y.shape)))")
         }
         loop(x, y, out, t, t) { intPow($0, $1) }
     case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }
@@ -132,6 +154,9 @@ public func sumToShape(_ g: Tensor, _ shape: [Int], dtype: DType? = nil) throws 
     var result = g
     if g.shape != shape {
         let lead = g.rank - shape.count
+        guard lead >= 0, (try? ShapeMath.broadcast(g.shape, shape, op: "sum_to_shape")) == g.shape else {
+            throw EngineError.invalid("sum_to_shape", "shape", "a gradient of shape \(fmt(g.shape)) cannot be summed to shape \(fmt(shape))")
+        }
         var dims: [Int] = Array(0..<max(lead, 0))
         for i in 0..<shape.count where shape[i] == 1 && g.shape[i + lead] != 1 { dims.append(i + lead) }
         result = try sum(g, dims: dims, keepdim: true)

@@ -36,7 +36,7 @@ public func arange(_ start: Double, _ end: Double, step: Double = 1, dtype: DTyp
         throw EngineError(.resourceLimit, op: "arange", argument: "end", "\(n) elements is too many")
     }
     let count = Int(n)
-    return try Tensor((0..<count).map { start + Double($0) * step }, shape: [count], dtype: dtype)
+    return try generated(count, dtype, op: "arange") { start + Double($0) * step }
 }
 
 /// `steps` evenly spaced values from `start` to `end` inclusive, like `torch.linspace`.
@@ -46,17 +46,32 @@ public func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = 
     let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
     // torch fills the first half from start and the second half from end, for symmetry.
     let half = steps / 2
-    let values = (0..<steps).map { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) }
-    return try Tensor(values, shape: [steps], dtype: dtype)
+    return try generated(steps, dtype, op: "linspace") { i in
+        i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i)
+    }
+}
+
+/// A 1-d tensor with element i = `value(i)`. The tensor is allocated first, so a
+/// huge count is an allocation-limit error rather than a huge temporary array.
+private func generated(_ count: Int, _ dtype: DType, op: String, _ value: (Int) -> Double) throws -> Tensor {
+    let t = try Tensor.empty([count], dtype, op: op)
+    withElementType(dtype) { T in writeEach(t, T, value) }
+    return t
+}
+
+/// Writes element i of the 1-d `t` (any stride) as `value(i)`.
+private func writeEach<T: Element>(_ t: Tensor, _: T.Type, _ value: (Int) -> Double) {
+    let p = t.pointer(T.self), step = t.strides[0]
+    for i in 0..<t.count { p[i &* step] = T(fromDouble: value(i)) }
 }
 
 /// The n×m identity matrix.
 public func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Tensor {
     let m = m ?? n
     let t = try Tensor(zeros: [n, m], dtype: dtype, op: "eye")
-    var values = [Double](repeating: 0, count: t.count)
-    for i in 0..<min(n, m) { values[i * m + i] = 1 }
-    t.storeDoubles(values)
+    // Only the diagonal is written: no temporary array as large as the matrix.
+    let diagonal = t.aliased(shape: [min(n, m)], strides: [m &+ 1], offset: 0) // unused when empty (m may be Int.max)
+    withElementType(dtype) { T in writeEach(diagonal, T) { _ in 1 } }
     return t
 }
 

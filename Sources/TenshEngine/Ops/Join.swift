@@ -18,7 +18,11 @@ public func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
             throw EngineError.invalid("cat", "tensors",
                 "sizes of tensors must match except in dimension \(d): tensor \(i) has shape \(fmt(t.shape)) but tensor 0 has shape \(fmt(first.shape))")
         }
-        total += t.shape[d]
+        let (sum, overflow) = total.addingReportingOverflow(t.shape[d])
+        guard !overflow else {
+            throw EngineError(.resourceLimit, op: "cat", argument: "tensors", "the sizes along dimension \(d) add up to more than \(Int.max)")
+        }
+        total = sum
     }
     var outShape = first.shape
     outShape[d] = total

@@ -33,8 +33,8 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
     switch x.dtype {
     case .float32: accumulate(x, Float.self, out, outStrides, Float.self)
     case .float64: accumulate(x, Double.self, out, outStrides, Double.self)
-    case .int64: accumulateInt(x, Int64.self, out, outStrides)
-    case .bool: accumulateInt(x, Bool.self, out, outStrides)
+    case .int64: accumulateInt(x, Int64.self, out, outStrides) { $0 }
+    case .bool: accumulateInt(x, Bool.self, out, outStrides) { $0 ? 1 : 0 }
     }
     return out.aliased(shape: reducedShape(x.shape, dims, keepdim: keepdim),
                        strides: ShapeMath.contiguousStrides(reducedShape(x.shape, dims, keepdim: keepdim)), offset: 0)
@@ -42,6 +42,10 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
 
 private func accumulate<T: TensorFloat, R: TensorFloat>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _: R.Type) {
     let px = x.pointer(T.self), po = out.pointer(R.self)
+    if out.count == 1 && x.isContiguous {
+        po[0] = R(contiguousSum(px, x.count))
+        return
+    }
     if out.count == 1 {
         var s = 0.0
         forEachOffset(x.shape, x.strides) { s += Double(px[$0]) }
@@ -55,9 +59,36 @@ private func accumulate<T: TensorFloat, R: TensorFloat>(_ x: Tensor, _: T.Type, 
     for i in 0..<out.count { po[i] = R(acc[i]) }
 }
 
-private func accumulateInt<T: Element>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int]) {
+/// Exact wrapping int64 sums, as torch (a detour through Double would round above 2^53
+/// and trap converting 2^63 back).
+/// Σ p[0..<n] in Double with four independent SIMD accumulators: one serial
+/// chain of scalar adds is latency-bound (~1 ns per element); this is ~10x faster.
+@inline(__always)
+private func contiguousSum<T: TensorFloat>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> Double {
+    var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+    var i = 0
+    while i &+ 32 <= n {
+        a0 += widened(p + i); a1 += widened(p + (i &+ 8)); a2 += widened(p + (i &+ 16)); a3 += widened(p + (i &+ 24))
+        i &+= 32
+    }
+    var s = ((a0 + a1) + (a2 + a3)).sum()
+    while i < n { s += Double(p[i]); i &+= 1 }
+    return s
+}
+
+/// Eight elements at `p` as Doubles.
+@inline(__always)
+private func widened<T: TensorFloat>(_ p: UnsafeMutablePointer<T>) -> SIMD8<Double> {
+    if T.self == Float.self {
+        let v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        return SIMD8<Double>(v)
+    }
+    return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+}
+
+private func accumulateInt<T>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _ value: (T) -> Int64) {
     let px = x.pointer(T.self), po = out.pointer(Int64.self)
-    forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in po[oo] &+= Int64(px[xo].asDouble) }
+    forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in po[oo] &+= value(px[xo]) }
 }
 
 /// Sum over `dims` (all when empty), like `torch.sum(x, dim, keepdim)`.

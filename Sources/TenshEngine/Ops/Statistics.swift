@@ -54,14 +54,16 @@ public func norm(_ x: Tensor, p: Double = 2, dims: [Int] = [], keepdim: Bool = f
         throw EngineError.invalid("norm", "p", "p must be positive or inf, got \(p) (shape \(fmt(x.shape)))")
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "norm")
+    if p.isInfinite, let d = ds.first(where: { x.shape[$0] == 0 }) { // as torch: max has no identity
+        throw EngineError.invalid("norm", "input", "cannot compute the inf norm over dimension \(d) of size 0 (shape \(fmt(x.shape)))")
+    }
     let out = try GradMode.noGrad {
         let a = try abs(x.detached().to(.float64))
         let r: Tensor
         if p == 1 { r = try sum(a, dims: ds, keepdim: keepdim) } else if p == 2 {
             r = try sqrt(sum(mul(a, a), dims: ds, keepdim: keepdim))
         } else if p.isInfinite {
-            r = try a.count == 0 ? zeros(reducedShape(x.shape, ds, keepdim: keepdim), dtype: .float64)
-                : amax(a, dims: ds, keepdim: keepdim)
+            r = try amax(a, dims: ds, keepdim: keepdim)
         } else {
             let s = try sum(pow(a, .wrapped(p, dtype: .float64)), dims: ds, keepdim: keepdim)
             r = try pow(s, .wrapped(1 / p, dtype: .float64))

@@ -97,7 +97,8 @@ public func sign(_ x: Tensor) throws -> Tensor {
 }
 
 public func relu(_ x: Tensor) throws -> Tensor {
-    let out = try mapFloat(x, op: "relu", { $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
+    // NaN propagates, as in torch.relu.
+    let out = try mapFloat(x, op: "relu", { $0 > 0 || $0.isNaN ? $0 : 0 }, { $0 > 0 || $0.isNaN ? $0 : 0 })
     return out.recorded("Relu", inputs: [x]) { c in
         [try mul(c.gradOutput, gt(c.output, Tensor.wrapped(0, dtype: .int64)).to(c.gradOutput.dtype))]
     }

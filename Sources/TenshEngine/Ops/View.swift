@@ -49,6 +49,13 @@ extension Tensor {
         if let bad = target.first(where: { $0 < 0 }) {
             throw EngineError.invalid("expand", "size", "invalid size \(bad) in \(fmt(newShape))")
         }
+        // A view larger than any tensor the engine may allocate could only feed ops
+        // that overflow or run for ages: refuse it like an allocation.
+        let n = try ShapeMath.count(target, op: "expand")
+        guard n <= EngineConfig.maxTensorBytes / dtype.itemSize else {
+            throw EngineError(.resourceLimit, op: "expand", argument: "size",
+                "expanding \(fmt(shape)) to \(fmt(target)) gives \(n) elements, above the allocation limit of \(EngineConfig.maxTensorBytes) bytes")
+        }
         let out = try broadcastAlias(to: target, op: "expand")
         let inShape = shape
         return out.recorded("Expand", inputs: [self], attributes: [("shape", fmt(target))]) { c in

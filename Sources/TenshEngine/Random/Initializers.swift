@@ -7,7 +7,12 @@ func fans(_ shape: [Int], op: String) throws -> (fanIn: Int, fanOut: Int) {
     guard shape.count >= 2 else {
         throw EngineError.invalid(op, "shape", "fan in and fan out cannot be computed for a shape with fewer than 2 dimensions, got \(fmt(shape))")
     }
-    _ = try ShapeMath.count(shape, op: op) // rejects negative sizes and overflow, so the products below fit
+    let count = try ShapeMath.count(shape, op: op) // rejects negative sizes and overflow, so the products below fit
+    // Checked here so that a too-large weight is reported by the initialiser, not by the rand it calls.
+    guard count <= EngineConfig.maxTensorBytes / 8 else {
+        throw EngineError(.resourceLimit, op: op, argument: "shape",
+            "a weight of shape \(fmt(shape)) (\(count) elements) exceeds the allocation limit of \(EngineConfig.maxTensorBytes) bytes")
+    }
     let receptive = try ShapeMath.count(Array(shape[2...]), op: op)
     return (shape[1] * receptive, shape[0] * receptive)
 }
@@ -27,10 +32,10 @@ public func heNormal(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = ni
 /// `torch.nn.init.xavier_uniform_`.
 public func xavierUniform(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
     let (fanIn, fanOut) = try fans(shape, op: "xavier_uniform")
-    guard fanIn + fanOut > 0 else {
+    guard fanIn > 0 || fanOut > 0 else {
         throw EngineError.invalid("xavier_uniform", "shape", "fan_in + fan_out is 0 for shape \(fmt(shape))")
     }
-    let a = (6.0 / Double(fanIn + fanOut)).squareRoot()
+    let a = (6.0 / (Double(fanIn) + Double(fanOut))).squareRoot() // Int sum could overflow
     return try GradMode.noGrad {
         let u = try rand(shape, dtype: dtype, seed: seed)
         return try sub(mul(u, .wrapped(2 * a, dtype: .float64)), .wrapped(a, dtype: .float64))
