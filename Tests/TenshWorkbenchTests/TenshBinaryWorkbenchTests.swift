@@ -61,7 +61,10 @@ final class TenshBinaryWorkbenchTests: XCTestCase {
         try session.wait(forText: "[1, 4, 8, 8] 42")
 
         try session.type(":quit")
-        let screen = try session.wait(for: "exit report") { $0.contains("exit=0") }
+        let screen = try session.wait(for: "exit=0 and the stty report") { screen in
+            let lines = screen.split(separator: "\n")
+            return lines.contains("exit=0") && (lines.contains("icanon") || lines.contains("-icanon"))
+        }
         XCTAssertTrue(screen.split(separator: "\n").contains("icanon"), "terminal restored:\n\(screen)")
         let history = try String(contentsOfFile: scratch + "/tensh/history", encoding: .utf8)
         XCTAssertTrue(history.contains("show(x)") && history.contains("graph(loss)"), history)
