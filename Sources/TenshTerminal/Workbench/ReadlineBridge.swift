@@ -99,18 +99,20 @@ final class ReadlineBridge {
         index < candidates.count ? strdup(candidates[index]) : nil
     }
 
+    /// Adds a line to the history and appends it to the history file at once,
+    /// so a crash or a kill loses nothing typed before it.
     func addHistory(_ line: String) {
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         add_history(line)
+        guard let path = historyPath else { return }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
+        if access(path, F_OK) != 0 { write_history(path) } else { append_history(1, path) }
     }
 
-    /// Saves history and uninstalls the handler.
+    /// Trims the history file and uninstalls the handler.
     func close() {
-        if let path = historyPath {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                     withIntermediateDirectories: true)
-            write_history(path)
-        }
+        if let path = historyPath { history_truncate_file(path, 10_000) }
         rl_callback_handler_remove()
         if let s = nullStream { fclose(s) }
         nullStream = nil
