@@ -7,14 +7,16 @@ enum IOBuiltins {
 
     static let all: [Builtin] = [
         Builtin("save", category, [.required("x", .tensor), .required("path", .string)],
-                summary: "Writes x to a NumPy .npy file (atomically: an existing file is replaced only when the write succeeds).",
+                summary: "Writes x to a NumPy .npy file (atomically: an existing file is replaced only when the write succeeds); "
+                    + "relative paths start at the current directory.",
                 example: "save(w, \"w.npy\")") { a in
             let x = try a.tensor("x"), path = try a.string("path")
             try atPath(a) { try saveNpy(x, path) }
             return .none
         },
         Builtin("load", category, [.required("path", .string)],
-                summary: "Reads a NumPy .npy file (v1-v3; <f4 <f8 <i8 |b1 and other integer types, C or Fortran order).",
+                summary: "Reads a NumPy .npy file (v1-v3; <f4 <f8 <i8 |b1 and other integer types, C or Fortran order); "
+                    + "relative paths start at the current directory.",
                 example: "images = load(\"digits_images.npy\")") { a in
             let path = try a.string("path")
             return .tensor(try atPath(a) { try loadNpy(path) })
