@@ -43,6 +43,12 @@ let package = Package(
         .target(name: "TenshTerminal",
                 dependencies: ["TenshWorkbench", "TenshLanguage", "TenshEngine", "CNcurses", "CReadline"], swiftSettings: v5),
         .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
+        // The fuzz target behind scripts/fuzz.sh (libFuzzer when built with
+        // -sanitize=fuzzer -DTENSH_FUZZ; otherwise a corpus replayer).
+        .executableTarget(name: "tensh-fuzz", dependencies: ["TenshLanguage"],
+                          swiftSettings: v5 + [.unsafeFlags(["-parse-as-library"])],
+                          // gold fails on libFuzzer + ASan objects; the toolchain ships lld.
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
         // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
         .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),
 
@@ -52,6 +58,11 @@ let package = Package(
                     resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
         .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"],
                     resources: [.copy("Snapshots")], swiftSettings: v5),
-        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], swiftSettings: v5),
+        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], exclude: ["Snapshots"],
+                    swiftSettings: v5),
+        // Test-only: the ncurses workbench with a tiny evaluator, driven in tmux by TenshWorkbenchTests.
+        .executableTarget(name: "tensh-workbench-demo",
+                          dependencies: ["TenshTerminal", "TenshWorkbench", "TenshLanguage", "TenshEngine"],
+                          path: "Tests/WorkbenchDemo", swiftSettings: v5),
     ]
 )

@@ -17,4 +17,13 @@ static inline WINDOW *tensh_stdscr(void) { return stdscr; }
 static inline int tensh_colors(void) { return COLORS; }
 static inline int tensh_color_pairs(void) { return COLOR_PAIRS; }
 
+// Workbench backend: the dim attribute, and one cell drawn with an extended colour pair.
+static inline int tensh_a_dim(void) { return A_DIM; }
+static inline int tensh_put_cell(WINDOW *w, int y, int x, const wchar_t *text, int attrs, int pair) {
+    cchar_t cell;
+    // The opts pointer carries the pair number so pairs above 32767 work (ncurses 6.1+).
+    if (setcchar(&cell, text, (attr_t)attrs, 0, &pair) != OK) return ERR;
+    return mvwadd_wch(w, y, x, &cell);
+}
+
 #endif

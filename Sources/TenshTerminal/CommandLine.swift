@@ -1,5 +1,7 @@
 import TenshEngine
 import TenshLanguage
+import TenshWorkbench
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +26,7 @@ public enum TenshCommandLine {
         }
         if let n = options.threads { EngineConfig.threads = n }
         let color = useColor(options.color)
+        let colorChoice = ColorChoice(rawValue: options.color.rawValue) ?? .auto
         switch options.command {
         case .version:
             print(version)
@@ -42,25 +45,63 @@ public enum TenshCommandLine {
         case .script(let path):
             guard let source = readSource(path) else { return .missingFile }
             Interrupts.install()
-            return runScript(source, file: path, arguments: options.arguments, color: color)
+            return runScript(source, file: path, arguments: options.arguments, color: color, colorChoice: colorChoice)
         case .evaluate(let sources):
             Interrupts.install()
             let session = Session(arguments: options.arguments)
             session.progressSink = StatusLineProgress.ifTerminal()
+            attachPlainDisplay(session, colorChoice)
             for (i, source) in sources.enumerated() {
                 let code = runOne(session, source, file: sources.count == 1 ? "<-e>" : "<-e#\(i + 1)>", color: color)
                 if code != .success { return code }
             }
             return .success
         case .repl:
-            return PlainRepl(color: color).run()
+            if !options.plain, case .exited(let code) = runWorkbench(options, colorChoice) {
+                return ExitCode(rawValue: code)
+            }
+            return PlainRepl(color: color, colorChoice: colorChoice).run()
         }
     }
 
-    static func runScript(_ source: String, file: String, arguments: [String], color: Bool) -> ExitCode {
+    static func runScript(_ source: String, file: String, arguments: [String], color: Bool,
+                          colorChoice: ColorChoice) -> ExitCode {
         let session = Session(arguments: arguments)
         session.progressSink = StatusLineProgress.ifTerminal()
+        attachPlainDisplay(session, colorChoice)
         return runOne(session, source, file: file, color: color)
+    }
+
+    /// show/graph/plot as text on stdout (scripts, -e, the plain REPL).
+    static func attachPlainDisplay(_ session: Session, _ choice: ColorChoice) {
+        let env = ProcessInfo.processInfo.environment
+        let mode = choice.plainMode(isTerminal: isatty(STDOUT_FILENO) == 1, environment: env)
+        let width = Int(env["COLUMNS"] ?? "").flatMap { $0 >= 20 ? $0 : nil } ?? terminalColumns() ?? 80
+        session.display = PlainDisplay(mode: mode, width: width, tensorNamer: { [weak session] t in
+            session?.variableName(of: t)
+        }) { text in session.output.write(text) }
+    }
+
+    static func terminalColumns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// The ncurses workbench when stdin and stdout are a terminal of at least
+    /// 80x24; otherwise prints why not and returns `.unavailable`.
+    static func runWorkbench(_ options: Options, _ choice: ColorChoice) -> WorkbenchApp.Outcome {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return .unavailable("") }
+        let evaluator = SessionEvaluator(arguments: options.arguments)
+        let workbench = Workbench(evaluator: evaluator)
+        evaluator.output.target = { [weak workbench] text in workbench?.appendOutput(text) }
+        evaluator.session.display = PaneDisplay(workbench: workbench)
+        workbench.tensorNamer = { [weak evaluator] t in evaluator?.name(of: t) }
+        let env = ProcessInfo.processInfo.environment
+        let outcome = WorkbenchApp.run(workbench: workbench,
+                                       options: .init(allowColor: choice.allowsWorkbenchColor(environment: env)))
+        if case .unavailable(let notice) = outcome, !notice.isEmpty { fputs(notice + "\n", stderr) }
+        return outcome
     }
 
     static func runOne(_ session: Session, _ source: String, file: String, color: Bool) -> ExitCode {

@@ -1,5 +1,6 @@
 import TenshEngine
 import TenshLanguage
+import TenshWorkbench
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,10 +9,12 @@ import Glibc
 /// with `<stdin>` as the file; every error leaves the session's variables intact.
 struct PlainRepl {
     let color: Bool
+    let colorChoice: ColorChoice
 
     func run() -> ExitCode {
         let session = Session(mode: .repl)
         session.progressSink = StatusLineProgress.ifTerminal()
+        TenshCommandLine.attachPlainDisplay(session, colorChoice)
         let reader = LineReader(session: session)
         Interrupts.install()
         if reader.interactive { print("\(TenshCommandLine.version) — :help for commands, Ctrl-D to quit") }

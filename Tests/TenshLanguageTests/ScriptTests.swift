@@ -1,3 +1,4 @@
+import TenshEngine
 import Foundation
 import TenshLanguage
 import XCTest
@@ -60,6 +61,7 @@ final class ScriptTests: XCTestCase {
         XCTAssertFalse(expected.output.isEmpty && expected.errors.isEmpty, "\(name): no expectations")
         let output = CapturedOutput()
         let session = Session(output: output, arguments: ["first", "second"])
+        session.display = RecordingDisplay(output)
         let outcome = session.run(source: source, file: name)
         var lines = output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
@@ -75,5 +77,28 @@ final class ScriptTests: XCTestCase {
             XCTAssertEqual("\(d.span.line):\(d.span.column)", "\(e.line):\(e.column)", "\(name): \(d.message)")
             XCTAssertTrue(d.message.contains(e.substring), "\(name): '\(d.message)' does not contain '\(e.substring)'")
         }
+    }
+}
+
+/// Stands in for the workbench in script tests: records each display request as
+/// a line of output (the drawing itself is tested in TenshWorkbenchTests).
+final class RecordingDisplay: DisplaySink {
+    let output: OutputWriter
+    init(_ output: OutputWriter) { self.output = output }
+
+    func show(_ tensor: Tensor, options: ShowOptions) throws {
+        output.write("show \(options.title) \(tensor.shape) sample=\(options.sample) cmap=\(options.colormap ?? "auto") global=\(options.globalNormalization)\n")
+    }
+
+    func showGraph(of tensor: Tensor, title: String) throws {
+        output.write("graph \(title) \(tensor.gradFn?.op ?? "leaf")\n")
+    }
+
+    func plot(_ series: [PlotSeries], title: String) throws {
+        output.write("plot \(title) " + series.map { "\($0.label):\($0.values.count)" }.joined(separator: " ") + "\n")
+    }
+
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
+        output.write("save_image \(path) \(tensor.shape) \(colormap ?? "auto")\n")
     }
 }

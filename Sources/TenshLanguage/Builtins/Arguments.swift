@@ -10,6 +10,10 @@ protocol CallContext: AnyObject {
     /// The items a `for` loop would walk in `value`.
     func iterate(_ value: Value, at span: SourceSpan) throws -> [Value]
     func variableNames() -> [String]
+    /// Where show/graph/plot draw (nil when the session has no display).
+    var display: DisplaySink? { get }
+    /// The source text of `span` in the code being run (for titles like `w.grad`).
+    func sourceText(_ span: SourceSpan) -> String?
 }
 
 /// The bound arguments of one builtin call, with typed accessors. Every

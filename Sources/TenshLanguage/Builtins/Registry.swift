@@ -17,8 +17,8 @@ public struct BuiltinRegistry: @unchecked Sendable {
     /// The registry every session uses, category by category.
     public static let standard = BuiltinRegistry(Array([
         CoreBuiltins.all, CreationBuiltins.all, RandomBuiltins.all, ElementwiseBuiltins.all, ReductionBuiltins.all,
-        ShapeBuiltins.all, LinalgBuiltins.all, PoolingBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
-        AutogradBuiltins.all, InspectionBuiltins.all, IOBuiltins.all,
+        ShapeBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all, PoolingBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
+        AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, IOBuiltins.all,
     ].joined()))
 
     /// Categories in documentation order.

@@ -10,6 +10,8 @@ public protocol DisplaySink: AnyObject {
     func showGraph(of tensor: Tensor, title: String) throws
     /// A line chart of one or more series (a loss curve).
     func plot(_ series: [PlotSeries], title: String) throws
+    /// Writes the feature maps of `tensor` as a PNG file (`save_image`).
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws
 }
 
 /// Options of `show(x, ...)`.

@@ -24,6 +24,8 @@ final class Interpreter: CallContext {
     var currentOrigin: SourceOrigin?
     /// Where `progress(...)` loops report (a status line); nil draws nothing.
     var progressSink: ProgressSink?
+    /// Where show/graph/plot/save_image draw; nil in sessions without one.
+    var display: DisplaySink?
     static let maxCallDepth = 200
     var evaluationDepth = 0
     static let maxEvaluationDepth = 1500
@@ -37,6 +39,13 @@ final class Interpreter: CallContext {
     func write(_ text: String) { output.write(text) }
 
     func variableNames() -> [String] { environment.visibleNames }
+
+    func sourceText(_ span: SourceSpan) -> String? {
+        guard let source = currentOrigin?.source.unicodeScalars, span.offset >= 0, span.length > 0,
+              span.offset + span.length <= source.count else { return nil }
+        let start = source.index(source.startIndex, offsetBy: span.offset)
+        return String(source[start..<source.index(start, offsetBy: span.length)])
+    }
 
     func iterate(_ value: Value, at span: SourceSpan) throws -> [Value] { try iterationItems(value, at: span) }
 

@@ -119,6 +119,12 @@ public final class Session {
         set { interpreter.progressSink = newValue }
     }
 
+    /// Where show/graph/plot/save_image draw: the workbench pane or plain text.
+    public var display: DisplaySink? {
+        get { interpreter.display }
+        set { interpreter.display = newValue }
+    }
+
     public var arguments: [String] {
         get { interpreter.scriptArguments }
         set { interpreter.scriptArguments = newValue }

@@ -1,0 +1,142 @@
+/// Convolution kernels on contiguous raw buffers, as im2col tiles + packed GEMM
+/// with a bounded workspace (one column tile per thread, see
+/// `ConvGeometry.pixelTile`). Three kernels cover the whole family:
+///   forward      pixels = W · im2col(image)              (conv2d)
+///   transpose    image  = col2im(Wᵀ · pixels)            (input gradient, conv_transpose2d)
+///   weight grad  W      = Σ_n pixels · im2col(image)ᵀ    (weight gradient)
+/// Work is split over batch x channel groups x pixel tiles (or channel blocks).
+
+/// Runs `tasks` tasks over up to `threads` chunks; each chunk gets its own
+/// workspace of `workspace` elements and takes tasks chunk, chunk+chunks, ...
+/// Cancellation is checked between tasks and rethrown after the join.
+func runConvTasks<T: GemmScalar>(_: T.Type, tasks: Int, workspace: Int, op: String,
+                                 _ body: (_ task: Int, _ chunk: Int, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
+    let chunks = max(1, min(EngineConfig.threads, tasks))
+    parallelFor(chunks, threads: chunks) { chunk in
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: max(workspace, 1))
+        defer { scratch.deallocate() }
+        var t = chunk
+        while t < tasks && !Cancellation.isRequested {
+            body(t, chunk, scratch)
+            t += chunks
+        }
+    }
+    try Cancellation.check(op)
+}
+
+/// Pixel tile such that batch·groups·tiles gives every thread work.
+private func balancedTile(_ g: ConvGeometry, elementSize: Int, parallelUnits: Int) -> Int {
+    var tile = g.pixelTile(elementSize: elementSize)
+    let threads = EngineConfig.threads
+    let tiles = (g.outPixels + tile - 1) / max(tile, 1)
+    if parallelUnits * tiles < 2 * threads && g.outPixels > 64 {
+        let wanted = (2 * threads + parallelUnits - 1) / max(parallelUnits, 1)
+        tile = max(32, roundUp((g.outPixels + wanted - 1) / wanted, 32))
+    }
+    return max(1, min(tile, g.outPixels))
+}
+
+/// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
+func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                      _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let pixels = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    if pixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
+    let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch * g.groups)
+    let tiles = (pixels + tile - 1) / tile
+    let pointwise = g.isPointwise
+    try runConvTasks(T.self, tasks: g.batch * g.groups * tiles, workspace: pointwise ? 0 : k * tile, op: op) { t, _, cols in
+        let n = t / (g.groups * tiles), gi = (t / tiles) % g.groups, p0 = (t % tiles) * tile
+        let np = min(tile, pixels - p0)
+        let image = x + (n * g.channels + gi * cg) * g.imagePixels
+        let columns: MatrixView<T>
+        if pointwise {
+            columns = MatrixView(image + p0, rs: g.imagePixels, cs: 1)
+        } else {
+            im2colTile(image, g, channelCount: cg, p0: p0, np: np, into: cols)
+            columns = MatrixView(cols, rs: np, cs: 1)
+        }
+        let c = out + (n * g.outChannels + gi * og) * pixels + p0
+        gemm(m: og, n: np, k: k, alpha: 1, MatrixView(w + gi * og * k, rs: k, cs: 1), columns,
+             beta: 0, c, rsC: pixels, csC: 1)
+        if let bias {
+            for co in 0..<og {
+                let b = bias[gi * og + co], row = c + co * pixels
+                for j in 0..<np { row[j] += b }
+            }
+        }
+    }
+}
+
+/// image[N, C, H, W] = col2im(Wᵀ · pixels[N, Cout, Ho, Wo]): the input gradient of
+/// conv2d and the forward of conv_transpose2d. Overwrites `image`; scatter-adds, no zero insertion.
+func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                        _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    let kk = g.kernelH * g.kernelW
+    image.update(repeating: 0, count: g.batch * g.channels * g.imagePixels)
+    if p == 0 || cg == 0 || g.batch == 0 { return }
+    // Tasks own disjoint channel blocks of one image, so scatter-adds never race.
+    let units = g.batch * g.groups
+    let blocks = min(cg, max(1, (2 * EngineConfig.threads + units - 1) / units))
+    let blockSize = (cg + blocks - 1) / blocks
+    let tile = g.pixelTile(elementSize: MemoryLayout<T>.stride)
+    try runConvTasks(T.self, tasks: units * blocks, workspace: blockSize * kk * tile, op: op) { t, _, cols in
+        let n = t / (g.groups * blocks), gi = (t / blocks) % g.groups, ci0 = (t % blocks) * blockSize
+        let cb = min(blockSize, cg - ci0)
+        guard cb > 0 else { return }
+        let a = MatrixView(w + gi * og * k + ci0 * kk, rs: 1, cs: k) // Wᵀ rows for this channel block
+        let src = pixels + (n * g.outChannels + gi * og) * p
+        let dst = image + (n * g.channels + gi * cg + ci0) * g.imagePixels
+        var p0 = 0
+        while p0 < p {
+            let np = min(tile, p - p0)
+            if g.isPointwise {
+                gemm(m: cb, n: np, k: og, alpha: 1, a, MatrixView(src + p0, rs: p, cs: 1),
+                     beta: 0, dst + p0, rsC: g.imagePixels, csC: 1)
+            } else {
+                gemm(m: cb * kk, n: np, k: og, alpha: 1, a, MatrixView(src + p0, rs: p, cs: 1),
+                     beta: 0, cols, rsC: np, csC: 1)
+                col2imTile(cols, g, channelCount: cb, p0: p0, np: np, into: dst)
+            }
+            p0 += np
+        }
+    }
+}
+
+/// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] · im2col(image[n])ᵀ, with one
+/// partial sum per thread reduced at the end. Overwrites `gw`.
+func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
+                                         _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    let wCount = g.outChannels * k
+    gw.update(repeating: 0, count: wCount)
+    if p == 0 || g.batch == 0 || wCount == 0 { return }
+    let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch)
+    let tiles = (p + tile - 1) / tile
+    let tasks = g.batch * tiles
+    let chunks = max(1, min(EngineConfig.threads, tasks))
+    let partials = UnsafeMutablePointer<T>.allocate(capacity: (chunks - 1) * wCount + 1)
+    defer { partials.deallocate() }
+    partials.update(repeating: 0, count: (chunks - 1) * wCount + 1)
+    let pointwise = g.isPointwise
+    try runConvTasks(T.self, tasks: tasks, workspace: pointwise ? 0 : k * tile, op: op) { t, chunk, cols in
+        let acc = chunk == 0 ? gw : partials + (chunk - 1) * wCount
+        let n = t / tiles, p0 = (t % tiles) * tile, np = min(tile, p - p0)
+        for gi in 0..<g.groups {
+            let img = image + (n * g.channels + gi * cg) * g.imagePixels
+            let columnsT: MatrixView<T>
+            if pointwise {
+                columnsT = MatrixView(img + p0, rs: 1, cs: g.imagePixels)
+            } else {
+                im2colTile(img, g, channelCount: cg, p0: p0, np: np, into: cols)
+                columnsT = MatrixView(cols, rs: 1, cs: np)
+            }
+            let a = MatrixView(pixels + (n * g.outChannels + gi * og) * p + p0, rs: p, cs: 1)
+            gemm(m: og, n: k, k: np, alpha: 1, a, columnsT, beta: 1, acc + gi * og * k, rsC: k, csC: 1)
+        }
+    }
+    for c in 1..<max(chunks, 1) {
+        let part = partials + (c - 1) * wCount
+        for i in 0..<wCount { gw[i] += part[i] }
+    }
+}

@@ -1,0 +1,117 @@
+/// BLIS-style packed GEMM in pure Swift: C = alpha·A·B + beta·C for float32
+/// (SIMD16<Float>) and float64 (SIMD8<Double>) with arbitrary strides.
+///
+/// Loop nest (per task): K blocks of KC → pack B (KC x NC) → M blocks of MC →
+/// pack A (MC x KC, stays in L2) → NR column panels (the KC x NR B micro-panel
+/// stays in L1) → MR row panels → micro-kernel. Tasks are tiles of C, spread
+/// over `threads`; each task packs its own operands into its own buffers.
+
+enum GemmBlocking {
+    /// Depth of a packed block: a KC x NR B micro-panel is 24 KiB in float32
+    /// (within the 32 KiB L1d), 24 KiB in float64 as well (NR halves).
+    static let kc = 192
+    /// Rows of a packed A block: 384 x 192 floats = 288 KiB, well inside the 1 MiB L2.
+    static let mc = 384
+    /// Columns of a packed B block (lives in L3 / streamed).
+    static let nc = 3072
+}
+
+/// C[m x n] = alpha · A[m x k] · B[k x n] + beta · C. `threads` tasks at most.
+/// When k == 0, C = beta · C. beta == 0 overwrites C without reading it.
+func gemm<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _ b: MatrixView<T>,
+                         beta: T, _ c: UnsafeMutablePointer<T>, rsC: Int, csC: Int, threads: Int = 1) {
+    if m <= 0 || n <= 0 { return }
+    if k <= 0 || alpha == 0 {
+        scaleMatrix(c, m: m, n: n, rs: rsC, cs: csC, by: beta)
+        return
+    }
+    let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
+    // Tile C so the task count is a multiple of `threads` when the matrix allows
+    // (3 tasks on 2 threads would leave one thread idle a third of the time).
+    let mTile = min(GemmBlocking.mc, roundUp(m, mr))
+    let mTasks = (m + mTile - 1) / mTile
+    let step = max(threads, 1) / greatestCommonDivisor(mTasks, max(threads, 1))
+    let wantN = roundUp((n + GemmBlocking.nc - 1) / GemmBlocking.nc, step)
+    let nTile = min(GemmBlocking.nc, max(nr, roundUp((n + wantN - 1) / wantN, nr)))
+    let nTasks = (n + nTile - 1) / nTile
+    let tasks = mTasks * nTasks
+    let chunks = min(max(threads, 1), tasks)
+    parallelFor(chunks, threads: chunks) { chunk in
+        let kc = min(GemmBlocking.kc, k)
+        let bufA = UnsafeMutablePointer<T>.allocate(capacity: roundUp(mTile, mr) * kc)
+        let bufB = UnsafeMutablePointer<T>.allocate(capacity: roundUp(nTile, nr) * kc)
+        let tile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
+        defer { bufA.deallocate(); bufB.deallocate(); tile.deallocate() }
+        var t = chunk
+        while t < tasks {
+            let i0 = (t / nTasks) * mTile, j0 = (t % nTasks) * nTile
+            gemmTask(m: min(mTile, m - i0), n: min(nTile, n - j0), k: k, alpha: alpha,
+                     a.offset(i0, 0), b.offset(0, j0), beta: beta, c + (i0 &* rsC &+ j0 &* csC),
+                     rsC: rsC, csC: csC, bufA: bufA, bufB: bufB, tile: tile)
+            t += chunks
+        }
+    }
+}
+
+/// One tile of C, single-threaded, with caller-provided packing buffers.
+private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _ b: MatrixView<T>,
+                                     beta: T, _ c: UnsafeMutablePointer<T>, rsC: Int, csC: Int,
+                                     bufA: UnsafeMutablePointer<T>, bufB: UnsafeMutablePointer<T>,
+                                     tile: UnsafeMutablePointer<T>) {
+    let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
+    var p0 = 0
+    while p0 < k {
+        let kc = min(GemmBlocking.kc, k - p0)
+        let blockBeta = p0 == 0 ? beta : 1
+        gemmPackB(b.offset(p0, 0), kc: kc, n: n, into: bufB)
+        var i0 = 0
+        while i0 < m {
+            let mc = min(GemmBlocking.mc, m - i0)
+            gemmPackA(a.offset(i0, p0), m: mc, kc: kc, into: bufA)
+            var jr = 0
+            while jr < n {
+                let panelB = bufB + (jr / nr) &* (kc &* nr)
+                var ir = 0
+                while ir < mc {
+                    gemmMicroKernel(kc, bufA + (ir / mr) &* (kc &* mr), panelB, tile)
+                    gemmStoreTile(tile, rows: min(mr, mc - ir), cols: min(nr, n - jr), alpha: alpha, beta: blockBeta,
+                                  c + ((i0 &+ ir) &* rsC &+ jr &* csC), rs: rsC, cs: csC)
+                    ir &+= mr
+                }
+                jr &+= nr
+            }
+            i0 &+= mc
+        }
+        p0 &+= kc
+    }
+}
+
+/// C = beta · C (beta == 0 writes zeros without reading).
+private func scaleMatrix<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, m: Int, n: Int, rs: Int, cs: Int, by beta: T) {
+    for i in 0..<m {
+        for j in 0..<n {
+            let p = c + (i &* rs &+ j &* cs)
+            p.pointee = beta == 0 ? 0 : beta * p.pointee
+        }
+    }
+}
+
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (a, b)
+    while y != 0 { (x, y) = (y, x % y) }
+    return max(x, 1)
+}
+
+@inline(__always) func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }
+
+/// Concrete entry points: generic code is only specialised inside this module,
+/// so callers elsewhere (tests, other modules) use these.
+func sgemm(m: Int, n: Int, k: Int, alpha: Float, _ a: MatrixView<Float>, _ b: MatrixView<Float>,
+           beta: Float, _ c: UnsafeMutablePointer<Float>, rsC: Int, csC: Int, threads: Int = 1) {
+    gemm(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, rsC: rsC, csC: csC, threads: threads)
+}
+
+func dgemm(m: Int, n: Int, k: Int, alpha: Double, _ a: MatrixView<Double>, _ b: MatrixView<Double>,
+           beta: Double, _ c: UnsafeMutablePointer<Double>, rsC: Int, csC: Int, threads: Int = 1) {
+    gemm(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c, rsC: rsC, csC: csC, threads: threads)
+}

@@ -1,0 +1,107 @@
+/// The three differentiable primitives behind every convolution op, each ONE
+/// graph node, closed under differentiation (so createGraph works to any order):
+///
+///   Conv2d(x, w, b)               pixels = conv(image x, w) + b
+///   ConvTranspose2d(y, w, b)      image  = convᵀ(pixels y, w) + b
+///   Conv2dBackwardWeight(x, gy)   w-shaped Σ gy · im2col(x)ᵀ
+///
+/// Each rule is written with these same primitives; with grad mode off they run
+/// the fast kernels directly and record nothing.
+
+/// Runs `body` with typed pointers for a float32 or float64 op.
+private func dispatchFloat(_ dtype: DType, op: String, f32: () throws -> Void, f64: () throws -> Void) throws {
+    switch dtype {
+    case .float32: try f32()
+    case .float64: try f64()
+    default: throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(dtype)")
+    }
+}
+
+/// Contiguous data of `t` in its own dtype (no graph).
+private func dense(_ t: Tensor, _ op: String) throws -> Tensor { try t.materialized(t.shape, t.dtype, op: op) }
+
+/// Adds bias[c] to every pixel of channel c of a contiguous [N, C, H, W] tensor.
+private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
+    let b = try dense(bias, op)
+    let n = out.shape[0], c = out.shape[1], plane = out.shape[2] * out.shape[3]
+    func run<T: GemmScalar>(_: T.Type) {
+        let o = out.pointer(T.self), bp = b.pointer(T.self)
+        for i in 0..<n * c {
+            let v = bp[i % c], row = o + i * plane
+            for j in 0..<plane { row[j] += v }
+        }
+    }
+    try dispatchFloat(out.dtype, op: op, f32: { run(Float.self) }, f64: { run(Double.self) })
+}
+
+/// Conv2d node: [N, C, H, W] x [Cout, C/groups, Kh, Kw] (+ [Cout]) → [N, Cout, Ho, Wo].
+func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
+    let xc = try dense(x, op), wc = try dense(w, op), bc = try bias.map { try dense($0, op) }
+    let out = try Tensor.empty(g.outShape, x.dtype, op: op)
+    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    try dispatchFloat(x.dtype, op: op, f32: {
+        let b: UnsafePointer<Float>? = bc.map { UnsafePointer($0.pointer(Float.self)) }
+        if depthwise { try depthwiseForwardKernel(xc.pointer(Float.self), wc.pointer(Float.self), b, out.pointer(Float.self), g, op: op) }
+        else { try convForwardKernel(xc.pointer(Float.self), wc.pointer(Float.self), b, out.pointer(Float.self), g, op: op) }
+    }, f64: {
+        let b: UnsafePointer<Double>? = bc.map { UnsafePointer($0.pointer(Double.self)) }
+        if depthwise { try depthwiseForwardKernel(xc.pointer(Double.self), wc.pointer(Double.self), b, out.pointer(Double.self), g, op: op) }
+        else { try convForwardKernel(xc.pointer(Double.self), wc.pointer(Double.self), b, out.pointer(Double.self), g, op: op) }
+    })
+    let inputs = bias.map { [x, w, $0] } ?? [x, w]
+    return out.recorded("Conv2d", inputs: inputs, attributes: g.attributes, saved: ["input", "weight"]) { ctx in
+        let gy = ctx.gradOutput, x = ctx.inputs[0], w = ctx.inputs[1]
+        var grads: [Tensor?] = [
+            ctx.needsGrad[0] ? try convTransposePrimitive(gy, w, nil, g, op: op) : nil,
+            ctx.needsGrad[1] ? try convWeightGradPrimitive(x, gy, g, op: op) : nil,
+        ]
+        if ctx.inputs.count == 3 { grads.append(ctx.needsGrad[2] ? try sum(gy, dims: [0, 2, 3]) : nil) }
+        return grads
+    }
+}
+
+/// ConvTranspose2d node: pixels [N, Cout, Ho, Wo] x [Cout, C/groups, Kh, Kw] (+ [C]) → image [N, C, H, W].
+func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
+    let yc = try dense(y, op), wc = try dense(w, op)
+    let out = try Tensor.empty(g.imageShape, y.dtype, op: op)
+    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    try dispatchFloat(y.dtype, op: op, f32: {
+        if depthwise { try depthwiseTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
+        else { try convTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
+    }, f64: {
+        if depthwise { try depthwiseTransposeKernel(yc.pointer(Double.self), wc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
+        else { try convTransposeKernel(yc.pointer(Double.self), wc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
+    })
+    if let bias { try addChannelBias(out, bias, op: op) }
+    let inputs = bias.map { [y, w, $0] } ?? [y, w]
+    return out.recorded("ConvTranspose2d", inputs: inputs, attributes: g.attributes, saved: ["input", "weight"]) { ctx in
+        let gOut = ctx.gradOutput, y = ctx.inputs[0], w = ctx.inputs[1]
+        var grads: [Tensor?] = [
+            ctx.needsGrad[0] ? try convPrimitive(gOut, w, nil, g, op: op) : nil,
+            ctx.needsGrad[1] ? try convWeightGradPrimitive(gOut, y, g, op: op) : nil,
+        ]
+        if ctx.inputs.count == 3 { grads.append(ctx.needsGrad[2] ? try sum(gOut, dims: [0, 2, 3]) : nil) }
+        return grads
+    }
+}
+
+/// Conv2dBackwardWeight node: image [N, C, H, W] and pixels [N, Cout, Ho, Wo] → [Cout, C/groups, Kh, Kw].
+func convWeightGradPrimitive(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry, op: String) throws -> Tensor {
+    let xc = try dense(x, op), gc = try dense(gy, op)
+    let out = try Tensor.empty(g.weightShape, x.dtype, op: op)
+    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    try dispatchFloat(x.dtype, op: op, f32: {
+        if depthwise { try depthwiseWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
+        else { try convWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
+    }, f64: {
+        if depthwise { try depthwiseWeightGradKernel(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
+        else { try convWeightGradKernel(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
+    })
+    return out.recorded("Conv2dBackwardWeight", inputs: [x, gy], attributes: g.attributes) { ctx in
+        let gW = ctx.gradOutput, x = ctx.inputs[0], gy = ctx.inputs[1]
+        return [
+            ctx.needsGrad[0] ? try convTransposePrimitive(gy, gW, nil, g, op: op) : nil,
+            ctx.needsGrad[1] ? try convPrimitive(x, gW, nil, g, op: op) : nil,
+        ]
+    }
+}

@@ -1,0 +1,87 @@
+import TenshEngine
+
+/// show, graph, plot, save_image: the language says what to draw; the
+/// session's `DisplaySink` (the workbench pane, or text in plain mode) draws it.
+enum DisplayBuiltins {
+    static let category = "Inspection"
+
+    static let all: [Builtin] = [
+        Builtin("show", category, [.required("x", .tensor), .optional("sample", .int, "0"),
+                                   .optional("cmap", .any, "none"), .optional("global", .bool, "false"),
+                                   .optional("title", .any, "none")],
+                summary: "Feature maps as heatmaps: [N, C, H, W] shows sample n's C channels; 3-d, 2-d, 1-d too.",
+                example: "show(conv2d(x, w), cmap=\"gray\")") { a in
+            let options = ShowOptions(sample: try a.int("sample"), colormap: try optionalString(a, "cmap"),
+                                      globalNormalization: try a.bool("global"),
+                                      title: try optionalString(a, "title") ?? a.context.sourceText(a.span("x")) ?? "x")
+            try display(a, "show").show(try a.tensor("x"), options: options)
+            return .none
+        },
+        Builtin("graph", category, [.required("y", .tensor)],
+                summary: "The autograd graph that produced y (a layered DAG in the pane, an indented tree in text).",
+                example: "graph(loss)") { a in
+            try display(a, "graph").showGraph(of: try a.tensor("y"), title: a.context.sourceText(a.span("y")) ?? "y")
+            return .none
+        },
+        Builtin("plot", category, [.required("values", .any), .optional("labels", .any, "none"),
+                                   .optional("title", .any, "none")],
+                summary: "A line chart of a 1-d tensor or list of numbers, or a list of them (several series).",
+                example: "plot(losses, title=\"loss\")") { a in
+            let series = try plotSeries(a)
+            try display(a, "plot").plot(series, title: try optionalString(a, "title") ?? "")
+            return .none
+        },
+        Builtin("save_image", category, [.required("x", .tensor), .required("path", .string),
+                                         .optional("cmap", .any, "none")],
+                summary: "Writes feature maps as a PNG (a channel grid for 4-d input), one pixel per element.",
+                example: "save_image(h, \"features.png\", cmap=\"viridis\")") { a in
+            try display(a, "save_image").saveImage(try a.tensor("x"), path: try a.string("path"),
+                                                   colormap: try optionalString(a, "cmap"))
+            return .none
+        },
+    ]
+
+    static func display(_ a: Arguments, _ name: String) throws -> DisplaySink {
+        guard let sink = a.context.display else {
+            throw RuntimeError("\(name): there is no display in this session", at: a.callSpan)
+        }
+        return sink
+    }
+
+    static func optionalString(_ a: Arguments, _ name: String) throws -> String? {
+        switch a.value(name) {
+        case .none: return nil
+        case .string(let s): return s
+        default: throw a.error(name, "\(name) must be a string or none")
+        }
+    }
+
+    /// One series per list element when given a list of lists/tensors; else one series.
+    static func plotSeries(_ a: Arguments) throws -> [PlotSeries] {
+        let labels: [String]
+        switch a.value("labels") {
+        case .none: labels = []
+        case .list(let items): labels = items.map { if case .string(let s) = $0 { return s } else { return "\($0)" } }
+        case .string(let s): labels = [s]
+        default: throw a.error("labels", "labels must be a string or a list of strings")
+        }
+        let value = a.value("values")
+        var groups: [Value] = [value]
+        if case .list(let items) = value, items.contains(where: { if case .list = $0 { return true }; if case .tensor = $0 { return true }; return false }) {
+            groups = items
+        }
+        return try groups.enumerated().map { i, group in
+            PlotSeries(label: i < labels.count ? labels[i] : (groups.count > 1 ? "s\(i)" : ""), values: try numbers(a, group))
+        }
+    }
+
+    static func numbers(_ a: Arguments, _ value: Value) throws -> [Double] {
+        switch value {
+        case .tensor(let t): return t.toDoubles()
+        case .int(let i): return [Double(i)]
+        case .float(let f): return [f]
+        case .list(let items): return try items.flatMap { try numbers(a, $0) }
+        default: throw a.error("values", "plot needs numbers, a 1-d tensor, or a list of them")
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import TenshEngine
+import TenshRender
+
+/// The workbench's model: state plus the evaluator. Lines come in from the
+/// input (readline in the terminal, strings in tests), keys from the pane; both
+/// return a `Reaction` telling the loop what to repaint. Pure of any terminal.
+public final class Workbench {
+    public internal(set) var state: WorkbenchState
+    public let evaluator: LineEvaluator
+    /// Called while a statement runs when the pane or transcript changed (a plot
+    /// updated each epoch, printed output): the backend repaints then.
+    public var onLiveUpdate: (() -> Void)?
+    /// Names tensors in graphs (`x`, `w`); the lead may wire it to the session's variables.
+    public var tensorNamer: (Tensor) -> String? = { _ in nil }
+    /// Set when a line asked to leave (`:quit`, `exit(n)`).
+    public private(set) var exitCode: Int32?
+    /// Lines of an entry whose brackets are still open.
+    private var pending: [String] = []
+
+    public static let primaryPrompt = ">>> "
+    public static let continuationPrompt = "... "
+
+    public init(evaluator: LineEvaluator, width: Int = 80, height: Int = 24) {
+        self.evaluator = evaluator
+        self.state = WorkbenchState(width: width, height: height)
+    }
+
+    /// A key pressed while the pane has focus.
+    @discardableResult
+    public func handle(_ key: Key) -> Reaction {
+        guard let action = KeyMap.action(for: key, in: state) else { return [] }
+        return state.update(action)
+    }
+
+    @discardableResult
+    public func perform(_ action: Action) -> Reaction { state.update(action) }
+
+    /// The input line as readline shows it (prompt may be readline's search prompt).
+    public func setInputLine(prompt: String, line: String, point: Int) {
+        state.prompt = prompt
+        state.line = line
+        state.linePoint = point
+    }
+
+    /// The prompt readline should show next.
+    public var prompt: String { pending.isEmpty ? Self.primaryPrompt : Self.continuationPrompt }
+
+    /// Output printed while a statement runs (the session's `print`).
+    public func appendOutput(_ text: String, isError: Bool = false) {
+        state.append(text, style: isError ? WorkbenchScreen.errorStyle : .plain)
+        onLiveUpdate?()
+    }
+
+    /// A progress text for the status line while a statement runs (`progress(...)`
+    /// in a loop: `epoch 3/10  12.5 it/s  ETA 4s`); nil restores the default.
+    public func setProgress(_ text: String?) {
+        state.busy = text ?? "running…  (Ctrl-C cancels)"
+        onLiveUpdate?()
+    }
+
+    /// One line typed at the prompt: pane commands, `watch(...)`, or the language.
+    @discardableResult
+    public func submit(_ line: String) -> Reaction {
+        state.append(prompt + line, style: WorkbenchScreen.echoStyle)
+        pending.append(line)
+        let source = pending.joined(separator: "\n")
+        if evaluator.needsMoreInput(source) { return [.transcript, .input] }
+        pending = []
+        let trimmed = source.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return [.transcript, .input] }  // a blank line runs nothing
+        if let reaction = runCommand(trimmed) { return reaction }
+        return run(source)
+    }
+
+    /// Ctrl-C at the prompt: forget the open lines of an unfinished entry.
+    public func cancelPendingInput() {
+        pending = []
+    }
+
+    /// Adds `expression` to the watch list and evaluates it now.
+    public func addWatch(_ expression: String) {
+        state.watches.removeAll { $0.expression == expression }
+        state.watches.append(Watch(expression: expression))
+        refreshWatches()
+    }
+
+    public func clearWatches() { state.watches = [] }
+
+    private func run(_ source: String) -> Reaction {
+        state.busy = "running…  (Ctrl-C cancels)"
+        defer { state.busy = nil }
+        onLiveUpdate?()
+        let result = evaluator.evaluate(source)
+        if !result.output.isEmpty { state.append(result.output) }
+        if let error = result.error { state.append(error, style: WorkbenchScreen.errorStyle) }
+        if let code = result.exitCode {
+            exitCode = code
+            return [.quit]
+        }
+        refreshWatches()
+        refreshContent()
+        return [.transcript, .pane, .status, .input]
+    }
+
+    /// `:pane on|off`, `watch(expr)`, `:unwatch`; nil for everything else.
+    private func runCommand(_ text: String) -> Reaction? {
+        switch text {
+        case ":pane on", ":pane off":
+            return state.update(.setPaneVisible(text == ":pane on"))
+        case ":pane":
+            state.append(state.paneVisible ? "pane is on (:pane off hides it)" : "pane is off (:pane on shows it)")
+            return [.transcript]
+        case ":unwatch":
+            clearWatches()
+            return [.transcript]
+        default:
+            break
+        }
+        if let expression = Self.watchExpression(text) {
+            addWatch(expression)
+            return [.transcript]
+        }
+        return nil
+    }
+
+    /// `watch(x.sum())` → `x.sum()`; nil when the text is not a lone watch call.
+    static func watchExpression(_ text: String) -> String? {
+        var body = text
+        if body.hasSuffix(";") { body.removeLast() }
+        body = body.trimmingCharacters(in: .whitespaces)
+        guard body.hasPrefix("watch("), body.hasSuffix(")") else { return nil }
+        let inner = body.dropFirst("watch(".count).dropLast().trimmingCharacters(in: .whitespaces)
+        return inner.isEmpty ? nil : inner
+    }
+
+    /// Re-evaluates every watch (after each statement).
+    public func refreshWatches() {
+        for i in state.watches.indices {
+            let result = evaluator.evaluate(state.watches[i].expression)
+            if let error = result.error {
+                state.watches[i].text = error.split(separator: "\n").first.map(String.init) ?? error
+                state.watches[i].isError = true
+            } else {
+                state.watches[i].text = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                state.watches[i].isError = false
+            }
+        }
+    }
+
+    /// The pane follows the session: re-read the shown tensor (values may have
+    /// changed in place) and rebuild the graph (gradient norms may be new).
+    public func refreshContent() {
+        switch state.content {
+        case var .featureMaps(view):
+            if let maps = try? FeatureMaps(view.tensor, sample: view.maps.sample) { view.maps = maps }
+            state.content = .featureMaps(view)
+        case let .graph(view):
+            guard let root = view.graph.tensors[0] else { return }
+            var fresh = GraphState(graph: AutogradGraph(root: root, name: tensorNamer), title: view.title,
+                                       collapsed: view.collapsed)
+            if let s = view.selected, fresh.model.node(id: s) != nil { fresh.selected = s }
+            fresh.scrollX = view.scrollX
+            fresh.scrollY = view.scrollY
+            state.content = .graph(fresh)
+        case .plot, .empty:
+            break
+        }
+    }
+
+    /// Replaces what the pane shows (the displays call this).
+    func present(_ content: PaneContent) {
+        state.content = content
+        state.backStack = []
+        if !state.paneVisible { state.message = "the pane is off: :pane on shows it" }
+        state.revealGraphSelection()
+        onLiveUpdate?()
+    }
+
+    /// The screen for the current state.
+    public func render() -> Buffer { WorkbenchScreen.render(state) }
+}
