@@ -22,6 +22,8 @@ struct Arguments {
     let builtin: Builtin
     var values: [String: Value]
     var spans: [String: SourceSpan]
+    /// The parameters given as `name=value` (not positionally).
+    var keywords: Set<String> = []
     let callSpan: SourceSpan
     unowned let context: CallContext
 

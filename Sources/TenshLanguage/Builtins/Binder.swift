@@ -13,6 +13,7 @@ enum Binder {
                      context: CallContext) throws -> Arguments {
         var values: [String: Value] = [:]
         var spans: [String: SourceSpan] = [:]
+        var keywords: Set<String> = []
         let params = builtin.parameters
         var positional = arguments.filter { $0.name == nil }[...]
         for p in params where !p.isKeywordOnly {
@@ -45,6 +46,7 @@ enum Binder {
             }
             values[p.name] = arg.value
             spans[p.name] = arg.span
+            keywords.insert(p.name)
         }
         for p in params where !p.isVariadic {
             if let v = values[p.name] {
@@ -60,7 +62,7 @@ enum Binder {
                 throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
             }
         }
-        return Arguments(builtin: builtin, values: values, spans: spans, callSpan: callSpan, context: context)
+        return Arguments(builtin: builtin, values: values, spans: spans, keywords: keywords, callSpan: callSpan, context: context)
     }
 }
 

@@ -15,10 +15,11 @@ public struct BuiltinRegistry: @unchecked Sendable {
     public var names: [String] { all.map(\.name) }
 
     /// The registry every session uses, category by category.
-    public static let standard = BuiltinRegistry(
-        CoreBuiltins.all + CreationBuiltins.all + ElementwiseBuiltins.all + ReductionBuiltins.all
-            + ShapeBuiltins.all + AutogradBuiltins.all + InspectionBuiltins.all
-            + DisplayBuiltins.all)
+    public static let standard = BuiltinRegistry(Array([
+        CoreBuiltins.all, CreationBuiltins.all, RandomBuiltins.all, ElementwiseBuiltins.all, ReductionBuiltins.all,
+        ShapeBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all, PoolingBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
+        AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, IOBuiltins.all,
+    ].joined()))
 
     /// Categories in documentation order.
     public var categories: [String] {

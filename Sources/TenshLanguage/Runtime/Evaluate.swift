@@ -163,6 +163,7 @@ extension Interpreter {
     static let engineArgumentAliases: [String: [String]] = [
         "input": ["x", "input"], "weight": ["w", "weight"], "bias": ["b", "bias"],
         "size": ["size", "shape"], "shape": ["shape", "size"], "target": ["target", "y"],
+        "other": ["other", "y"], "vec2": ["vec2", "y"],
     ]
 }
 

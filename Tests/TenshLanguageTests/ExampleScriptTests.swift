@@ -1,0 +1,23 @@
+import Foundation
+import TenshLanguage
+import XCTest
+
+/// The shipped examples (scripts/examples/*.tsh, SPEC §6) run as script tests:
+/// their `# expect:` lines are asserted like any script's.
+extension ScriptTests {
+    static let projectRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testEveryExample() throws {
+        let folder = Self.projectRoot.appendingPathComponent("scripts/examples")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "tsh" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        XCTAssertEqual(files.map(\.lastPathComponent), ["cnn_gradients.tsh", "deconv_adjoint.tsh", "digits.tsh", "sobel.tsh"])
+        // The examples load data by paths relative to the project root, as a user runs them.
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(Self.projectRoot.path))
+        for file in files {
+            check("scripts/examples/" + file.lastPathComponent, try String(contentsOf: file, encoding: .utf8))
+        }
+    }
+}
