@@ -43,8 +43,14 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
     if pixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch * g.groups)
     let tiles = (pixels + tile - 1) / tile
+    // Small images in small batches: also split output channels so every thread works.
+    let units = g.batch * g.groups * tiles, threads = EngineConfig.threads
+    let channelBlocks = units >= threads ? 1 : min(max(1, og / 16), (threads + units - 1) / units)
+    let blockRows = roundUp((og + channelBlocks - 1) / channelBlocks, GemmShape.mr)
     let pointwise = g.isPointwise
-    try runConvTasks(T.self, tasks: g.batch * g.groups * tiles, workspace: pointwise ? 0 : k * tile, op: op) { t, _, cols in
+    try runConvTasks(T.self, tasks: units * channelBlocks, workspace: pointwise ? 0 : k * tile, op: op) { task, _, cols in
+        let t = task / channelBlocks, co0 = (task % channelBlocks) * blockRows, rows = min(blockRows, og - co0)
+        guard rows > 0 else { return }
         let n = t / (g.groups * tiles), gi = (t / tiles) % g.groups, p0 = (t % tiles) * tile
         let np = min(tile, pixels - p0)
         let image = x + (n * g.channels + gi * cg) * g.imagePixels
@@ -55,12 +61,12 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
             im2colTile(image, g, channelCount: cg, p0: p0, np: np, into: cols)
             columns = MatrixView(cols, rs: np, cs: 1)
         }
-        let c = out + (n * g.outChannels + gi * og) * pixels + p0
-        gemm(m: og, n: np, k: k, alpha: 1, MatrixView(w + gi * og * k, rs: k, cs: 1), columns,
+        let c = out + (n * g.outChannels + gi * og + co0) * pixels + p0
+        gemm(m: rows, n: np, k: k, alpha: 1, MatrixView(w + (gi * og + co0) * k, rs: k, cs: 1), columns,
              beta: 0, c, rsC: pixels, csC: 1)
         if let bias {
-            for co in 0..<og {
-                let b = bias[gi * og + co], row = c + co * pixels
+            for co in 0..<rows {
+                let b = bias[gi * og + co0 + co], row = c + co * pixels
                 for j in 0..<np { row[j] += b }
             }
         }
