@@ -4,7 +4,8 @@
 ///   forward      pixels = W · im2col(image)              (conv2d)
 ///   transpose    image  = col2im(Wᵀ · pixels)            (input gradient, conv_transpose2d)
 ///   weight grad  W      = Σ_n pixels · im2col(image)ᵀ    (weight gradient)
-/// Work is split over batch x channel groups x pixel tiles (or channel blocks).
+/// Work is split over batch x channel groups x pixel tiles, plus channel blocks
+/// when those alone would leave threads idle.
 
 /// Runs `tasks` tasks over up to `threads` chunks; each chunk gets its own
 /// workspace of `workspace` elements and takes tasks chunk, chunk+chunks, ...
