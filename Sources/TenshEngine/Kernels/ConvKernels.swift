@@ -126,6 +126,8 @@ func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: Un
     defer { partials.deallocate() }
     partials.update(repeating: 0, count: (chunks - 1) * wCount + 1)
     let pointwise = g.isPointwise
+    // A single task (one small image): the GEMM itself spreads over the threads.
+    let innerThreads = tasks == 1 ? EngineConfig.threads : 1
     try runConvTasks(T.self, tasks: tasks, workspace: pointwise ? 0 : k * tile, op: op) { t, chunk, cols in
         let acc = chunk == 0 ? gw : partials + (chunk - 1) * wCount
         let n = t / tiles, p0 = (t % tiles) * tile, np = min(tile, p - p0)
@@ -139,7 +141,8 @@ func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: Un
                 columnsT = MatrixView(cols, rs: 1, cs: np)
             }
             let a = MatrixView(pixels + (n * g.outChannels + gi * og) * p + p0, rs: p, cs: 1)
-            gemm(m: og, n: k, k: np, alpha: 1, a, columnsT, beta: 1, acc + gi * og * k, rsC: k, csC: 1)
+            gemm(m: og, n: k, k: np, alpha: 1, a, columnsT, beta: 1, acc + gi * og * k, rsC: k, csC: 1,
+                 threads: innerThreads)
         }
     }
     for c in 1..<max(chunks, 1) {
