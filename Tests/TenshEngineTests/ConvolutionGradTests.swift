@@ -51,28 +51,36 @@ final class ConvolutionGradTests: XCTestCase {
                         [try t([2, 3, 5, 6], 20), try t([3, 1, 3, 2], 21), try t([3], 22)], second: true)
     }
 
-    /// The direct depthwise kernels (SIMD runs on wide rows, scalar edges) against
-    /// the GEMM path on the equivalent dense weight (zero off the channel diagonal).
+    /// The direct depthwise kernels (SIMD runs on wide rows, scalar edges, channel
+    /// multipliers) against the GEMM path on the equivalent dense weight (zero
+    /// except where output channel co reads input channel co / m).
     func testDepthwiseMatchesDenseConvolutionOnWideImages() throws {
-        for (i, (width, stride, dilation, pad)) in [(40, 1, 1, 1), (37, 1, 2, 3), (19, 2, 1, 1), (70, 1, 3, 0)].enumerated() {
-            let c = 3
-            let x = try testTensor([2, c, 9, width], seed: UInt64(30 + i)).setRequiresGrad()
-            let w = try testTensor([c, 1, 3, 3], seed: UInt64(40 + i)).setRequiresGrad()
-            let b = try testTensor([c], seed: UInt64(50 + i))
-            var dense = [Double](repeating: 0, count: c * c * 9)
-            let ws = w.toDoubles()
-            for ch in 0..<c { for k in 0..<9 { dense[(ch * c + ch) * 9 + k] = ws[ch * 9 + k] } }
-            let wd = try Tensor(dense, shape: [c, c, 3, 3], dtype: .float64).setRequiresGrad()
-            let y = try depthwiseConv2d(x, w, bias: b, stride: [1, stride], padding: .explicit([pad]), dilation: [dilation])
-            let yd = try conv2d(x, wd, bias: b, stride: [1, stride], padding: .explicit([pad]), dilation: [dilation])
-            assertClose(y, yd, "config \(i)")
-            let v = try testTensor(y.shape, seed: UInt64(60 + i))
-            let g = try grad([y], [x, w], gradOutputs: [v]), gd = try grad([yd], [x, wd], gradOutputs: [v])
-            guard let gx = g[0], let gw = g[1], let gxd = gd[0], let gwd = gd[1] else { return XCTFail("missing gradients") }
-            assertClose(gx, gxd, "config \(i) input grad")
-            let gwDiagonal = gwd.toDoubles().enumerated().filter { ($0.offset / 9) % (c + 1) == 0 }.map(\.element)
-            assertClose(gw, try Tensor(gwDiagonal, shape: [c, 1, 3, 3], dtype: .float64), "config \(i) weight grad")
+        let configs = [(40, 1, 1, 1, 1), (37, 1, 2, 3, 2), (19, 2, 1, 1, 1), (70, 1, 3, 0, 3)]
+        for dtype in [DType.float64, .float32] {
+            for (i, config) in configs.enumerated() { try checkDepthwise(config, index: i, dtype: dtype) }
         }
+    }
+
+    private func checkDepthwise(_ config: (Int, Int, Int, Int, Int), index i: Int, dtype: DType) throws {
+        let (width, stride, dilation, pad, m) = config
+        let c = 3, cout = 3 * m
+        let x = try testTensor([2, c, 9, width], seed: UInt64(30 + i), dtype: dtype).setRequiresGrad()
+        let w = try testTensor([cout, 1, 3, 3], seed: UInt64(40 + i), dtype: dtype).setRequiresGrad()
+        let b = try testTensor([cout], seed: UInt64(50 + i), dtype: dtype)
+        var dense = [Double](repeating: 0, count: cout * c * 9)
+        let ws = w.toDoubles()
+        for co in 0..<cout { for k in 0..<9 { dense[(co * c + co / m) * 9 + k] = ws[co * 9 + k] } }
+        let wd = try Tensor(dense, shape: [cout, c, 3, 3], dtype: dtype).setRequiresGrad()
+        let y = try depthwiseConv2d(x, w, bias: b, stride: [1, stride], padding: .explicit([pad]), dilation: [dilation])
+        let yd = try conv2d(x, wd, bias: b, stride: [1, stride], padding: .explicit([pad]), dilation: [dilation])
+        assertClose(y, yd, "config \(i)")
+        let v = try testTensor(y.shape, seed: UInt64(60 + i), dtype: dtype)
+        let g = try grad([y], [x, w], gradOutputs: [v]), gd = try grad([yd], [x, wd], gradOutputs: [v])
+        guard let gx = g[0], let gw = g[1], let gxd = gd[0], let gwd = gd[1] else { return XCTFail("missing gradients") }
+        assertClose(gx, gxd, "config \(i) input grad")
+        let all = gwd.toDoubles()
+        let used = (0..<cout).flatMap { co in (0..<9).map { all[(co * c + co / m) * 9 + $0] } }
+        assertClose(gw, try Tensor(used, shape: [cout, 1, 3, 3], dtype: dtype), "config \(i) weight grad \(dtype)")
     }
 
     func testUnfoldFoldGradcheck() throws {

@@ -122,6 +122,32 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(emptyT.shape, [0, 2, 6, 5]) // (3−1)·2 + 2, (2−1)·2 + 3
     }
 
+    /// One small image with many output channels: the forward splits output
+    /// channels, the weight gradient's GEMM spreads over threads; results must not
+    /// depend on the thread count.
+    func testOutputChannelSplitMatchesSingleThread() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let x = try testTensor([1, 20, 5, 6], seed: 14), w = try testTensor([70, 20, 3, 3], seed: 15)
+        let b = try testTensor([70], seed: 16)
+        let pointwise = try testTensor([70, 20, 1, 1], seed: 17)
+        let v = try testTensor([1, 70, 5, 6], seed: 18)
+        func weightGrad() throws -> Tensor? {
+            let wl = try w.detached().setRequiresGrad()
+            return try grad([try conv2d(x, wl, padding: 1)], [wl], gradOutputs: [v])[0]
+        }
+        EngineConfig.threads = 1
+        let reference = try conv2d(x, w, bias: b, padding: 1), pointwiseReference = try conv2d(x, pointwise)
+        guard let gwReference = try weightGrad() else { return XCTFail("no weight gradient") }
+        for threads in [2, 3, 8] {
+            EngineConfig.threads = threads
+            assertClose(try conv2d(x, w, bias: b, padding: 1), reference, "threads \(threads)")
+            assertClose(try conv2d(x, pointwise), pointwiseReference, "1x1, threads \(threads)")
+            guard let gw = try weightGrad() else { return XCTFail("no weight gradient") }
+            assertClose(gw, gwReference, "weight gradient, threads \(threads)")
+        }
+    }
+
     func testUnbatchedInputs() throws {
         let x = try testTensor([2, 6, 5], seed: 10), w = try testTensor([3, 2, 3, 3], seed: 11)
         let y = try conv2d(x, w, padding: 1)

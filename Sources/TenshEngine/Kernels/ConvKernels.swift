@@ -4,7 +4,8 @@
 ///   forward      pixels = W · im2col(image)              (conv2d)
 ///   transpose    image  = col2im(Wᵀ · pixels)            (input gradient, conv_transpose2d)
 ///   weight grad  W      = Σ_n pixels · im2col(image)ᵀ    (weight gradient)
-/// Work is split over batch x channel groups x pixel tiles (or channel blocks).
+/// Work is split over batch x channel groups x pixel tiles, plus channel blocks
+/// when those alone would leave threads idle.
 
 /// Runs `tasks` tasks over up to `threads` chunks; each chunk gets its own
 /// workspace of `workspace` elements and takes tasks chunk, chunk+chunks, ...
@@ -43,8 +44,14 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
     if pixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch * g.groups)
     let tiles = (pixels + tile - 1) / tile
+    // Small images in small batches: also split output channels so every thread works.
+    let units = g.batch * g.groups * tiles, threads = EngineConfig.threads
+    let channelBlocks = units >= threads ? 1 : min(max(1, og / 16), (threads + units - 1) / units)
+    let blockRows = roundUp((og + channelBlocks - 1) / channelBlocks, GemmShape.mr)
     let pointwise = g.isPointwise
-    try runConvTasks(T.self, tasks: g.batch * g.groups * tiles, workspace: pointwise ? 0 : k * tile, op: op) { t, _, cols in
+    try runConvTasks(T.self, tasks: units * channelBlocks, workspace: pointwise ? 0 : k * tile, op: op) { task, _, cols in
+        let t = task / channelBlocks, co0 = (task % channelBlocks) * blockRows, rows = min(blockRows, og - co0)
+        guard rows > 0 else { return }
         let n = t / (g.groups * tiles), gi = (t / tiles) % g.groups, p0 = (t % tiles) * tile
         let np = min(tile, pixels - p0)
         let image = x + (n * g.channels + gi * cg) * g.imagePixels
@@ -55,12 +62,12 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
             im2colTile(image, g, channelCount: cg, p0: p0, np: np, into: cols)
             columns = MatrixView(cols, rs: np, cs: 1)
         }
-        let c = out + (n * g.outChannels + gi * og) * pixels + p0
-        gemm(m: og, n: np, k: k, alpha: 1, MatrixView(w + gi * og * k, rs: k, cs: 1), columns,
+        let c = out + (n * g.outChannels + gi * og + co0) * pixels + p0
+        gemm(m: rows, n: np, k: k, alpha: 1, MatrixView(w + (gi * og + co0) * k, rs: k, cs: 1), columns,
              beta: 0, c, rsC: pixels, csC: 1)
         if let bias {
-            for co in 0..<og {
-                let b = bias[gi * og + co], row = c + co * pixels
+            for co in 0..<rows {
+                let b = bias[gi * og + co0 + co], row = c + co * pixels
                 for j in 0..<np { row[j] += b }
             }
         }
@@ -119,6 +126,8 @@ func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: Un
     defer { partials.deallocate() }
     partials.update(repeating: 0, count: (chunks - 1) * wCount + 1)
     let pointwise = g.isPointwise
+    // A single task (one small image): the GEMM itself spreads over the threads.
+    let innerThreads = tasks == 1 ? EngineConfig.threads : 1
     try runConvTasks(T.self, tasks: tasks, workspace: pointwise ? 0 : k * tile, op: op) { t, chunk, cols in
         let acc = chunk == 0 ? gw : partials + (chunk - 1) * wCount
         let n = t / tiles, p0 = (t % tiles) * tile, np = min(tile, p - p0)
@@ -132,7 +141,8 @@ func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: Un
                 columnsT = MatrixView(cols, rs: 1, cs: np)
             }
             let a = MatrixView(pixels + (n * g.outChannels + gi * og) * p + p0, rs: p, cs: 1)
-            gemm(m: og, n: k, k: np, alpha: 1, a, columnsT, beta: 1, acc + gi * og * k, rsC: k, csC: 1)
+            gemm(m: og, n: k, k: np, alpha: 1, a, columnsT, beta: 1, acc + gi * og * k, rsC: k, csC: 1,
+                 threads: innerThreads)
         }
     }
     for c in 1..<max(chunks, 1) {

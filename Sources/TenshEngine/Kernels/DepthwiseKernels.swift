@@ -1,7 +1,8 @@
-/// Direct depthwise kernels (groups == channels, one output channel per input
-/// channel, weight [C, 1, Kh, Kw]). Per channel plane, each kernel tap is a
-/// multiply-add over a contiguous run of output pixels, so pixels fill the SIMD
-/// lanes; there is no GEMM and no column buffer. Tasks are (image, channel) planes.
+/// Direct depthwise kernels (groups == channels: one input channel per group,
+/// m = Cout / C output channels per input channel, weight [C·m, 1, Kh, Kw]).
+/// Per plane, each kernel tap is a multiply-add over a contiguous run of
+/// output pixels, so pixels fill the SIMD lanes; there is no GEMM and no
+/// column buffer. Tasks are planes (or channels), so writes never race.
 
 /// Rows oy whose input row oy·stride − pad + ky·dilation lies in [0, H).
 @inline(__always)
@@ -9,18 +10,18 @@ private func validRows(_ g: ConvGeometry, ky: Int) -> (Int, Int) {
     validRange(offset: ky &* g.dilationH &- g.padTop, stride: g.strideH, size: g.height, count: g.outHeight)
 }
 
-/// out[n, c] = bias[c] + Σ w[c, ky, kx] · x[n, c, shifted].
+/// out[n, co] = bias[co] + Σ w[co, ky, kx] · x[n, co / m, shifted].
 func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                            _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    let kk = g.kernelH * g.kernelW, planes = g.batch * g.channels
-    try runConvTasks(T.self, tasks: planes, workspace: 0, op: op) { t, _, _ in
-        let c = t % g.channels
-        let src = x + t * g.imagePixels, dst = out + t * g.outPixels, taps = w + c * kk
+    let kk = g.kernelH * g.kernelW, m = g.outChannelsPerGroup
+    try runConvTasks(T.self, tasks: g.batch * g.outChannels, workspace: 0, op: op) { t, _, _ in
+        let n = t / g.outChannels, co = t % g.outChannels
+        let src = x + (n * g.channels + co / m) * g.imagePixels, dst = out + t * g.outPixels, taps = w + co * kk
         if g.strideW == 1 {
-            depthwisePlaneUnitStride(src, taps, bias?[c] ?? 0, dst, g)
+            depthwisePlaneUnitStride(src, taps, bias?[co] ?? 0, dst, g)
             return
         }
-        dst.update(repeating: bias?[c] ?? 0, count: g.outPixels)
+        dst.update(repeating: bias?[co] ?? 0, count: g.outPixels)
         for ky in 0..<g.kernelH {
             let (oy0, oy1) = validRows(g, ky: ky)
             for kx in 0..<g.kernelW {
@@ -31,42 +32,49 @@ func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePoi
                 for oy in oy0..<oy1 {
                     let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                     let row = dst + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
-                    if g.strideW == 1 {
-                        for ox in ox0..<ox1 { row[ox] = row[ox].addingProduct(tap, input[ox]) }
-                    } else {
-                        for ox in ox0..<ox1 { row[ox] = row[ox].addingProduct(tap, input[ox &* g.strideW]) }
-                    }
+                    for ox in ox0..<ox1 { row[ox] = row[ox].addingProduct(tap, input[ox &* g.strideW]) }
                 }
             }
         }
     }
 }
 
-/// image[n, c] = Σ w[c, ky, kx] · y[n, c] scattered back (input gradient / transpose). Overwrites `image`.
+/// image[n, c] = Σ_j Σ w[c·m + j, ky, kx] · y[n, c·m + j] scattered back (input
+/// gradient / transpose). Overwrites `image`; a task owns one image plane.
 func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                              _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    let kk = g.kernelH * g.kernelW, planes = g.batch * g.channels
-    try runConvTasks(T.self, tasks: planes, workspace: 0, op: op) { t, _, _ in
-        let c = t % g.channels
-        let src = y + t * g.outPixels, dst = image + t * g.imagePixels, taps = w + c * kk
+    let kk = g.kernelH * g.kernelW, m = g.outChannelsPerGroup
+    try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: 0, op: op) { t, _, _ in
+        let n = t / g.channels, c = t % g.channels
+        let dst = image + t * g.imagePixels
         dst.update(repeating: 0, count: g.imagePixels)
-        for ky in 0..<g.kernelH {
-            let (oy0, oy1) = validRows(g, ky: ky)
-            for kx in 0..<g.kernelW {
-                let tap = taps[ky * g.kernelW + kx]
-                let (ox0, ox1) = g.validColumns(kx: kx)
-                if ox0 >= ox1 { continue }
-                let xOff = kx &* g.dilationW &- g.padLeft
-                for oy in oy0..<oy1 {
-                    let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
-                    let row = src + oy &* g.outWidth, target = dst + (iy &* g.width &+ xOff)
-                    if g.strideW == 1 {
-                        for ox in ox0..<ox1 { target[ox] = target[ox].addingProduct(tap, row[ox]) }
-                    } else {
-                        for ox in ox0..<ox1 {
-                            let i = ox &* g.strideW
-                            target[i] = target[i].addingProduct(tap, row[ox])
-                        }
+        for j in 0..<m {
+            let co = c * m + j
+            scatterPlane(y + (n * g.outChannels + co) * g.outPixels, w + co * kk, dst, g)
+        }
+    }
+}
+
+/// dst (an image plane) += every tap times the pixel plane `src`, at the shifted positions.
+@inline(__always)
+private func scatterPlane<T: GemmScalar>(_ src: UnsafePointer<T>, _ taps: UnsafePointer<T>,
+                                         _ dst: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+    for ky in 0..<g.kernelH {
+        let (oy0, oy1) = validRows(g, ky: ky)
+        for kx in 0..<g.kernelW {
+            let tap = taps[ky * g.kernelW + kx]
+            let (ox0, ox1) = g.validColumns(kx: kx)
+            if ox0 >= ox1 { continue }
+            let xOff = kx &* g.dilationW &- g.padLeft
+            for oy in oy0..<oy1 {
+                let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
+                let row = src + oy &* g.outWidth, target = dst + (iy &* g.width &+ xOff)
+                if g.strideW == 1 {
+                    for ox in ox0..<ox1 { target[ox] = target[ox].addingProduct(tap, row[ox]) }
+                } else {
+                    for ox in ox0..<ox1 {
+                        let i = ox &* g.strideW
+                        target[i] = target[i].addingProduct(tap, row[ox])
                     }
                 }
             }
@@ -74,11 +82,12 @@ func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafeP
     }
 }
 
-/// gw[c, ky, kx] = Σ_n Σ_pixels gy[n, c] · x[n, c, shifted]. Tasks are channels, so no partial sums.
+/// gw[co, ky, kx] = Σ_n Σ_pixels gy[n, co] · x[n, co / m, shifted]. Tasks are
+/// output channels, so no partial sums are needed.
 func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: UnsafePointer<T>,
                                               _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    let kk = g.kernelH * g.kernelW
-    try runConvTasks(T.self, tasks: g.channels, workspace: 0, op: op) { c, _, _ in
+    let kk = g.kernelH * g.kernelW, m = g.outChannelsPerGroup
+    try runConvTasks(T.self, tasks: g.outChannels, workspace: 0, op: op) { co, _, _ in
         for ky in 0..<g.kernelH {
             let (oy0, oy1) = validRows(g, ky: ky)
             for kx in 0..<g.kernelW {
@@ -86,8 +95,8 @@ func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: Unsaf
                 let xOff = kx &* g.dilationW &- g.padLeft
                 var total: T = 0
                 for n in 0..<g.batch where ox0 < ox1 {
-                    let plane = n * g.channels + c
-                    let src = x + plane * g.imagePixels, grad = gy + plane * g.outPixels
+                    let src = x + (n * g.channels + co / m) * g.imagePixels
+                    let grad = gy + (n * g.outChannels + co) * g.outPixels
                     for oy in oy0..<oy1 {
                         let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                         let row = grad + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
@@ -95,7 +104,7 @@ func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: Unsaf
                             : stridedDot(row + ox0, input + ox0 &* g.strideW, ox1 &- ox0, g.strideW)
                     }
                 }
-                gw[c * kk + ky * g.kernelW + kx] = total
+                gw[co * kk + ky * g.kernelW + kx] = total
             }
         }
     }

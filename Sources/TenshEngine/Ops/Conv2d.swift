@@ -102,7 +102,9 @@ private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int,
 
 /// Depthwise convolution: every channel convolved with its own filters
 /// (conv2d with groups = C). x `[N, C, H, W]`, w `[C·m, 1, Kh, Kw]` → `[N, C·m, Ho, Wo]`.
-/// With m = 1 a direct kernel runs (channel planes, pixels in SIMD lanes; no GEMM).
+/// Direct kernels run (channel planes, pixels in SIMD lanes; never GEMM) — as they
+/// do for any grouped conv2d with one input channel per group. (Single-channel
+/// ungrouped convolutions stay on GEMM, which measured faster for them.)
 public func depthwiseConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
                             padding: Conv2dPadding = .valid, dilation: [Int] = [1],
                             paddingMode: PadMode = .constant) throws -> Tensor {

@@ -38,7 +38,7 @@ private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
 func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
     let xc = try dense(x, op), wc = try dense(w, op), bc = try bias.map { try dense($0, op) }
     let out = try Tensor.empty(g.outShape, x.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
     try dispatchFloat(x.dtype, op: op, f32: {
         let b: UnsafePointer<Float>? = bc.map { UnsafePointer($0.pointer(Float.self)) }
         if depthwise { try depthwiseForwardKernel(xc.pointer(Float.self), wc.pointer(Float.self), b, out.pointer(Float.self), g, op: op) }
@@ -64,7 +64,7 @@ func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry,
 func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
     let yc = try dense(y, op), wc = try dense(w, op)
     let out = try Tensor.empty(g.imageShape, y.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
     try dispatchFloat(y.dtype, op: op, f32: {
         if depthwise { try depthwiseTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
         else { try convTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
@@ -89,7 +89,7 @@ func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv
 func convWeightGradPrimitive(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry, op: String) throws -> Tensor {
     let xc = try dense(x, op), gc = try dense(gy, op)
     let out = try Tensor.empty(g.weightShape, x.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.outChannelsPerGroup == 1
+    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
     try dispatchFloat(x.dtype, op: op, f32: {
         if depthwise { try depthwiseWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
         else { try convWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
