@@ -49,7 +49,8 @@ public enum DType: String, CaseIterable, Sendable, CustomStringConvertible {
 
 /// Float and Double: the element types of every differentiable op.
 /// Math functions route to libm so that generic kernels specialise to direct calls.
-public protocol TensorFloat: BinaryFloatingPoint, SIMDScalar, Sendable
+// Codable: the compiler asks for it because SIMD vectors of the scalar are Codable.
+public protocol TensorFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable
 where Self.RawSignificand: FixedWidthInteger {
     static var dtype: DType { get }
     static func exp(_ x: Self) -> Self
