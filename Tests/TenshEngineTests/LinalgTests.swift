@@ -38,6 +38,9 @@ final class LinalgTests: XCTestCase {
         XCTAssertThrowsError(try matmul(ones([2, 3]), ones([3], dtype: .float64)))
         XCTAssertThrowsError(try matmul(ones([]), ones([3])))
         XCTAssertThrowsError(try linear(ones([2, 3]), ones([4, 5])))
+        XCTAssertThrowsError(try linear(ones([2, 3]), ones([4, 3]), bias: ones([7]))) { e in
+            XCTAssertEqual("\(e)", "linear: bias has shape [7] but the weight has 4 output features (weight [4, 3])")
+        }
         XCTAssertThrowsError(try matmul(ones([2, 2, 3]), ones([3, 3, 2]))) // batch 2 vs 3
     }
 }

@@ -97,6 +97,10 @@ public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) throws -> Tens
         throw EngineError.invalid("linear", "input",
             "input's last dimension \(x.shape.last ?? 0) does not match in_features \(w.shape[1]) (input \(fmt(x.shape)), weight \(fmt(w.shape)))")
     }
+    if let bias, bias.shape != [w.shape[0]] && !(bias.rank == 0) {
+        throw EngineError.invalid("linear", "bias",
+            "bias has shape \(fmt(bias.shape)) but the weight has \(w.shape[0]) output features (weight \(fmt(w.shape)))")
+    }
     let y = try matmul(x, swappedLastTwo(w))
     guard let bias else { return y }
     return try add(y, bias)
