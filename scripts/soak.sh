@@ -4,12 +4,17 @@
 # frees its graphs keeps RSS flat; the script fails if the last quarter of the
 # samples grew by more than 10% over the first quarter's.
 #   scripts/soak.sh [MINUTES]
+# TENSH_BIN=path/to/tensh skips the build (e.g. a binary from a test build).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 minutes="${1:-5}"
 cd "$root"
-scripts/setup.sh
-swift build -c release --product tensh >&2
+tensh="${TENSH_BIN:-}"
+if [ -z "$tensh" ]; then
+    scripts/setup.sh
+    swift build -c release --product tensh >&2
+    tensh=.build/release/tensh
+fi
 script="$(mktemp --suffix=.tsh)"
 cat > "$script" <<TSH
 # One training step of a small CNN on random data, repeated until time is up.
@@ -29,7 +34,7 @@ while clock() < end {
 }
 print("steps", steps)
 TSH
-.build/release/tensh "$script" &
+"$tensh" "$script" &
 pid=$!
 samples=()
 echo "seconds rss_mib"

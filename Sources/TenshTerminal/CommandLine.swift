@@ -25,6 +25,7 @@ public enum TenshCommandLine {
             return .usage
         }
         if let n = options.threads { EngineConfig.threads = n }
+        if let n = options.maxTensorBytes { EngineConfig.maxTensorBytes = n }
         let color = useColor(options.color)
         let colorChoice = ColorChoice(rawValue: options.color.rawValue) ?? .auto
         switch options.command {

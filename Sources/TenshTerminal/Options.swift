@@ -33,6 +33,8 @@ struct Options: Equatable {
     var plain = false
     var color: ColorMode = .auto
     var threads: Int?
+    /// The largest single tensor allocation (`--max-tensor-bytes`, default 8 GiB).
+    var maxTensorBytes: Int?
 
     struct UsageError: Error { let message: String }
 
@@ -58,6 +60,9 @@ struct Options: Equatable {
             case "--threads":
                 guard let n = rest.popFirst() else { throw UsageError(message: "--threads needs a number") }
                 o.threads = try threadCount(n)
+            case "--max-tensor-bytes":
+                guard let n = rest.popFirst() else { throw UsageError(message: "--max-tensor-bytes needs a size") }
+                o.maxTensorBytes = try byteCount(n)
             case "--color":
                 guard let mode = rest.popFirst() else { throw UsageError(message: "--color needs auto, always or never") }
                 o.color = try colorMode(mode)
@@ -67,6 +72,8 @@ struct Options: Equatable {
             default:
                 if arg.hasPrefix("--threads=") {
                     o.threads = try threadCount(String(arg.dropFirst("--threads=".count)))
+                } else if arg.hasPrefix("--max-tensor-bytes=") {
+                    o.maxTensorBytes = try byteCount(String(arg.dropFirst("--max-tensor-bytes=".count)))
                 } else if arg.hasPrefix("--color=") {
                     o.color = try colorMode(String(arg.dropFirst("--color=".count)))
                 } else if arg.hasPrefix("-") && arg != "-" {
@@ -95,6 +102,22 @@ struct Options: Equatable {
         return n
     }
 
+    /// A byte count, optionally with a binary suffix: `1048576`, `512M`, `8G`.
+    static func byteCount(_ s: String) throws -> Int {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = Substring(s), scale = 1
+        if let last = s.last, let unit = units[Character(last.uppercased())] {
+            digits = s.dropLast()
+            scale = unit
+        }
+        guard let n = Int(digits), n > 0 else {
+            throw UsageError(message: "--max-tensor-bytes needs a positive size like 1048576, 512M or 8G, got '\(s)'")
+        }
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
+        guard !overflow else { throw UsageError(message: "--max-tensor-bytes: '\(s)' is too large") }
+        return bytes
+    }
+
     private static func colorMode(_ s: String) throws -> ColorMode {
         guard let mode = ColorMode(rawValue: s) else {
             throw UsageError(message: "--color must be auto, always or never, got '\(s)'")
@@ -111,6 +134,7 @@ struct Options: Equatable {
       --plain                 plain REPL (no workbench pane)
       --color=auto|always|never
       --threads N             kernel threads (also TENSH_THREADS)
+      --max-tensor-bytes N    refuse any single tensor above N bytes (default 8G; K/M/G/T suffixes)
       --version, --help
     exit codes: 0 ok, 64 usage, 65 syntax error, 66 missing file, 70 runtime error, 130 interrupted
     """

@@ -25,9 +25,9 @@ final class DiagnosticTests: XCTestCase {
         ("def f(x) = x\nf(1, 2)", 2, 6, "f takes 1 argument but 2 were given"),
         ("help(\"zerso\")", 1, 6, "did you mean 'zeros'?"),
         ("if [1, 2] { }", 1, 4, "ambiguous"),
-        ("for x in 3 { }", 1, 10, "cannot iterate over a int"),
+        ("for x in 3 { }", 1, 10, "cannot iterate over an int"),
         ("x += 1", 1, 1, "undefined name 'x'"),
-        ("len(1)", 1, 5, "len() of a int"),
+        ("len(1)", 1, 5, "len() of an int"),
     ]
 
     func testTable() {

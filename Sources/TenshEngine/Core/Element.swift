@@ -41,18 +41,39 @@ func withElementType<R>(_ dtype: DType, _ body: (any Element.Type) throws -> R) 
 
 /// Visits every index of `shape` in row-major order, calling `body` with the
 /// element offset for each of the given stride sets. The innermost dimension is
-/// a tight loop so contiguous and simple strided tensors stay fast.
+/// a tight loop so contiguous and simple strided tensors stay fast. When
+/// `cancellable`, the walk stops early on Ctrl-C (about every `cancellationChunk`
+/// elements) and the caller must `try Cancellation.check(op)` afterwards.
 @inline(__always)
-func forEachOffset(_ shape: [Int], _ stridesA: [Int], _ body: (Int) -> Void) {
+func forEachOffset(_ shape: [Int], _ stridesA: [Int], cancellable: Bool = false, _ body: (Int) -> Void) {
     let rank = shape.count
     if rank == 0 { body(0); return }
     if shape.contains(0) { return }
     let inner = shape[rank - 1], sa = stridesA[rank - 1]
     var index = [Int](repeating: 0, count: rank)
-    var base = 0
+    var base = 0, sinceCheck = 0
+    let longRows = cancellable && inner > cancellationChunk
     while true {
         var o = base
-        for _ in 0..<inner { body(o); o &+= sa }
+        if longRows {
+            // One row can be the whole tensor: check between chunks of it.
+            var done = 0
+            while done < inner {
+                if Cancellation.isRequested { return }
+                let end = Swift.min(inner, done &+ cancellationChunk)
+                for _ in done..<end { body(o); o &+= sa }
+                done = end
+            }
+        } else {
+            for _ in 0..<inner { body(o); o &+= sa }
+        }
+        if cancellable {
+            sinceCheck &+= inner
+            if sinceCheck >= cancellationChunk {
+                if Cancellation.isRequested { return }
+                sinceCheck = 0
+            }
+        }
         var d = rank - 2
         while d >= 0 {
             index[d] += 1
@@ -68,16 +89,35 @@ func forEachOffset(_ shape: [Int], _ stridesA: [Int], _ body: (Int) -> Void) {
 
 /// As `forEachOffset` for two stride sets walked together.
 @inline(__always)
-func forEachOffset2(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int], _ body: (Int, Int) -> Void) {
+func forEachOffset2(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int], cancellable: Bool = false, _ body: (Int, Int) -> Void) {
     let rank = shape.count
     if rank == 0 { body(0, 0); return }
     if shape.contains(0) { return }
     let inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1]
     var index = [Int](repeating: 0, count: rank)
-    var baseA = 0, baseB = 0
+    var baseA = 0, baseB = 0, sinceCheck = 0
+    let longRows = cancellable && inner > cancellationChunk
     while true {
         var oa = baseA, ob = baseB
-        for _ in 0..<inner { body(oa, ob); oa &+= sa; ob &+= sb }
+        if longRows {
+            // One row can be the whole tensor: check between chunks of it.
+            var done = 0
+            while done < inner {
+                if Cancellation.isRequested { return }
+                let end = Swift.min(inner, done &+ cancellationChunk)
+                for _ in done..<end { body(oa, ob); oa &+= sa; ob &+= sb }
+                done = end
+            }
+        } else {
+            for _ in 0..<inner { body(oa, ob); oa &+= sa; ob &+= sb }
+        }
+        if cancellable {
+            sinceCheck &+= inner
+            if sinceCheck >= cancellationChunk {
+                if Cancellation.isRequested { return }
+                sinceCheck = 0
+            }
+        }
         var d = rank - 2
         while d >= 0 {
             index[d] += 1
@@ -132,19 +172,20 @@ extension Tensor {
 }
 
 /// Copies `src` (any layout, any dtype) into the contiguous `dst` of the same
-/// shape, converting the element type.
-func copyConverting(_ src: Tensor, into dst: Tensor) {
+/// shape, converting the element type. Throws only when Ctrl-C interrupts a long copy.
+func copyConverting(_ src: Tensor, into dst: Tensor, op: String) throws {
     if src.dtype == dst.dtype {
         switch src.dtype.itemSize {
         case 8: copyBits(src, dst, UInt64.self)
         case 4: copyBits(src, dst, UInt32.self)
         default: copyBits(src, dst, UInt8.self)
         }
-        return
+    } else {
+        withElementType(src.dtype) { S in
+            withElementType(dst.dtype) { D in convertTyped(src, S, dst, D) }
+        }
     }
-    withElementType(src.dtype) { S in
-        withElementType(dst.dtype) { D in convertTyped(src, S, dst, D) }
-    }
+    try Cancellation.check(op) // the copies stop early on Ctrl-C
 }
 
 /// Same-dtype copy: moves the bits, specialised on the element width.
@@ -152,15 +193,15 @@ func copyConverting(_ src: Tensor, into dst: Tensor) {
 private func copyBits<W: FixedWidthInteger>(_ src: Tensor, _ dst: Tensor, _: W.Type) {
     let sp = src.pointer(W.self), dp = dst.pointer(W.self)
     if src.isContiguous {
-        dp.update(from: sp, count: src.count)
+        chunkedLoop(src.count) { r in (dp + r.lowerBound).update(from: sp + r.lowerBound, count: r.count) }
         return
     }
     var i = 0
-    forEachOffset(src.shape, src.strides) { dp[i] = sp[$0]; i &+= 1 }
+    forEachOffset(src.shape, src.strides, cancellable: true) { dp[i] = sp[$0]; i &+= 1 }
 }
 
 private func convertTyped<S: Element, D: Element>(_ src: Tensor, _: S.Type, _ dst: Tensor, _: D.Type) {
     let sp = src.pointer(S.self), dp = dst.pointer(D.self)
     var i = 0
-    forEachOffset(src.shape, src.strides) { dp[i] = D(fromDouble: sp[$0].asDouble); i &+= 1 }
+    forEachOffset(src.shape, src.strides, cancellable: true) { dp[i] = D(fromDouble: sp[$0].asDouble); i &+= 1 }
 }

@@ -43,6 +43,25 @@ public enum Cancellation {
     }
 }
 
+/// Elements between cancellation checks in long elementwise loops: ~1 ms of work,
+/// so Ctrl-C lands within 100 ms while small ops never pay for a check.
+let cancellationChunk = 1 << 20
+
+/// Runs `body` over `0..<n` in chunks of `cancellationChunk`, stopping early when
+/// Ctrl-C was requested. The caller must `try Cancellation.check(op)` afterwards,
+/// so a partly written result is never returned.
+@inline(__always)
+func chunkedLoop(_ n: Int, _ body: (Range<Int>) -> Void) {
+    if n <= cancellationChunk { body(0..<n); return }
+    var start = 0
+    while start < n {
+        if Cancellation.isRequested { return }
+        let end = Swift.min(n, start &+ cancellationChunk)
+        body(start..<end)
+        start = end
+    }
+}
+
 /// Runs `body(i)` for i in 0..<n over the configured threads.
 /// `body` must only write disjoint memory per index.
 @inline(__always)

@@ -121,7 +121,7 @@ private func reorderFortran(_ t: Tensor, op: String) throws -> Tensor {
     var strides = [Int](repeating: 1, count: t.rank)
     for d in 1..<t.rank { strides[d] = strides[d - 1] * Swift.max(t.shape[d - 1], 1) }
     let out = try Tensor.empty(t.shape, t.dtype, op: op)
-    copyConverting(t.aliased(shape: t.shape, strides: strides, offset: 0), into: out)
+    try copyConverting(t.aliased(shape: t.shape, strides: strides, offset: 0), into: out, op: op)
     return out
 }
 

@@ -43,7 +43,8 @@ func gemm<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _
         let tile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
         defer { bufA.deallocate(); bufB.deallocate(); tile.deallocate() }
         var t = chunk
-        while t < tasks {
+        // Ctrl-C stops between tiles; callers check `Cancellation` after the call.
+        while t < tasks && !Cancellation.isRequested {
             let i0 = (t / nTasks) * mTile, j0 = (t % nTasks) * nTile
             gemmTask(m: min(mTile, m - i0), n: min(nTile, n - j0), k: k, alpha: alpha,
                      a.offset(i0, 0), b.offset(0, j0), beta: beta, c + (i0 &* rsC &+ j0 &* csC),
@@ -66,6 +67,7 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
         gemmPackB(b.offset(p0, 0), kc: kc, n: n, into: bufB)
         var i0 = 0
         while i0 < m {
+            if Cancellation.isRequested { return } // one block is ~1 ms; callers check after
             let mc = min(GemmBlocking.mc, m - i0)
             gemmPackA(a.offset(i0, p0), m: mc, kc: kc, into: bufA)
             var jr = 0

@@ -57,6 +57,7 @@ func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tenso
     case .int64: try binaryInt(kind, x, y, out)
     case .bool: binaryBool(kind, x, y, out)
     }
+    try Cancellation.check(op) // `loop` stops early on Ctrl-C
     return out
 }
 
@@ -70,9 +71,9 @@ private func operand(_ t: Tensor, _ shape: [Int], _ dtype: DType, _ op: String) 
 private func loop<T, R>(_ x: Tensor, _ y: Tensor, _ out: Tensor, _: T.Type, _: R.Type, _ f: (T, T) -> R) {
     let n = out.count, px = x.pointer(T.self), py = y.pointer(T.self), po = out.pointer(R.self)
     switch (x.count == 1 && n > 1, y.count == 1 && n > 1) {
-    case (true, false): let s = px[0]; for i in 0..<n { po[i] = f(s, py[i]) }
-    case (false, true): let s = py[0]; for i in 0..<n { po[i] = f(px[i], s) }
-    default: for i in 0..<n { po[i] = f(px[i], py[i]) }
+    case (true, false): let s = px[0]; chunkedLoop(n) { r in for i in r { po[i] = f(s, py[i]) } }
+    case (false, true): let s = py[0]; chunkedLoop(n) { r in for i in r { po[i] = f(px[i], s) } }
+    default: chunkedLoop(n) { r in for i in r { po[i] = f(px[i], py[i]) } }
     }
 }
 

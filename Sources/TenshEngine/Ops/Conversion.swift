@@ -9,7 +9,7 @@ extension Tensor {
     /// A contiguous copy with its own storage (differentiable, like `x.clone()`).
     public func cloned() throws -> Tensor {
         let out = try Tensor.empty(shape, dtype, op: "clone")
-        copyConverting(self, into: out)
+        try copyConverting(self, into: out, op: "clone")
         return out.recorded("Clone", inputs: [self]) { ctx in [ctx.gradOutput] }
     }
 
@@ -17,7 +17,7 @@ extension Tensor {
     public func to(_ dtype: DType) throws -> Tensor {
         if dtype == self.dtype { return self }
         let out = try Tensor.empty(shape, dtype, op: "to")
-        copyConverting(self, into: out)
+        try copyConverting(self, into: out, op: "to")
         out.isWrappedNumber = isWrappedNumber
         guard dtype.isFloatingPoint else { return out }
         let source = self.dtype

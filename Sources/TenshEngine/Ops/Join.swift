@@ -72,7 +72,7 @@ public func flip(_ x: Tensor, dims: [Int]) throws -> Tensor {
     }
     let reversed = x.aliased(shape: x.shape, strides: strides, offset: offset)
     let out = try Tensor.empty(x.shape, x.dtype, op: "flip")
-    copyConverting(reversed, into: out)
+    try copyConverting(reversed, into: out, op: "flip")
     return out.recorded("Flip", inputs: [x], attributes: [("dims", fmt(ds))]) { c in
         [try flip(c.gradOutput, dims: ds)]
     }

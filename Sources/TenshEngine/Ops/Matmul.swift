@@ -39,6 +39,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         try Cancellation.check("matmul")
         matrixProduct(x, i * n * k, y, i * k * m, out, i * n * m, n: n, k: k, m: m)
     }
+    try Cancellation.check("matmul") // the GEMM stops between tiles on Ctrl-C
     return out.recorded("Matmul", inputs: [a, b]) { c in
         let g = c.gradOutput
         return [c.needsGrad[0] ? try sumToShape(matmul(g, swappedLastTwo(b)), a.shape, dtype: a.dtype) : nil,

@@ -120,6 +120,7 @@ func reduceAlongDim(_ x: Tensor, _ dim: Int, largest: Bool, op: String) throws -
     case .float64: extremeKernel(work, Double.self, dim, largest, values, indices)
     default: extremeKernel(work, Int64.self, dim, largest, values, indices)
     }
+    try Cancellation.check(op) // the kernel stops early on Ctrl-C
     return (src.dtype == .bool ? try values.to(.bool) : values, indices)
 }
 
@@ -128,11 +129,19 @@ private func extremeKernel<T: Comparable>(_ x: Tensor, _: T.Type, _ dim: Int, _ 
     var outerShape = x.shape, outerStrides = x.strides
     let n = outerShape.remove(at: dim), step = outerStrides.remove(at: dim)
     let px = x.pointer(T.self), pv = values.pointer(T.self), pi = indices.pointer(Int64.self)
-    var k = 0
+    var k = 0, sinceCheck = 0, stopped = false
     forEachOffset(outerShape, outerStrides) { base in
+        // Ctrl-C: checked about every `cancellationChunk` elements, also inside one long row.
+        sinceCheck &+= n
+        if sinceCheck >= cancellationChunk {
+            sinceCheck = 0
+            stopped = stopped || Cancellation.isRequested
+        }
+        if stopped { return }
         var best = px[base], bestIndex = 0
         var o = base
         for j in 1..<Swift.max(n, 1) {
+            if j & (cancellationChunk &- 1) == 0 && Cancellation.isRequested { stopped = true; break }
             o &+= step
             let v = px[o]
             // `v != v` is NaN (never true for integers): NaN wins and stays.

@@ -32,7 +32,7 @@ extension Tensor {
         if shape == self.shape && dtype == self.dtype && isContiguous { return self }
         let source = shape == self.shape ? self : try broadcastAlias(to: shape, op: op)
         let out = try Tensor.empty(shape, dtype, op: op)
-        copyConverting(source, into: out)
+        try copyConverting(source, into: out, op: op)
         return out
     }
 

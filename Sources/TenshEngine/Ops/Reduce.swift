@@ -36,6 +36,7 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
     case .int64: accumulateInt(x, Int64.self, out, outStrides) { $0 }
     case .bool: accumulateInt(x, Bool.self, out, outStrides) { $0 ? 1 : 0 }
     }
+    try Cancellation.check(op) // the walks stop early on Ctrl-C
     return out.aliased(shape: reducedShape(x.shape, dims, keepdim: keepdim),
                        strides: ShapeMath.contiguousStrides(reducedShape(x.shape, dims, keepdim: keepdim)), offset: 0)
 }
@@ -43,18 +44,20 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
 private func accumulate<T: TensorFloat, R: TensorFloat>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _: R.Type) {
     let px = x.pointer(T.self), po = out.pointer(R.self)
     if out.count == 1 && x.isContiguous {
-        po[0] = R(contiguousSum(px, x.count))
+        var s = 0.0
+        chunkedLoop(x.count) { r in s += contiguousSum(px + r.lowerBound, r.count) }
+        po[0] = R(s)
         return
     }
     if out.count == 1 {
         var s = 0.0
-        forEachOffset(x.shape, x.strides) { s += Double(px[$0]) }
+        forEachOffset(x.shape, x.strides, cancellable: true) { s += Double(px[$0]) }
         po[0] = R(s)
         return
     }
     var acc = [Double](repeating: 0, count: out.count)
     acc.withUnsafeMutableBufferPointer { a in
-        forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in a[oo] += Double(px[xo]) }
+        forEachOffset2(x.shape, x.strides, outStrides, cancellable: true) { xo, oo in a[oo] += Double(px[xo]) }
     }
     for i in 0..<out.count { po[i] = R(acc[i]) }
 }
@@ -88,7 +91,7 @@ private func widened<T: TensorFloat>(_ p: UnsafeMutablePointer<T>) -> SIMD8<Doub
 
 private func accumulateInt<T>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _ value: (T) -> Int64) {
     let px = x.pointer(T.self), po = out.pointer(Int64.self)
-    forEachOffset2(x.shape, x.strides, outStrides) { xo, oo in po[oo] &+= value(px[xo]) }
+    forEachOffset2(x.shape, x.strides, outStrides, cancellable: true) { xo, oo in po[oo] &+= value(px[xo]) }
 }
 
 /// Sum over `dims` (all when empty), like `torch.sum(x, dim, keepdim)`.

@@ -9,11 +9,12 @@ func mapFloat(_ x: Tensor, op: String, _ f32: (Float) -> Float, _ f64: (Double) 
     let n = out.count
     if src.dtype == .float32 {
         let p = src.pointer(Float.self), o = out.pointer(Float.self)
-        for i in 0..<n { o[i] = f32(p[i]) }
+        chunkedLoop(n) { r in for i in r { o[i] = f32(p[i]) } }
     } else {
         let p = src.pointer(Double.self), o = out.pointer(Double.self)
-        for i in 0..<n { o[i] = f64(p[i]) }
+        chunkedLoop(n) { r in for i in r { o[i] = f64(p[i]) } }
     }
+    try Cancellation.check(op)
     return out
 }
 

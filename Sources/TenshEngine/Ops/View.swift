@@ -56,6 +56,10 @@ extension Tensor {
             throw EngineError(.resourceLimit, op: "expand", argument: "size",
                 "expanding \(fmt(shape)) to \(fmt(target)) gives \(n) elements, above the allocation limit of \(EngineConfig.maxTensorBytes) bytes")
         }
+        // Only sizes of 1 can grow: blame the `size` argument (the REPL points at it).
+        for i in 0..<rank where shape[i] != 1 && shape[i] != target[i + lead] {
+            throw EngineError.invalid("expand", "size", "cannot expand shape \(fmt(shape)) to \(fmt(target)): dimension \(i + lead) has size \(shape[i]), and only sizes of 1 can be expanded")
+        }
         let out = try broadcastAlias(to: target, op: "expand")
         let inShape = shape
         return out.recorded("Expand", inputs: [self], attributes: [("shape", fmt(target))]) { c in

@@ -71,7 +71,7 @@ enum CoreBuiltins {
             case .tensor(let t):
                 guard t.rank > 0 else { throw a.error("x", "len() of a 0-d tensor") }
                 return .int(t.shape[0])
-            case let v: throw a.error("x", "len() of a \(v.typeName)")
+            case let v: throw a.error("x", "len() of \(v.typeNameWithArticle)")
             }
         },
     ]

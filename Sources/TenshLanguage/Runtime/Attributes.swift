@@ -6,7 +6,7 @@ extension Interpreter {
 
     func attribute(_ receiver: Value, _ name: String, at span: SourceSpan, receiverSpan: SourceSpan) throws -> Value {
         guard case .tensor(let t) = receiver else {
-            throw RuntimeError("a \(receiver.typeName) has no attribute '\(name)'", at: span)
+            throw RuntimeError("\(receiver.typeNameWithArticle) has no attribute '\(name)'", at: span)
         }
         switch name {
         case "shape": return .list(t.shape.map(Value.int))

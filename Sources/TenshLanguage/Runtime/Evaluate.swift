@@ -79,7 +79,7 @@ extension Interpreter {
         case .function(let f):
             return try callUser(f, arguments, at: span)
         default:
-            throw RuntimeError("a \(function.typeName) is not callable", at: span)
+            throw RuntimeError("\(function.typeNameWithArticle) is not callable", at: span)
         }
     }
 

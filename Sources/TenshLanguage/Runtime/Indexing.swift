@@ -11,7 +11,7 @@ extension Interpreter {
             return try indexSequence(s.map { Value.string(String($0)) }, items, at: span) { parts in
                 .string(parts.map(\.text).joined())
             }
-        default: throw RuntimeError("a \(base.typeName) cannot be indexed", at: span)
+        default: throw RuntimeError("\(base.typeNameWithArticle) cannot be indexed", at: span)
         }
     }
 
@@ -65,7 +65,10 @@ extension Interpreter {
         case .bool(let b): return b ? 1 : 0
         case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint:
             return saturatingInt(try t.item())
-        default: throw RuntimeError("an index must be an int, got \(v.typeName)", at: span)
+        case .tensor(let t):
+            // Indexing with a tensor of indices or a mask (torch's advanced indexing) is not supported.
+            throw RuntimeError("an index must be an int, a slice or ..., got a tensor of shape \(t.shape) (\(t.dtype)); tensor and mask indexing are not supported", at: span)
+        default: throw RuntimeError("an index must be an int, a slice or ..., got \(v.typeNameWithArticle)", at: span)
         }
     }
 }

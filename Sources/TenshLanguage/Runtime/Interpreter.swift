@@ -181,11 +181,15 @@ final class Interpreter: CallContext {
             guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
             return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.at(i)])) }
         case .string(let s): return s.map { .string(String($0)) }
-        default: throw RuntimeError("cannot iterate over a \(value.typeName)", at: span)
+        default: throw RuntimeError("cannot iterate over \(value.typeNameWithArticle)", at: span)
         }
     }
 
     func undefined(_ name: String, at span: SourceSpan) -> RuntimeError {
+        // Python spellings of the literals (True, None) are a common slip.
+        if let literal = ["True": "true", "False": "false", "None": "none"][name] {
+            return RuntimeError("undefined name '\(name)'; did you mean '\(literal)'?", at: span)
+        }
         let candidates = environment.visibleNames + registry.names + ["no_grad", "time"]
         return RuntimeError("undefined name '\(name)'\(Suggestions.hint(for: name, in: candidates))", at: span)
     }

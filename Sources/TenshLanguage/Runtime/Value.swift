@@ -31,6 +31,11 @@ public enum Value {
         }
     }
 
+    /// "an int", "a tensor": the type name with its article, for messages.
+    public var typeNameWithArticle: String {
+        (typeName.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + typeName
+    }
+
     /// The number as a Double for int/float/bool values.
     var number: Double? {
         switch self {

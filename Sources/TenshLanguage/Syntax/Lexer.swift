@@ -158,7 +158,18 @@ struct Lexer {
             return
         }
         index += 1
-        error("unexpected character '\(scalars[start])'", span(from: start))
+        error("unexpected character \(Self.describe(scalars[start]))", span(from: start))
+    }
+
+    /// A stray character as the message shows it: invisible ones (NUL, controls) by code
+    /// point, and U+FFFD, which stands for bytes that were not valid UTF-8 when the file was read.
+    static func describe(_ c: Unicode.Scalar) -> String {
+        if c == "\u{FFFD}" { return "U+FFFD (the source has bytes that are not valid UTF-8)" }
+        if c.properties.generalCategory == .control || c.properties.generalCategory == .format || c.value == 0 {
+            let hex = String(c.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        return "'\(c)'"
     }
 
     /// Keeps the stack of open brackets; a stray closer is left to the parser.

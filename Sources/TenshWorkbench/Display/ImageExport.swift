@@ -9,8 +9,14 @@ enum ImageExport {
     static let gap = 1
 
     static func png(_ tensor: Tensor, colormap name: String?) throws -> [UInt8] {
-        let maps = try FeatureMaps(tensor)
-        let colormap = try ShowRequest.colormap(named: name, gradient: false)
+        let maps: FeatureMaps, colormap: Colormap
+        do {
+            maps = try FeatureMaps(tensor)
+            colormap = try ShowRequest.colormap(named: name, gradient: false)
+        } catch let error as EngineError {
+            // The checks are shared with `show`; the message names the builtin that was called.
+            throw EngineError(error.kind, op: "save_image", argument: error.argument, error.detail)
+        }
         let channels = maps.isBars ? [Matrix(rows: 1, columns: maps.bars.count, values: maps.bars)] : maps.channels
         let ranges = maps.isBars ? [ValueRange(of: maps.bars)] : maps.ranges(global: false)
         let columns = Int(Double(channels.count).squareRoot().rounded(.up))
@@ -41,13 +47,7 @@ enum ImageExport {
 
     /// Writes via a temporary file and a rename, so an interrupted save leaves no half-written image.
     static func write(_ tensor: Tensor, path: String, colormap: String?) throws {
-        let bytes = try png(tensor, colormap: colormap)
-        let url = URL(fileURLWithPath: path)
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw EngineError(.io, op: "save_image", argument: "path", "cannot write '\(path)': \(error.localizedDescription)")
-        }
+        try AtomicWrite.write(try png(tensor, colormap: colormap), to: path, op: "save_image")
     }
 
     private static func components(_ color: Color) -> (UInt8, UInt8, UInt8) {
