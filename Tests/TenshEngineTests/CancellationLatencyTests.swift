@@ -10,6 +10,12 @@ final class CancellationLatencyTests: XCTestCase {
     static let elements = ProcessInfo.processInfo.environment["TENSH_CANCEL_ELEMENTS"].flatMap { Int($0) } ?? 64 << 20
     static let limitMs = 100.0
 
+    /// ASan/TSan slow a GEMM block ~100x, so only the cancellation itself is checked under them.
+    static var underSanitizer: Bool {
+        let all = UnsafeMutableRawPointer(bitPattern: 0) // RTLD_DEFAULT
+        return dlsym(all, "__asan_init") != nil || dlsym(all, "__tsan_init") != nil
+    }
+
     private final class Stamp: @unchecked Sendable {
         let lock = NSLock()
         var requestedAt: UInt64 = 0
@@ -41,7 +47,9 @@ final class CancellationLatencyTests: XCTestCase {
             return
         }
         if ProcessInfo.processInfo.environment["TENSH_CANCEL_PRINT"] != nil { print("cancel latency \(name): \(ms) ms") }
-        XCTAssertLessThan(ms, Self.limitMs, "\(name) took \(ms) ms to stop", file: file, line: line)
+        if !Self.underSanitizer {
+            XCTAssertLessThan(ms, Self.limitMs, "\(name) took \(ms) ms to stop", file: file, line: line)
+        }
     }
 
     func testElementwiseReductionAndCopyStopWithin100ms() throws {

@@ -229,6 +229,7 @@ enum BadInputTable {
         Row("save(zeros(2), \"/\")", "save_npy: / names a directory, not a file", "1:16"),
         Row("save(zeros(2), \"/proc/x.npy\")", "save_npy: cannot write /proc/x.npy", "1:16"),
         Row("dot(sum(param(zeros(2))), \"/nonexistent/dir/g.dot\")", "dot: cannot write '/nonexistent/dir/g.dot': No such file or directory", "1:27"),
+        Row("dot(sum(param(zeros(2))), \"/\")", "dot: '/' names a directory, not a file", "1:27"),
     ]
 
     /// Inputs that are not errors: IEEE results and accepted edge cases, with what they print.

@@ -12,11 +12,7 @@ enum GraphExport {
                                  example: "dot(loss, \"loss.dot\")") { a in
         let text = dot(try a.tensor("y"))
         let path = try a.string("path")
-        guard let file = fopen(path, "w") else {
-            throw a.error("path", "cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        guard fputs(text, file) >= 0 else { throw a.error("path", "cannot write '\(path)'") }
+        try AtomicWrite.write(Array(text.utf8), to: path, op: "dot")
         return .none
     }
 

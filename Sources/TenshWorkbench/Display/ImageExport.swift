@@ -1,5 +1,6 @@
 import Foundation
 import TenshEngine
+import TenshLanguage
 import TenshRender
 
 /// `save_image(x, "f.png", cmap=)`: feature maps as a PNG, one image pixel per

@@ -7,8 +7,9 @@ import Glibc
 /// Writes `bytes` to `path` through a temporary file beside it and a rename, so an
 /// interrupted write never leaves a half-written file. Errors name the path and the
 /// system's reason ("No such file or directory"), as `save` does for `.npy` files.
-enum AtomicWrite {
-    static func write(_ bytes: [UInt8], to path: String, op: String) throws {
+/// Used by `dot` and the workbench's `save_image`.
+public enum AtomicWrite {
+    public static func write(_ bytes: [UInt8], to path: String, op: String) throws {
         var status = stat()
         if stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
             throw EngineError(.io, op: op, argument: "path", "'\(path)' names a directory, not a file")
