@@ -87,7 +87,7 @@ extension Interpreter {
         case .greater: return .bool(x > y)
         case .greaterEqual: return .bool(x >= y)
         case .divide:
-            guard y != 0 else { throw RuntimeError("division by zero", at: span) }
+            // IEEE results (inf, -inf, nan) as for tensors: dividing by zero is never a trap or an error.
             return .float(x / y)
         case .matmul: throw RuntimeError("@ needs tensors, got \(l.typeName) and \(r.typeName)", at: span)
         case .and, .or: return nil
