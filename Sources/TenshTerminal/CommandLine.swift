@@ -97,6 +97,7 @@ public enum TenshCommandLine {
         let workbench = Workbench(evaluator: evaluator)
         evaluator.output.target = { [weak workbench] text in workbench?.appendOutput(text) }
         evaluator.session.display = PaneDisplay(workbench: workbench)
+        evaluator.session.progressSink = PaneProgress(workbench: workbench)
         workbench.tensorNamer = { [weak evaluator] t in evaluator?.name(of: t) }
         let env = ProcessInfo.processInfo.environment
         let outcome = WorkbenchApp.run(workbench: workbench,

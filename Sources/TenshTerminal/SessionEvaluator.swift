@@ -30,6 +30,18 @@ final class SessionEvaluator: LineEvaluator {
         return evaluation
     }
 
+    /// A watch's echo is its value on the watch line, so the text written while
+    /// it runs is captured instead of going to the transcript.
+    func evaluateWatch(_ expression: String) -> Evaluation {
+        let transcript = output.target
+        var captured = ""
+        output.target = { captured += $0 }
+        defer { output.target = transcript }
+        var evaluation = evaluate(expression)
+        evaluation.output = captured + evaluation.output
+        return evaluation
+    }
+
     func needsMoreInput(_ source: String) -> Bool { Parser.needsMoreInput(source) }
 
     func completions(for word: String, line: String) -> [String] { session.completions(line: line, word: word) }

@@ -8,9 +8,13 @@ public protocol LineEvaluator: AnyObject {
     func needsMoreInput(_ source: String) -> Bool
     /// Tab completion candidates for `word` (the text before the cursor back to a word start).
     func completions(for word: String, line: String) -> [String]
+    /// Evaluates a watched expression; its echo must come back in `output`
+    /// (not stream into the transcript like a typed line's).
+    func evaluateWatch(_ expression: String) -> Evaluation
 }
 
 extension LineEvaluator {
+    public func evaluateWatch(_ expression: String) -> Evaluation { evaluate(expression) }
     public func needsMoreInput(_ source: String) -> Bool { false }
     public func completions(for word: String, line: String) -> [String] { [] }
 }

@@ -85,6 +85,15 @@ public final class Workbench {
         refreshWatches()
     }
 
+    /// A `watch(expr)` call inside a running statement (a script line, a loop):
+    /// shows `current` now; the next `refreshWatches` re-evaluates it.
+    public func registerWatch(_ expression: String, current: String) {
+        state.watches.removeAll { $0.expression == expression }
+        let firstLine = current.split(separator: "\n").first.map(String.init) ?? current
+        state.watches.append(Watch(expression: expression, text: firstLine))
+        onLiveUpdate?()
+    }
+
     public func clearWatches() { state.watches = [] }
 
     private func run(_ source: String) -> Reaction {
@@ -137,7 +146,7 @@ public final class Workbench {
     /// Re-evaluates every watch (after each statement).
     public func refreshWatches() {
         for i in state.watches.indices {
-            let result = evaluator.evaluate(state.watches[i].expression)
+            let result = evaluator.evaluateWatch(state.watches[i].expression)
             if let error = result.error {
                 state.watches[i].text = error.split(separator: "\n").first.map(String.init) ?? error
                 state.watches[i].isError = true

@@ -101,4 +101,8 @@ final class RecordingDisplay: DisplaySink {
     func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
         output.write("save_image \(path) \(tensor.shape) \(colormap ?? "auto")\n")
     }
+
+    func watch(expression: String, value: String) throws {
+        output.write("watch \(expression) = \(value)\n")
+    }
 }

@@ -77,4 +77,43 @@ final class TenshBinaryWorkbenchTests: XCTestCase {
         try session.type("print(6 * 7)")
         try session.wait(forText: "42")
     }
+
+    /// A loop that plots each epoch: the curve and the progress bar update while it
+    /// runs, `watch(...)` inside the loop stays on screen, `:pane off|on` work.
+    func testTrainingLoopShowsALiveCurveProgressAndAWatch() throws {
+        let session = try start()
+        defer { session.kill() }
+        try session.type("losses = []; for i in progress(range(25), label=\"epoch\") { "
+            + "t0 = clock(); while clock() - t0 < 0.08 { }; losses = losses + [1 / (i + 1)]; "
+            + "plot(losses); watch(len(losses)) }")
+        let live = try session.wait(for: "a partial curve and the progress bar") { screen in
+            screen.contains("plot losses") && screen.contains("epoch [") && screen.contains("it/s")
+        }
+        XCTAssertTrue(live.contains("⠈") || live.contains("⡀") || live.contains("⢣"), "braille curve:\n\(live)")
+        let done = try session.wait(forText: "watch len(losses): 25")
+        XCTAssertTrue(done.contains("25 points") && done.contains("losses: 0.04"), done)
+        try session.type(":pane off")
+        try session.wait(for: "the pane hidden") { !$0.contains("plot losses") }
+        try session.type(":pane on")
+        try session.wait(forText: "plot losses")
+    }
+
+    /// Without COLORTERM the pane uses the 256-colour palette; `--plain` is the text REPL.
+    func testTwoHundredFiftySixColoursAndPlain() throws {
+        let binary = shellQuoted(try Self.tenshBinary())
+        let colours = try TmuxSession(command: "env -u COLORTERM \(binary); sleep 60", width: 100, height: 30,
+                                      environment: [:])
+        defer { colours.kill() }
+        try colours.wait(forText: ">>>")
+        try colours.type("show(arange(64).view(8, 8))")
+        let screen = try colours.wait(for: "256-colour half-blocks", escapes: true) { $0.contains("48;5;") }
+        XCTAssertFalse(screen.contains("48;2;"), "no 24-bit colours without COLORTERM")
+
+        let plain = try TmuxSession(command: "\(binary) --plain; sleep 60", width: 100, height: 30)
+        defer { plain.kill() }
+        try plain.wait(forText: ">>>")
+        try plain.type("w = param(ones(3)); l = sum(relu(w * 2)); backward(l); graph(l); watch(w.grad)")
+        let text = try plain.wait(forText: "watch w.grad: tensor([2., 2., 2.])")
+        XCTAssertTrue(text.contains("└─ Relu → [3]") && !text.contains("┌"), text)
+    }
 }

@@ -28,7 +28,17 @@ enum DisplayBuiltins {
                 summary: "A line chart of a 1-d tensor or list of numbers, or a list of them (several series).",
                 example: "plot(losses, title=\"loss\")") { a in
             let series = try plotSeries(a)
-            try display(a, "plot").plot(series, title: try optionalString(a, "title") ?? "")
+            // Untitled plots are named by their argument (`plot(losses)` → "losses"), like show.
+            let title = try optionalString(a, "title") ?? a.context.sourceText(a.span("values")) ?? ""
+            try display(a, "plot").plot(series, title: title)
+            return .none
+        },
+        Builtin("watch", category, [.required("expr", .any)],
+                summary: "Keeps expr on screen, re-evaluated after every statement (the workbench); prints it once in plain mode.",
+                example: "watch(loss)") { a in
+            let value = a.value("expr")
+            let expression = a.context.sourceText(a.span("expr")) ?? value.text
+            try display(a, "watch").watch(expression: expression, value: value.text)
             return .none
         },
         Builtin("save_image", category, [.required("x", .tensor), .required("path", .string),

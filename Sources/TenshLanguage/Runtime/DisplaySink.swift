@@ -12,6 +12,10 @@ public protocol DisplaySink: AnyObject {
     func plot(_ series: [PlotSeries], title: String) throws
     /// Writes the feature maps of `tensor` as a PNG file (`save_image`).
     func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws
+    /// `watch(expr)`: `expression` is the source text of the argument, `value`
+    /// its value now (as `print` writes it). The pane keeps the expression and
+    /// re-evaluates it after every statement; plain text prints it once.
+    func watch(expression: String, value: String) throws
 }
 
 /// Options of `show(x, ...)`.

@@ -24,6 +24,12 @@ public final class PaneDisplay: DisplaySink {
         workbench?.present(.plot(try ShowRequest.plotView(series, title: title)))
     }
 
+    /// Adds the expression to the watch list; it is evaluated after the running
+    /// statement ends (evaluating it now would re-enter the busy session).
+    public func watch(expression: String, value: String) throws {
+        workbench?.registerWatch(expression, current: value)
+    }
+
     public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
         try ImageExport.write(tensor, path: path, colormap: colormap)
     }

@@ -43,6 +43,11 @@ public final class PlainDisplay: DisplaySink {
         write(AnsiEncoder(mode: mode).encodeText(buffer))
     }
 
+    /// Without a pane nothing is re-evaluated: the value is printed once.
+    public func watch(expression: String, value: String) throws {
+        write("watch \(expression): \(value)\n")
+    }
+
     public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
         try ImageExport.write(tensor, path: path, colormap: colormap)
     }

@@ -105,8 +105,11 @@ public enum WorkbenchScreen {
             guard let node = view.selectedNode else { return "graph" }
             return GraphTree.describe(node)
         case let .plot(view):
-            return view.series.map { s in "\(s.name): \(s.values.last.map(NumberText.short) ?? "-")" }
-                .joined(separator: "  ")
+            // An unnamed series (plot(losses)) is named by the plot's title, else "last".
+            let fallback = view.title.isEmpty ? "last" : view.title
+            return view.series.map { s in
+                "\(s.name.isEmpty ? fallback : s.name): \(s.values.last.map(NumberText.short) ?? "-")"
+            }.joined(separator: "  ")
         case .empty:
             return "tensh"
         }
