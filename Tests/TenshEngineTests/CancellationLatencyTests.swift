@@ -11,10 +11,7 @@ final class CancellationLatencyTests: XCTestCase {
     static let limitMs = 100.0
 
     /// ASan/TSan slow a GEMM block ~100x, so only the cancellation itself is checked under them.
-    static var underSanitizer: Bool {
-        let all = UnsafeMutableRawPointer(bitPattern: 0) // RTLD_DEFAULT
-        return dlsym(all, "__asan_init") != nil || dlsym(all, "__tsan_init") != nil
-    }
+    static var underSanitizer: Bool { runningUnderSanitizer }
 
     private final class Stamp: @unchecked Sendable {
         let lock = NSLock()

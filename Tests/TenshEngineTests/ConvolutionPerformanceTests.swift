@@ -33,7 +33,7 @@ final class ConvolutionPerformanceTests: XCTestCase {
             let backwardFlops = firstLayer ? flops : 2 * flops
             print(String(format: "%@: forward %.2f ms (%.1f GFLOP/s), backward %.2f ms (%.1f GFLOP/s)", s.name,
                          forward * 1e3, flops / forward * 1e-9, backward * 1e3, backwardFlops / backward * 1e-9))
-            XCTAssertGreaterThan(flops / forward * 1e-9, s.groups > 1 ? 0.5 : 5, s.name)
+            if !runningUnderSanitizer { XCTAssertGreaterThan(flops / forward * 1e-9, s.groups > 1 ? 0.5 : 5, s.name) }
             // Spot check y[0, 0, 1, 1] against a direct sum.
             let xs = x.toDoubles(), ws = w.toDoubles(), ys = y.toDoubles()
             var direct = 0.0
@@ -63,7 +63,7 @@ final class ConvolutionPerformanceTests: XCTestCase {
         let backward = try best(3) { _ = try grad([y], [x, w], gradOutputs: [gy]) }
         print(String(format: "c6 convT 4x4 s2 128->64 16²->32² N=8: forward %.2f ms (%.1f GFLOP/s), backward %.2f ms (%.1f GFLOP/s)",
                      forward * 1e3, flops / forward * 1e-9, backward * 1e3, 2 * flops / backward * 1e-9))
-        XCTAssertGreaterThan(flops / forward * 1e-9, 5)
+        if !runningUnderSanitizer { XCTAssertGreaterThan(flops / forward * 1e-9, 5) }
     }
 
     private func best(_ reps: Int, _ body: () throws -> Void) throws -> Double {

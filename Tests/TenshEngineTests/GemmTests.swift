@@ -88,12 +88,12 @@ final class GemmTests: XCTestCase {
             for threads in [1, 2] {
                 let gflops = measure(Float.self, size, threads: threads)
                 print(String(format: "sgemm %4d^3 threads=%d: %6.1f GFLOP/s", size, threads, gflops))
-                XCTAssertGreaterThan(gflops, 5)
+                if !runningUnderSanitizer { XCTAssertGreaterThan(gflops, 5) }
             }
         }
         let d = measure(Double.self, 1024, threads: 2)
         print(String(format: "dgemm 1024^3 threads=2: %6.1f GFLOP/s", d))
-        XCTAssertGreaterThan(d, 2)
+        if !runningUnderSanitizer { XCTAssertGreaterThan(d, 2) }
     }
 
     /// Dispatches to the concrete (specialised) entry point for T.

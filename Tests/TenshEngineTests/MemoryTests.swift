@@ -13,10 +13,7 @@ final class MemoryTests: XCTestCase {
     }
 
     /// ASan/TSan hold freed memory in quarantine, so RSS is no measure of leaks under them.
-    private var underSanitizer: Bool {
-        let all = UnsafeMutableRawPointer(bitPattern: 0) // RTLD_DEFAULT
-        return dlsym(all, "__asan_init") != nil || dlsym(all, "__tsan_init") != nil
-    }
+    private var underSanitizer: Bool { runningUnderSanitizer }
 
     func testTrainingStepsDoNotLeak() throws {
         let x = try randn([16, 8], dtype: .float64, seed: 1)
