@@ -16,6 +16,11 @@ struct ConvShape {
         let fanOut = transpose ? cout : cout
         return 2 * Double(n) * Double(fanOut) * Double(spatial) * Double(inPerGroup) * Double(kernel * kernel)
     }
+    /// float32 bytes of input, weight and output of the forward (the memory target's base).
+    var tensorBytes: Int {
+        let weight = (transpose ? cin * cout : cout * (depthwise ? 1 : cin)) * kernel * kernel
+        return 4 * (n * cin * size * size + weight + n * cout * outSize * outSize)
+    }
 }
 
 let convShapes: [ConvShape] = [
@@ -45,7 +50,7 @@ private func inputs(_ s: ConvShape) throws -> (Tensor, Tensor) {
 
 func convCases() -> [BenchCase] {
     convShapes.flatMap { s -> [BenchCase] in
-        let fwd = BenchCase(name: "\(s.name)-fwd", flops: s.forwardFlops) {
+        let fwd = BenchCase(name: "\(s.name)-fwd", flops: s.forwardFlops, tensorBytes: s.tensorBytes) {
             let (x, w) = try inputs(s)
             return { try forward(s, x, w) }
         }

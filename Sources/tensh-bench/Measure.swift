@@ -8,6 +8,9 @@ struct BenchCase {
     let flops: Double
     /// How many times the body runs inside one timed sample (for very short bodies).
     var innerRepeats = 1
+    /// Bytes of the input, weight and output tensors (conv forward cases; 0 otherwise):
+    /// the base of issue 5's memory target, 1.5x this plus 64 MiB.
+    var tensorBytes = 0
     let prepare: () throws -> () throws -> AnyObject
 }
 
@@ -38,12 +41,20 @@ func peakRSSMiB() -> Double {
 }
 
 /// Deterministic inputs in [-1, 1) (the benchmark does not depend on the engine's RNG).
+/// Filled in chunks so that the peak resident memory of a case is not inflated by a
+/// whole-tensor array of Doubles (which would be twice the tensor's float32 size).
 func benchTensor(_ shape: [Int], seed: UInt64) throws -> Tensor {
     var state = seed &* 0x9E3779B97F4A7C15 | 1
     let n = shape.reduce(1, *)
-    let values = (0..<n).map { _ -> Double in
-        state ^= state << 13; state ^= state >> 7; state ^= state << 17
-        return Double(state >> 11) / Double(1 << 53) * 2 - 1
+    let flat = try Tensor(zeros: [n])
+    let chunk = 1 << 16
+    for start in stride(from: 0, to: n, by: chunk) {
+        let length = min(chunk, n - start)
+        let values = (0..<length).map { _ -> Double in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+        }
+        try updateInPlace(flat.narrowed(0, start: start, length: length), with: Tensor(values, shape: [length]))
     }
-    return try Tensor(values, shape: shape)
+    return try flat.view(shape)
 }

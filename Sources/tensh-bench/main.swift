@@ -29,7 +29,9 @@ do {
     let body = try bench.prepare()
     let seconds = try measure(body, samples: samples, innerRepeats: bench.innerRepeats)
     let gflops = bench.flops > 0 ? bench.flops / seconds / 1e9 : 0
-    print(#"{"case": "\#(bench.name)", "threads": \#(EngineConfig.threads), "ms": \#(seconds * 1000), "gflops": \#(gflops), "peak_mib": \#(peakRSSMiB())}"#)
+    let tensorMiB = Double(bench.tensorBytes) / 1_048_576
+    let memory = bench.tensorBytes > 0 ? #", "tensor_mib": \#(tensorMiB)"# : ""
+    print(#"{"case": "\#(bench.name)", "threads": \#(EngineConfig.threads), "ms": \#(seconds * 1000), "gflops": \#(gflops), "peak_mib": \#(peakRSSMiB())\#(memory)}"#)
 } catch {
     FileHandle.standardError.write("tensh-bench: \(bench.name): \(error)\n".data(using: .utf8) ?? Data())
     exit(70)

@@ -1,41 +1,78 @@
-"""Runs tensh-bench and torch_bench.py case by case and reports the comparison."""
+"""Runs the benchmark: for each thread count, each case first in PyTorch (a
+long-lived torch_bench.py --serve process) and then in tensh (one tensh-bench
+process per case, so the peak memory is per case), back to back, so that the
+machine's drifting speed affects both sides of a ratio alike. Then the digits
+training (tensh script vs PyTorch) and start-up. Prints a table and the
+targets of issue 5, writes bench-results/latest.json and latest.md."""
 import argparse
-import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
+from report import print_row, print_targets, write_results
+from summary import add_memory_check, targets
+from tensh_runs import DIGITS_CASE, run_json, run_tensh_digits, startup_ms
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_json(cmd, env=None):
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        print(f"bench: {' '.join(cmd)} failed: {out.stderr.strip()}", file=sys.stderr)
-        return []
-    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+class TorchServer:
+    """torch_bench.py --serve at one thread count: one case per request."""
+
+    def __init__(self, python, threads):
+        self.proc = subprocess.Popen([python, os.path.join(HERE, "torch_bench.py"), "--serve", "--threads",
+                                      str(threads)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, case, samples):
+        """The case's JSON result, or None when PyTorch has no such case or failed."""
+        try:
+            self.proc.stdin.write(f"{case} {samples}\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            return None
+        if not line:
+            print(f"bench: torch_bench.py stopped at {case}", file=sys.stderr)
+            return None
+        result = json.loads(line)
+        return None if result.get("missing") else result
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
-def startup_ms(binary, runs=20):
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([binary, "-e", "1"], capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
+def with_torch(row, torch_result):
+    row["torch_ms"] = torch_result["ms"] if torch_result else None
+    row["ratio"] = row["ms"] / row["torch_ms"] if row.get("torch_ms") else None
+    if torch_result and "accuracy" in torch_result:
+        row["torch_accuracy"] = torch_result["accuracy"]
+    return add_memory_check(row)
 
 
-def cpu_name():
+def run_threads(args, threads, cases, digits):
+    rows = []
+    torch = TorchServer(args.torch_python, threads) if args.torch_python and not args.no_torch else None
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
+        for case in cases:
+            torch_result = torch.run(case, args.samples) if torch else None
+            for r in run_json([os.path.join(args.bin, "tensh-bench"), "--case", case, "--threads", str(threads),
+                               "--samples", str(args.samples)]):
+                rows.append(with_torch(r, torch_result))
+                print_row(rows[-1])
+        if digits:
+            runs = min(args.samples, 5)
+            torch_result = torch.run(DIGITS_CASE, runs) if torch else None
+            r = run_tensh_digits(os.path.join(args.bin, "tensh"), threads, runs)
+            if r:
+                rows.append(with_torch(r, torch_result))
+                print_row(rows[-1])
+    finally:
+        if torch:
+            torch.close()
+    return rows
 
 
 def main():
@@ -48,55 +85,24 @@ def main():
     ap.add_argument("prefixes", nargs="*")
     args = ap.parse_args()
 
-    bench = os.path.join(args.bin, "tensh-bench")
-    cases = subprocess.run([bench, "--list"], capture_output=True, text=True, check=True).stdout.split()
-    if args.prefixes:
-        cases = [c for c in cases if any(c.startswith(p) for p in args.prefixes)]
+    selected = lambda name: not args.prefixes or any(name.startswith(p) for p in args.prefixes)
+    listing = subprocess.run([os.path.join(args.bin, "tensh-bench"), "--list"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    cases = [c for c in listing if selected(c)]
+    thread_counts = [int(t) for t in args.threads.split()]
+    started = time.monotonic()
     rows = []
-    for threads in [int(t) for t in args.threads.split()]:
-        torch_ms = {}
-        if args.torch_python and not args.no_torch:
-            for r in run_json([args.torch_python, os.path.join(HERE, "torch_bench.py"), "--threads", str(threads),
-                               "--samples", str(args.samples)] + cases):
-                torch_ms[r["case"]] = r["ms"]
-        for case in cases:
-            for r in run_json([bench, "--case", case, "--threads", str(threads), "--samples", str(args.samples)]):
-                r["torch_ms"] = torch_ms.get(case)
-                r["ratio"] = r["ms"] / r["torch_ms"] if r.get("torch_ms") else None
-                rows.append(r)
-                print_row(r)
-    if not args.prefixes or any("startup".startswith(p) for p in args.prefixes):
+    for threads in thread_counts:
+        rows += run_threads(args, threads, cases, selected(DIGITS_CASE))
+    if selected("startup"):
         r = {"case": "startup (tensh -e '1')", "threads": 0, "ms": startup_ms(os.path.join(args.bin, "tensh")),
              "gflops": 0, "peak_mib": 0, "torch_ms": None, "ratio": None}
         rows.append(r)
         print_row(r)
-    write_results(rows)
-
-
-def print_row(r):
-    torch_ms = f"{r['torch_ms']:10.3f}" if r.get("torch_ms") else f"{'-':>10}"
-    ratio = f"{r['ratio']:6.2f}" if r.get("ratio") else f"{'-':>6}"
-    gflops = f"{r['gflops']:8.1f}" if r.get("gflops") else f"{'-':>8}"
-    print(f"{r['case']:<24} {r['threads']:>2}  {r['ms']:10.3f} ms {gflops} GFLOP/s {r['peak_mib']:8.1f} MiB"
-          f"  torch {torch_ms} ms  ratio {ratio}", flush=True)
-
-
-def write_results(rows):
-    os.makedirs("bench-results", exist_ok=True)
-    meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "cpu": cpu_name(), "cores": os.cpu_count()}
-    with open("bench-results/latest.json", "w") as f:
-        json.dump({"machine": meta, "rows": rows}, f, indent=1)
-    lines = [f"Measured {meta['date']} on {meta['cpu']} ({meta['cores']} cores).", "",
-             "| case | threads | tensh ms | GFLOP/s | peak MiB | PyTorch ms | tensh/PyTorch |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        fmt = lambda v, spec: format(v, spec) if v else "-"
-        lines.append(f"| {r['case']} | {r['threads'] or '-'} | {r['ms']:.3f} | {fmt(r.get('gflops'), '.1f')} | "
-                     f"{fmt(r.get('peak_mib'), '.1f')} | {fmt(r.get('torch_ms'), '.3f')} | {fmt(r.get('ratio'), '.2f')} |")
-    with open("bench-results/latest.md", "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("wrote bench-results/latest.json and bench-results/latest.md")
+    summary_threads = 2 if 2 in thread_counts else max(thread_counts)
+    lines = targets(rows, summary_threads)
+    print_targets(lines, summary_threads)
+    write_results(rows, lines, summary_threads, time.monotonic() - started)
 
 
 if __name__ == "__main__":

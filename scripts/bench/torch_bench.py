@@ -1,12 +1,22 @@
 """PyTorch side of the tensh benchmark: the same cases as tensh-bench, timed the
 same way (minimum over samples, previous output kept alive), one JSON object
-per line.  Usage: torch_bench.py --threads N [--samples N] [CASE ...]"""
+per line.
+
+    torch_bench.py --threads N [--samples N] CASE ...    the cases, then exit
+    torch_bench.py --threads N --serve                   one case per stdin line:
+                                                         "CASE SAMPLES" -> one JSON line
+
+run.py uses --serve so that each case runs here and then in tensh back to back
+(the machine's speed drifts over minutes) without importing torch per case."""
 import argparse
 import json
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
+
+from torch_digits import digits_train
 
 CONV = {  # name: (N, Cin, Cout, size, kernel, stride, padding, kind, weight_only)
     "c1": (1, 3, 64, 224, 7, 2, 3, "conv", True),
@@ -86,22 +96,46 @@ def make(name):
     return None
 
 
+def run_case(name, threads, samples):
+    """The JSON result of one case, or None for a case PyTorch does not have."""
+    if name == "digits-train":
+        ms, accuracy = digits_train(samples)
+        return {"case": name, "threads": threads, "ms": ms, "accuracy": accuracy}
+    body = make(name)
+    if body is None:
+        return None
+    samples = 3 if name.startswith("autograd") else samples
+    with torch.inference_mode(False):
+        seconds = measure(body, samples)
+    del body
+    return {"case": name, "threads": threads, "ms": seconds * 1000}
+
+
+def serve(threads):
+    for line in sys.stdin:
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        result = run_case(parts[0], threads, int(parts[1])) or {"case": parts[0], "missing": True}
+        print(json.dumps(result), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("--serve", action="store_true")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.serve:
+        serve(args.threads)
+        return
     for name in args.cases:
-        body = make(name)
-        if body is None:
-            continue
-        samples = 3 if name.startswith("autograd") else args.samples
-        with torch.inference_mode(False):
-            seconds = measure(body, samples)
-        print(json.dumps({"case": name, "threads": args.threads, "ms": seconds * 1000}), flush=True)
+        result = run_case(name, args.threads, args.samples)
+        if result is not None:
+            print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
