@@ -59,7 +59,7 @@ def _table(rows):
 
 def markdown(rows, target_lines, summary_threads, meta):
     out = [f"Measured {meta['date']} on {meta['cpu']} ({meta['cores']} cores), "
-           f"{meta['minutes']:.1f} minutes in all.", ""]
+           f"{meta['minutes']:.1f} minutes in all, load average {meta['load_before']:.2f} before.", ""]
     for threads in sorted({r["threads"] for r in rows if r["threads"]}):
         at = [r for r in rows if r["threads"] == threads]
         out += [f"### {threads} thread{'s' if threads > 1 else ''}", ""] + _table(at) + [""]
@@ -77,10 +77,11 @@ def markdown(rows, target_lines, summary_threads, meta):
     return "\n".join(out) + "\n"
 
 
-def write_results(rows, target_lines, summary_threads, seconds):
+def write_results(rows, target_lines, summary_threads, seconds, load_before):
     os.makedirs("bench-results", exist_ok=True)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "cpu": cpu_name(), "cores": os.cpu_count(), "minutes": seconds / 60}
+            "cpu": cpu_name(), "cores": os.cpu_count(), "minutes": seconds / 60,
+            "load_before": load_before}
     targets = [{"target": t, "measured": m, "met": met} for t, m, met in target_lines]
     with open("bench-results/latest.json", "w") as f:
         json.dump({"machine": meta, "rows": rows, "targets_threads": summary_threads, "targets": targets}, f,

@@ -90,6 +90,10 @@ def main():
                              check=True).stdout.split()
     cases = [c for c in listing if selected(c)]
     thread_counts = [int(t) for t in args.threads.split()]
+    load = os.getloadavg()[0]
+    if load > 0.5:
+        print(f"bench: load average {load:.2f}: another process is running; PyTorch's 2-thread times suffer "
+              "most from that (OpenMP waits for the descheduled thread)", file=sys.stderr)
     started = time.monotonic()
     rows = []
     for threads in thread_counts:
@@ -102,7 +106,7 @@ def main():
     summary_threads = 2 if 2 in thread_counts else max(thread_counts)
     lines = targets(rows, summary_threads)
     print_targets(lines, summary_threads)
-    write_results(rows, lines, summary_threads, time.monotonic() - started)
+    write_results(rows, lines, summary_threads, time.monotonic() - started, load)
 
 
 if __name__ == "__main__":

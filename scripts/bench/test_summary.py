@@ -65,7 +65,8 @@ class SummaryTests(unittest.TestCase):
 
     def test_markdown_groups_by_threads(self):
         rows = [row("c2-fwd", 1.0, threads=1), row("c2-fwd", 1.2, threads=2)]
-        text = markdown(rows, targets(rows, 2), 2, {"date": "d", "cpu": "cpu", "cores": 2, "minutes": 1.0})
+        text = markdown(rows, targets(rows, 2), 2, {"date": "d", "cpu": "cpu", "cores": 2, "minutes": 1.0,
+                                                     "load_before": 0.1})
         self.assertLess(text.index("### 1 thread"), text.index("### 2 threads"))
         self.assertIn("| c2-fwd | 12.000 |", text)
         self.assertIn("Against the targets of issue 5 (2 threads", text)
