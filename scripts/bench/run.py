@@ -27,6 +27,8 @@ class TorchServer:
 
     def run(self, case, samples):
         """The case's JSON result, or None when PyTorch has no such case or failed."""
+        if self.proc.poll() is not None:
+            return None
         try:
             self.proc.stdin.write(f"{case} {samples}\n")
             self.proc.stdin.flush()
@@ -34,13 +36,17 @@ class TorchServer:
         except (BrokenPipeError, OSError):
             return None
         if not line:
-            print(f"bench: torch_bench.py stopped at {case}", file=sys.stderr)
+            print(f"bench: torch_bench.py stopped at {case}; the rest runs without PyTorch", file=sys.stderr)
+            self.proc.wait()
             return None
         result = json.loads(line)
         return None if result.get("missing") else result
 
     def close(self):
-        self.proc.stdin.close()
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
         self.proc.wait()
 
 
@@ -54,7 +60,8 @@ def with_torch(row, torch_result):
 
 def run_threads(args, threads, cases, digits):
     rows = []
-    torch = TorchServer(args.torch_python, threads) if args.torch_python and not args.no_torch else None
+    wanted = (cases or digits) and args.torch_python and not args.no_torch
+    torch = TorchServer(args.torch_python, threads) if wanted else None
     try:
         for case in cases:
             torch_result = torch.run(case, args.samples) if torch else None
@@ -92,8 +99,8 @@ def main():
     thread_counts = [int(t) for t in args.threads.split()]
     load = os.getloadavg()[0]
     if load > 0.5:
-        print(f"bench: load average {load:.2f}: another process is running; PyTorch's 2-thread times suffer "
-              "most from that (OpenMP waits for the descheduled thread)", file=sys.stderr)
+        print(f"bench: 1-minute load average {load:.2f}: is another process running? PyTorch's 2-thread "
+              "times suffer most from one (OpenMP waits for the descheduled thread)", file=sys.stderr)
     started = time.monotonic()
     rows = []
     for threads in thread_counts:
