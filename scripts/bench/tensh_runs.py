@@ -10,6 +10,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIGITS_CASE = "digits-train"
 DIGITS_SCRIPT = os.path.join(HERE, "digits_train.tsh")
+ROOT = os.path.dirname(os.path.dirname(HERE))  # the script loads scripts/examples/data/*.npy from here
 
 
 def run_json(cmd):
@@ -20,12 +21,12 @@ def run_json(cmd):
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
 
 
-def run_with_peak(cmd):
+def run_with_peak(cmd, cwd=None):
     """(exit code, stdout, stderr, peak resident MiB) of one child process. The
     peak comes from wait4's rusage of that child alone (ru_maxrss, KiB on Linux);
     RUSAGE_CHILDREN would be the maximum over every child waited for so far."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         out.seek(0)
@@ -51,7 +52,7 @@ def run_tensh_digits(tensh, threads, runs):
     """The digits-train row: minimum training ms over `runs` runs of the real tensh binary."""
     best = None
     for _ in range(runs):
-        code, out, err, peak = run_with_peak([tensh, "--threads", str(threads), DIGITS_SCRIPT])
+        code, out, err, peak = run_with_peak([os.path.abspath(tensh), "--threads", str(threads), DIGITS_SCRIPT], ROOT)
         parsed = parse_digits(out)
         if code != 0 or parsed is None:
             print(f"bench: {tensh} {DIGITS_SCRIPT} failed (exit {code}): {err.strip() or out.strip()}", file=sys.stderr)
