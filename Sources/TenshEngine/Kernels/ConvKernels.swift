@@ -40,6 +40,10 @@ private func balancedTile(_ g: ConvGeometry, elementSize: Int, parallelUnits: In
 /// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
 func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                       _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    if ShiftedLayout.applies(to: g) {
+        try convForwardShiftedKernel(x, w, bias, out, g, op: op)
+        return
+    }
     let pixels = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     if pixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch * g.groups)

@@ -7,13 +7,14 @@
 /// over `threads`; each task packs its own operands into its own buffers.
 
 enum GemmBlocking {
-    /// Depth of a packed block: a KC x NR B micro-panel is 24 KiB in float32
-    /// (within the 32 KiB L1d), 24 KiB in float64 as well (NR halves).
-    static let kc = 192
+    /// Greatest depth of a packed block: a KC x NR B micro-panel is 32 KiB in
+    /// float32 and float64 alike (NR halves), inside the 48 KiB L1d.
+    static let kc = 256
     /// Rows of a packed A block: 384 x 192 floats = 288 KiB, well inside the 1 MiB L2.
     static let mc = 384
-    /// Columns of a packed B block (lives in L3 / streamed).
-    static let nc = 3072
+    /// Columns of a packed B block: KC x NC is 1 MiB (half the 2 MiB L2), so the
+    /// block stays in L2 next to the A block while every row block streams it.
+    static func nc<T>(_: T.Type) -> Int { (1 << 20) / (kc * MemoryLayout<T>.stride) }
 }
 
 /// C[m x n] = alpha · A[m x k] · B[k x n] + beta · C. `threads` tasks at most.
@@ -25,22 +26,15 @@ func gemm<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _
         scaleMatrix(c, m: m, n: n, rs: rsC, cs: csC, by: beta)
         return
     }
-    let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
-    // Tile C so the task count is a multiple of `threads` when the matrix allows
-    // (3 tasks on 2 threads would leave one thread idle a third of the time).
-    let mTile = min(GemmBlocking.mc, roundUp(m, mr))
-    let mTasks = (m + mTile - 1) / mTile
-    let step = max(threads, 1) / greatestCommonDivisor(mTasks, max(threads, 1))
-    let wantN = roundUp((n + GemmBlocking.nc - 1) / GemmBlocking.nc, step)
-    let nTile = min(GemmBlocking.nc, max(nr, roundUp((n + wantN - 1) / wantN, nr)))
-    let nTasks = (n + nTile - 1) / nTile
+    let (mTile, nTile) = gemmTaskTiles(T.self, m: m, n: n, threads: max(threads, 1))
+    let mTasks = (m + mTile - 1) / mTile, nTasks = (n + nTile - 1) / nTile
     let tasks = mTasks * nTasks
     let chunks = min(max(threads, 1), tasks)
     parallelFor(chunks, threads: chunks) { chunk in
         let kc = min(GemmBlocking.kc, k)
-        let bufA = UnsafeMutablePointer<T>.allocate(capacity: roundUp(mTile, mr) * kc)
-        let bufB = UnsafeMutablePointer<T>.allocate(capacity: roundUp(nTile, nr) * kc)
-        let tile = UnsafeMutablePointer<T>.allocate(capacity: mr * nr)
+        let bufA = UnsafeMutablePointer<T>.allocate(capacity: roundUp(min(mTile, GemmBlocking.mc), GemmShape.mr) * kc)
+        let bufB = UnsafeMutablePointer<T>.allocate(capacity: roundUp(nTile, GemmShape.nr(T.self)) * kc)
+        let tile = UnsafeMutablePointer<T>.allocate(capacity: GemmShape.mr * GemmShape.nr(T.self))
         defer { bufA.deallocate(); bufB.deallocate(); tile.deallocate() }
         var t = chunk
         // Ctrl-C stops between tiles; callers check `Cancellation` after the call.
@@ -54,15 +48,37 @@ func gemm<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _
     }
 }
 
+/// How C is cut into tasks. Each task packs the B columns it covers once per
+/// K block and all A rows it covers once per K block, so a task spanning all
+/// rows (splitting only columns) packs B exactly once in total; splitting rows
+/// as well would pack the same B columns again for every row tile. Columns are
+/// split into at most NC-wide tiles, in a multiple of `threads` tiles when
+/// there are enough column panels; otherwise rows are split too.
+private func gemmTaskTiles<T: GemmScalar>(_: T.Type, m: Int, n: Int, threads: Int) -> (mTile: Int, nTile: Int) {
+    let nr = GemmShape.nr(T.self)
+    let panels = (n + nr - 1) / nr
+    let minimumTiles = (n + GemmBlocking.nc(T.self) - 1) / GemmBlocking.nc(T.self)
+    if panels >= threads || threads == 1 {
+        let tiles = min(panels, roundUp(minimumTiles, threads))
+        return (m, roundUp((n + tiles - 1) / tiles, nr))
+    }
+    // Too few columns for every thread: split rows across the threads instead.
+    let rowTiles = min(threads, (m + GemmShape.mr - 1) / GemmShape.mr)
+    return (roundUp((m + rowTiles - 1) / rowTiles, GemmShape.mr), roundUp((n + minimumTiles - 1) / minimumTiles, nr))
+}
+
 /// One tile of C, single-threaded, with caller-provided packing buffers.
 private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: MatrixView<T>, _ b: MatrixView<T>,
                                      beta: T, _ c: UnsafeMutablePointer<T>, rsC: Int, csC: Int,
                                      bufA: UnsafeMutablePointer<T>, bufB: UnsafeMutablePointer<T>,
                                      tile: UnsafeMutablePointer<T>) {
     let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
+    // Equal K blocks (1024 = 4 x 256, 300 = 2 x 150): a short last block
+    // would pay a full pass over C for little work.
+    let kBlock = (k + (k + GemmBlocking.kc - 1) / GemmBlocking.kc - 1) / ((k + GemmBlocking.kc - 1) / GemmBlocking.kc)
     var p0 = 0
     while p0 < k {
-        let kc = min(GemmBlocking.kc, k - p0)
+        let kc = min(kBlock, k - p0)
         let blockBeta = p0 == 0 ? beta : 1
         gemmPackB(b.offset(p0, 0), kc: kc, n: n, into: bufB)
         var i0 = 0
@@ -75,9 +91,14 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
                 let panelB = bufB + (jr / nr) &* (kc &* nr)
                 var ir = 0
                 while ir < mc {
-                    gemmMicroKernel(kc, bufA + (ir / mr) &* (kc &* mr), panelB, tile)
-                    gemmStoreTile(tile, rows: min(mr, mc - ir), cols: min(nr, n - jr), alpha: alpha, beta: blockBeta,
-                                  c + ((i0 &+ ir) &* rsC &+ jr &* csC), rs: rsC, cs: csC)
+                    let rows = min(mr, mc - ir), cols = min(nr, n - jr)
+                    let cTile = c + ((i0 &+ ir) &* rsC &+ jr &* csC), panelA = bufA + (ir / mr) &* (kc &* mr)
+                    if rows == mr && cols == nr && csC == 1 {
+                        gemmMicroKernel(kc, panelA, panelB, into: cTile, rs: rsC, alpha: alpha, beta: blockBeta)
+                    } else {
+                        gemmMicroKernel(kc, panelA, panelB, into: tile, rs: nr, alpha: 1, beta: 0)
+                        gemmStoreTile(tile, rows: rows, cols: cols, alpha: alpha, beta: blockBeta, cTile, rs: rsC, cs: csC)
+                    }
                     ir &+= mr
                 }
                 jr &+= nr

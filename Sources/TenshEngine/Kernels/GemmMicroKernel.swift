@@ -19,21 +19,51 @@ enum GemmShape {
     @inline(__always) static func nr<T: GemmScalar>(_: T.Type) -> Int { 2 &* T.Vector.scalarCount }
 }
 
-/// tile[i * nr + j] = Σ_p a[p * mr + i] · b[p * nr + j] for p < kc.
-/// `a` is an MR-row micro-panel, `b` an NR-column micro-panel, both packed.
+/// Where row p (NR consecutive values) of a B micro-panel lives.
+protocol GemmPanelB {
+    func row(_ p: Int) -> UnsafeRawPointer
+}
+
+/// A packed B micro-panel: rows one after another.
+struct PackedPanelB<T: GemmScalar>: GemmPanelB {
+    let base: UnsafePointer<T>
+    @inline(__always) func row(_ p: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(base + p &* GemmShape.nr(T.self))
+    }
+}
+
+/// Rows read in place at byte offsets from a base (the implicit-GEMM
+/// convolution: every row is a shifted window of a padded image).
+struct ShiftedRowsB: GemmPanelB {
+    let base: UnsafeRawPointer
+    let offsets: UnsafePointer<Int>
+    @inline(__always) func row(_ p: Int) -> UnsafeRawPointer { base + offsets[p] }
+}
+
+/// out[i * rs + j] = alpha · Σ_p a[p * mr + i] · b[p * nr + j] + beta · out[i * rs + j]
+/// for p < kc, i < MR, j < NR (a full micro-tile with unit column stride;
+/// beta == 0 never reads `out`). `a` is an MR-row micro-panel, `b` an
+/// NR-column micro-panel, both packed. Writing C straight from the registers
+/// saves a round trip through a tile buffer.
 @inline(__always)
 func gemmMicroKernel<T: GemmScalar>(_ kc: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
-                                    _ tile: UnsafeMutablePointer<T>) {
+                                    into out: UnsafeMutablePointer<T>, rs: Int, alpha: T, beta: T) {
+    gemmMicroKernel(kc, a, PackedPanelB(base: b), into: out, rs: rs, alpha: alpha, beta: beta)
+}
+
+/// The micro-kernel over any B panel layout.
+@inline(__always)
+func gemmMicroKernel<T: GemmScalar, B: GemmPanelB>(_ kc: Int, _ a: UnsafePointer<T>, _ b: B,
+                                                  into out: UnsafeMutablePointer<T>, rs: Int, alpha: T, beta: T) {
     typealias V = T.Vector
-    let w = V.scalarCount
+    let half = V.scalarCount &* MemoryLayout<T>.stride
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
     var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
     var pa = a
-    var pb = UnsafeRawPointer(b)
-    let step = 2 &* w &* MemoryLayout<T>.stride
-    for _ in 0..<kc {
-        let b0 = pb.loadUnaligned(as: V.self)
-        let b1 = pb.loadUnaligned(fromByteOffset: w &* MemoryLayout<T>.stride, as: V.self)
+    for p in 0..<kc {
+        let r = b.row(p)
+        let b0 = r.loadUnaligned(as: V.self)
+        let b1 = r.loadUnaligned(fromByteOffset: half, as: V.self)
         var s = V(repeating: pa[0]); c00.addProduct(s, b0); c01.addProduct(s, b1)
         s = V(repeating: pa[1]); c10.addProduct(s, b0); c11.addProduct(s, b1)
         s = V(repeating: pa[2]); c20.addProduct(s, b0); c21.addProduct(s, b1)
@@ -43,43 +73,40 @@ func gemmMicroKernel<T: GemmScalar>(_ kc: Int, _ a: UnsafePointer<T>, _ b: Unsaf
         s = V(repeating: pa[6]); c60.addProduct(s, b0); c61.addProduct(s, b1)
         s = V(repeating: pa[7]); c70.addProduct(s, b0); c71.addProduct(s, b1)
         pa += 8
-        pb += step
     }
-    let out = UnsafeMutableRawPointer(tile)
-    let row = 2 &* w &* MemoryLayout<T>.stride, half = w &* MemoryLayout<T>.stride
-    out.storeBytes(of: c00, as: V.self); out.storeBytes(of: c01, toByteOffset: half, as: V.self)
-    out.storeBytes(of: c10, toByteOffset: row, as: V.self); out.storeBytes(of: c11, toByteOffset: row &+ half, as: V.self)
-    out.storeBytes(of: c20, toByteOffset: 2 &* row, as: V.self); out.storeBytes(of: c21, toByteOffset: 2 &* row &+ half, as: V.self)
-    out.storeBytes(of: c30, toByteOffset: 3 &* row, as: V.self); out.storeBytes(of: c31, toByteOffset: 3 &* row &+ half, as: V.self)
-    out.storeBytes(of: c40, toByteOffset: 4 &* row, as: V.self); out.storeBytes(of: c41, toByteOffset: 4 &* row &+ half, as: V.self)
-    out.storeBytes(of: c50, toByteOffset: 5 &* row, as: V.self); out.storeBytes(of: c51, toByteOffset: 5 &* row &+ half, as: V.self)
-    out.storeBytes(of: c60, toByteOffset: 6 &* row, as: V.self); out.storeBytes(of: c61, toByteOffset: 6 &* row &+ half, as: V.self)
-    out.storeBytes(of: c70, toByteOffset: 7 &* row, as: V.self); out.storeBytes(of: c71, toByteOffset: 7 &* row &+ half, as: V.self)
+    let row = UnsafeMutableRawPointer(out), rowBytes = rs &* MemoryLayout<T>.stride
+    updateRow(c00, c01, row, alpha: alpha, beta: beta)
+    updateRow(c10, c11, row + rowBytes, alpha: alpha, beta: beta)
+    updateRow(c20, c21, row + 2 &* rowBytes, alpha: alpha, beta: beta)
+    updateRow(c30, c31, row + 3 &* rowBytes, alpha: alpha, beta: beta)
+    updateRow(c40, c41, row + 4 &* rowBytes, alpha: alpha, beta: beta)
+    updateRow(c50, c51, row + 5 &* rowBytes, alpha: alpha, beta: beta)
+    updateRow(c60, c61, row + 6 &* rowBytes, alpha: alpha, beta: beta)
+    updateRow(c70, c71, row + 7 &* rowBytes, alpha: alpha, beta: beta)
 }
 
-/// C[i, j] = alpha · tile[i, j] + beta · C[i, j] for the valid mr x nr corner
-/// of a micro-tile. beta == 0 never reads C (so NaN garbage in C is ignored).
+/// row[0..<NR] = alpha · (lo, hi) + beta · row[0..<NR]; beta == 0 never reads the row.
+@inline(__always)
+private func updateRow<V: SIMD>(_ lo: V, _ hi: V, _ row: UnsafeMutableRawPointer,
+                                alpha: V.Scalar, beta: V.Scalar) where V.Scalar: GemmScalar {
+    let half = V.scalarCount &* MemoryLayout<V.Scalar>.stride
+    var l = lo, h = hi
+    if alpha != 1 { l *= alpha; h *= alpha }
+    if beta != 0 {
+        let vb = V(repeating: beta)
+        l.addProduct(vb, row.loadUnaligned(as: V.self))
+        h.addProduct(vb, row.loadUnaligned(fromByteOffset: half, as: V.self))
+    }
+    row.storeBytes(of: l, as: V.self)
+    row.storeBytes(of: h, toByteOffset: half, as: V.self)
+}
+
+/// C[i, j] = alpha · tile[i, j] + beta · C[i, j] for the valid rows x cols corner
+/// of a micro-tile (edge tiles and strided C; full tiles are written by the kernel). beta == 0 never reads C (so NaN garbage in C is ignored).
 @inline(__always)
 func gemmStoreTile<T: GemmScalar>(_ tile: UnsafePointer<T>, rows: Int, cols: Int, alpha: T, beta: T,
                                   _ c: UnsafeMutablePointer<T>, rs: Int, cs: Int) {
     let nr = GemmShape.nr(T.self)
-    if cs == 1 && cols == nr {
-        // Full-width rows: two vectors per row.
-        typealias V = T.Vector
-        let w = V.scalarCount, va = V(repeating: alpha), vb = V(repeating: beta)
-        for i in 0..<rows {
-            let t = UnsafeRawPointer(tile + i &* nr), r = UnsafeMutableRawPointer(c + i &* rs)
-            let half = w &* MemoryLayout<T>.stride
-            var lo = va * t.loadUnaligned(as: V.self), hi = va * t.loadUnaligned(fromByteOffset: half, as: V.self)
-            if beta != 0 {
-                lo.addProduct(vb, r.loadUnaligned(as: V.self))
-                hi.addProduct(vb, r.loadUnaligned(fromByteOffset: half, as: V.self))
-            }
-            r.storeBytes(of: lo, as: V.self)
-            r.storeBytes(of: hi, toByteOffset: half, as: V.self)
-        }
-        return
-    }
     if cs == 1 {
         for i in 0..<rows {
             let t = tile + i &* nr, r = c + i &* rs

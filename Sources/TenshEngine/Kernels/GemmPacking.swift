@@ -60,6 +60,22 @@ func gemmPackB<T: GemmScalar>(_ b: MatrixView<T>, kc: Int, n: Int, into dst: Uns
     let nr = GemmShape.nr(T.self)
     var out = dst
     var j0 = 0
+    if b.cs == 1 && n >= nr {
+        // Row-major B: read each row once from start to end (one sequential
+        // stream the prefetcher follows) and scatter its NR-wide pieces to the
+        // panels; panel by panel would touch every row anew for each panel.
+        let panels = n / nr
+        for p in 0..<kc {
+            let src = b.base + p &* b.rs
+            var o = dst + p &* nr
+            for j in 0..<panels {
+                copyPanelRow(src + j &* nr, to: o)
+                o += kc &* nr
+            }
+        }
+        j0 = panels &* nr
+        out = dst + panels &* kc &* nr
+    }
     while j0 < n {
         let cols = min(nr, n &- j0)
         let src = b.base + j0 &* b.cs
@@ -87,6 +103,15 @@ func gemmPackB<T: GemmScalar>(_ b: MatrixView<T>, kc: Int, n: Int, into dst: Uns
         }
         j0 &+= nr
     }
+}
+
+/// Copies NR contiguous values (two SIMD vectors).
+@inline(__always)
+private func copyPanelRow<T: GemmScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>) {
+    let half = T.Vector.scalarCount &* MemoryLayout<T>.stride
+    let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+    d.storeBytes(of: s.loadUnaligned(as: T.Vector.self), as: T.Vector.self)
+    d.storeBytes(of: s.loadUnaligned(fromByteOffset: half, as: T.Vector.self), toByteOffset: half, as: T.Vector.self)
 }
 
 /// out[p·outStride + r] = src[r·stride + p] for r < 8, p < count: eight

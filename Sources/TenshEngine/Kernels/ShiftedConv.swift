@@ -1,0 +1,242 @@
+/// Stride-1 convolution forward as an implicit GEMM, with no column matrix.
+///
+/// The input is copied once into a zero-padded buffer whose planes are
+/// `hp` x `wp`, and output pixels are computed on a grid of Ho rows of `wp`
+/// columns (the last wp − Wo columns of each grid row are discarded). On that
+/// grid, row (ci, ky, kx) of the column matrix is the padded plane of ci
+/// shifted by ky·dilationH·wp + kx·dilationW: one contiguous run. So the
+/// micro-kernel reads its B rows in place (`ShiftedRowsB`): no im2col pass and
+/// no B packing, and the shifted rows overlap, so a B panel takes less L1 than
+/// a packed one. The weights are packed once per call.
+
+/// The padded buffer and the output grid of a stride-1 convolution.
+struct ShiftedLayout {
+    let hp: Int, wp: Int
+    var plane: Int { hp * wp }
+    /// Output grid columns per image: Ho rows of wp, rounded up to whole panels.
+    let gridPixels: Int
+    /// Elements after the last plane that wide panels may read (never used).
+    let slack: Int
+
+    init(_ g: ConvGeometry, nr: Int) {
+        hp = g.outHeight + (g.kernelH - 1) * g.dilationH
+        wp = g.outWidth + (g.kernelW - 1) * g.dilationW
+        gridPixels = roundUp(g.outHeight * wp, nr)
+        slack = (g.kernelW - 1) * g.dilationW + 2 * nr
+    }
+
+    /// Whether this kernel handles `g`: stride 1, a real spatial kernel (1x1 is a
+    /// plain GEMM already), and a reduction deep enough to amortise the micro-tile stores.
+    static func applies(to g: ConvGeometry) -> Bool {
+        g.strideH == 1 && g.strideW == 1 && !g.isPointwise && g.columnRows >= 16
+    }
+}
+
+/// out[N, Cout, Ho, Wo] = conv(x, w) + bias for stride 1 (see `ShiftedLayout.applies`).
+func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                             _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    if g.outPixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
+    let plan = ShiftedConvPlan(w, g, bias: bias, out: out)
+    defer { plan.deallocate() }
+    let layout = plan.layout, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    let imageElements = cg * layout.plane + layout.slack
+    if g.batch * g.groups >= EngineConfig.threads {
+        // One task per image and group: pad it into the task's own buffer, which
+        // stays in L2 while every tile of the image reads it.
+        let scratchSize = roundUp(og, GemmShape.mr) * plan.tileCols
+        try runConvTasks(T.self, tasks: g.batch * g.groups, workspace: imageElements + scratchSize, op: op) { t, _, ws in
+            let n = t / g.groups, gi = t % g.groups
+            padPlanes(x + (n * g.channels + gi * cg) * g.imagePixels, count: cg, g, layout, into: ws)
+            fillZero(ws + cg * layout.plane, count: layout.slack)
+            var q0 = 0
+            while q0 < layout.gridPixels {
+                plan.tile(image: ws, n: n, group: gi, q0: q0, co0: 0, rows: og, scratch: ws + imageElements)
+                q0 += plan.tileCols
+            }
+        }
+        return
+    }
+    // Few images: pad them all first, then split tiles (and channels) over the threads.
+    let padded = UnsafeMutablePointer<T>.allocate(capacity: g.batch * g.channels * layout.plane + layout.slack)
+    defer { padded.deallocate() }
+    parallelFor(g.batch * g.groups) { t in
+        padPlanes(x + t * cg * g.imagePixels, count: cg, g, layout, into: padded + t * cg * layout.plane)
+    }
+    fillZero(padded + g.batch * g.channels * layout.plane, count: layout.slack)
+    let tiles = (layout.gridPixels + plan.tileCols - 1) / plan.tileCols
+    let units = g.batch * g.groups * tiles, threads = EngineConfig.threads
+    let channelBlocks = units >= threads ? 1 : min(max(1, og / (2 * GemmShape.mr)), (threads + units - 1) / units)
+    let blockRows = roundUp((og + channelBlocks - 1) / channelBlocks, GemmShape.mr)
+    try runConvTasks(T.self, tasks: units * channelBlocks, workspace: blockRows * plan.tileCols, op: op) { task, _, scratch in
+        let t = task / channelBlocks, co0 = (task % channelBlocks) * blockRows
+        let n = t / (g.groups * tiles), gi = (t / tiles) % g.groups, q0 = (t % tiles) * plan.tileCols
+        plan.tile(image: padded + (n * g.channels + gi * cg) * layout.plane, n: n, group: gi, q0: q0,
+                  co0: co0, rows: min(blockRows, og - co0), scratch: scratch)
+    }
+}
+
+/// What every tile of one stride-1 convolution shares: packed weights, the
+/// shift of each column-matrix row, the blocking.
+private struct ShiftedConvPlan<T: GemmScalar> {
+    let g: ConvGeometry
+    let layout: ShiftedLayout
+    let packedA: UnsafeMutablePointer<T>
+    let offsets: UnsafeMutablePointer<Int>
+    let kBlock: Int
+    /// Grid pixels per tile: a multiple of NR with a C scratch near 128 KiB.
+    let tileCols: Int
+    let bias: UnsafePointer<T>?
+    let out: UnsafeMutablePointer<T>
+
+    init(_ w: UnsafePointer<T>, _ g: ConvGeometry, bias: UnsafePointer<T>?, out: UnsafeMutablePointer<T>) {
+        let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup
+        self.g = g
+        layout = ShiftedLayout(g, nr: nr)
+        kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
+        packedA = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(og, GemmShape.mr) * g.columnRows)
+        packWeights(w, g, kBlock: kBlock, into: packedA)
+        offsets = shiftOffsets(g, layout, elementSize: MemoryLayout<T>.stride)
+        tileCols = min(layout.gridPixels, max(nr, (32768 / max(og, 1)) / nr * nr))
+        self.bias = bias
+        self.out = out
+    }
+
+    func deallocate() { packedA.deallocate(); offsets.deallocate() }
+
+    /// Output channels [co0, co0 + rows) of group `group` of image `n`, grid
+    /// pixels [q0, q0 + tileCols), from the padded planes of that image and group.
+    func tile(image: UnsafePointer<T>, n: Int, group gi: Int, q0: Int, co0: Int, rows: Int,
+              scratch: UnsafeMutablePointer<T>) {
+        guard rows > 0 else { return }
+        let nr = GemmShape.nr(T.self), mr = GemmShape.mr, k = g.columnRows, og = g.outChannelsPerGroup
+        let panelRows = roundUp(og, mr)
+        let cols = min(tileCols, layout.gridPixels - q0)
+        let base = UnsafeRawPointer(image + q0)
+        let weights = packedA + gi * panelRows * k
+        var p0 = 0
+        while p0 < k {
+            let kc = min(kBlock, k - p0)
+            var j = 0
+            while j < cols {
+                let panel = ShiftedRowsB(base: base + j * MemoryLayout<T>.stride, offsets: offsets + p0)
+                var i = 0
+                while i < rows {
+                    let a = weights + panelRows * p0 + ((co0 + i) / mr) * kc * mr
+                    gemmMicroKernel(kc, a, panel, into: scratch + i * tileCols + j, rs: tileCols,
+                                    alpha: 1, beta: p0 == 0 ? 0 : 1)
+                    i += mr
+                }
+                j += nr
+            }
+            p0 += kc
+        }
+        let channel0 = gi * og + co0
+        copyGridTile(scratch, rows: rows, tileCols: tileCols, q0: q0, cols: cols, wp: layout.wp, g,
+                     bias: bias.map { $0 + channel0 }, into: out + (n * g.outChannels + channel0) * g.outPixels)
+    }
+}
+
+/// The largest block size ≤ maximum that cuts `k` into equal blocks.
+func equalBlock(_ k: Int, maximum: Int) -> Int {
+    let blocks = max(1, (k + maximum - 1) / maximum)
+    return (k + blocks - 1) / blocks
+}
+
+/// dst[c] = plane c of `src` placed at (padTop, padLeft) in an hp x wp zero plane, c < count.
+private func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
+                                      into dst: UnsafeMutablePointer<T>) {
+    let top = min(g.padTop, layout.hp), left = min(g.padLeft, layout.wp)
+    let rows = max(0, min(g.height, layout.hp - top)), cols = max(0, min(g.width, layout.wp - left))
+    for c in 0..<count {
+        let image = src + c * g.imagePixels, plane = dst + c * layout.plane
+        fillZero(plane, count: top * layout.wp)
+        for r in 0..<rows {
+            let row = plane + (top + r) * layout.wp
+            fillZero(row, count: left)
+            copyElements(image + r * g.width, to: row + left, count: cols)
+            fillZero(row + left + cols, count: layout.wp - left - cols)
+        }
+        fillZero(plane + (top + rows) * layout.wp, count: (layout.hp - top - rows) * layout.wp)
+    }
+}
+
+/// dst[0..<count] = src[0..<count] in SIMD vectors: the runs here are a few
+/// hundred bytes, where a call to memmove costs as much as the copy.
+@inline(__always)
+func copyElements<T: GemmScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
+    let w = T.Vector.scalarCount
+    var i = 0
+    while i &+ w <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: T.Vector.self),
+                                                    as: T.Vector.self)
+        i &+= w
+    }
+    while i < count { dst[i] = src[i]; i &+= 1 }
+}
+
+/// dst[0..<count] = 0 in SIMD vectors.
+@inline(__always)
+func fillZero<T: GemmScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
+    let w = T.Vector.scalarCount
+    var i = 0
+    while i &+ w <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: T.Vector(), as: T.Vector.self)
+        i &+= w
+    }
+    while i < count { dst[i] = 0; i &+= 1 }
+}
+
+/// Weights of every group as MR-row panels per K block: [group][K block][panel][kc][MR].
+private func packWeights<T: GemmScalar>(_ w: UnsafePointer<T>, _ g: ConvGeometry, kBlock: Int,
+                                        into packed: UnsafeMutablePointer<T>) {
+    let k = g.columnRows, og = g.outChannelsPerGroup, rows = roundUp(og, GemmShape.mr)
+    for gi in 0..<g.groups {
+        var p0 = 0
+        while p0 < k {
+            let kc = min(kBlock, k - p0)
+            gemmPackA(MatrixView(w + gi * og * k + p0, rs: k, cs: 1), m: og, kc: kc, into: packed + gi * rows * k + rows * p0)
+            p0 += kc
+        }
+    }
+}
+
+/// Byte offset of column-matrix row (ci, ky, kx) in the padded image of one group.
+private func shiftOffsets(_ g: ConvGeometry, _ layout: ShiftedLayout, elementSize: Int) -> UnsafeMutablePointer<Int> {
+    let offsets = UnsafeMutablePointer<Int>.allocate(capacity: max(1, g.columnRows))
+    var r = 0
+    for ci in 0..<g.channelsPerGroup {
+        for ky in 0..<g.kernelH {
+            for kx in 0..<g.kernelW {
+                offsets[r] = (ci * layout.plane + ky * g.dilationH * layout.wp + kx * g.dilationW) * elementSize
+                r += 1
+            }
+        }
+    }
+    return offsets
+}
+
+/// out[co, oy, ox] = scratch[co, q − q0] (+ bias[co]) for the grid pixels q = oy·wp + ox
+/// of the tile with ox < Wo and oy < Ho.
+private func copyGridTile<T: GemmScalar>(_ scratch: UnsafePointer<T>, rows: Int, tileCols: Int, q0: Int, cols: Int,
+                                         wp: Int, _ g: ConvGeometry, bias: UnsafePointer<T>?,
+                                         into out: UnsafeMutablePointer<T>) {
+    let end = min(q0 + cols, g.outHeight * wp)
+    var q = q0
+    while q < end {
+        let oy = q / wp, ox = q - oy * wp
+        let run = min(wp - ox, end - q)
+        let valid = max(0, min(g.outWidth - ox, run))
+        if valid > 0 {
+            for co in 0..<rows {
+                let src = scratch + co * tileCols + (q - q0), dst = out + co * g.outPixels + oy * g.outWidth + ox
+                if let bias {
+                    let b = bias[co]
+                    for j in 0..<valid { dst[j] = src[j] + b }
+                } else {
+                    copyElements(src, to: dst, count: valid)
+                }
+            }
+        }
+        q += run
+    }
+}
