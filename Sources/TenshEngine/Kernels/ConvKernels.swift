@@ -82,6 +82,10 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
 /// conv2d and the forward of conv_transpose2d. Overwrites `image`; scatter-adds, no zero insertion.
 func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                         _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    if let t = shiftedTransposeGeometry(g) {
+        try convTransposeShiftedKernel(pixels, w, image, g, t, op: op)
+        return
+    }
     let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     let kk = g.kernelH * g.kernelW
     image.update(repeating: 0, count: g.batch * g.channels * g.imagePixels)

@@ -1,45 +1,51 @@
-/// Stride-1 convolution forward as an implicit GEMM, with no column matrix.
+/// Convolution forward as an implicit GEMM, with no column matrix.
 ///
-/// The input is copied once into a zero-padded buffer whose planes are
-/// `hp` x `wp`, and output pixels are computed on a grid of Ho rows of `wp`
-/// columns (the last wp − Wo columns of each grid row are discarded). On that
-/// grid, row (ci, ky, kx) of the column matrix is the padded plane of ci
-/// shifted by ky·dilationH·wp + kx·dilationW: one contiguous run. So the
-/// micro-kernel reads its B rows in place (`ShiftedRowsB`): no im2col pass and
-/// no B packing, and the shifted rows overlap, so a B panel takes less L1 than
-/// a packed one. The weights are packed once per call.
+/// The input is copied once into zero-padded "phase planes": for stride s,
+/// plane (a, b) of a channel holds padded pixels (s·i + a, s·j + b), so it is
+/// hp x wp with hp ≈ Ho and wp ≈ Wo (for stride 1 it is simply the padded
+/// image). Output pixels are computed on a grid of Ho rows of wp columns (the
+/// last wp − Wo of each grid row are discarded). On that grid, row (ci, ky, kx)
+/// of the column matrix is one phase plane of ci shifted by a fixed offset:
+/// one contiguous run. So the micro-kernel reads its B rows in place
+/// (`ShiftedRowsB`): no im2col pass and no B packing, and neighbouring shifts
+/// overlap, so a B panel takes less L1 than a packed one. The weights are
+/// packed once per call.
 
-/// The padded buffer and the output grid of a stride-1 convolution.
+/// The phase planes of one image and the output grid.
 struct ShiftedLayout {
     let hp: Int, wp: Int
+    /// Phase planes per channel: strideH x strideW.
+    let phases: Int
     var plane: Int { hp * wp }
+    var channelElements: Int { phases * plane }
     /// Output grid columns per image: Ho rows of wp, rounded up to whole panels.
     let gridPixels: Int
     /// Elements after the last plane that wide panels may read (never used).
     let slack: Int
 
     init(_ g: ConvGeometry, nr: Int) {
-        hp = g.outHeight + (g.kernelH - 1) * g.dilationH
-        wp = g.outWidth + (g.kernelW - 1) * g.dilationW
+        hp = g.outHeight + (g.kernelH - 1) * g.dilationH / g.strideH
+        wp = g.outWidth + (g.kernelW - 1) * g.dilationW / g.strideW
+        phases = g.strideH * g.strideW
         gridPixels = roundUp(g.outHeight * wp, nr)
         slack = (g.kernelW - 1) * g.dilationW + 2 * nr
     }
 
-    /// Whether this kernel handles `g`: stride 1, a real spatial kernel (1x1 is a
-    /// plain GEMM already), and a reduction deep enough to amortise the micro-tile stores.
+    /// Whether this kernel handles `g`: a real spatial kernel (1x1 is a plain
+    /// GEMM already) and a reduction deep enough to amortise the micro-tile stores.
     static func applies(to g: ConvGeometry) -> Bool {
-        g.strideH == 1 && g.strideW == 1 && !g.isPointwise && g.columnRows >= 16
+        !g.isPointwise && g.columnRows >= 16 && g.strideH <= 4 && g.strideW <= 4
     }
 }
 
-/// out[N, Cout, Ho, Wo] = conv(x, w) + bias for stride 1 (see `ShiftedLayout.applies`).
+/// out[N, Cout, Ho, Wo] = conv(x, w) + bias (for geometries `ShiftedLayout.applies` to).
 func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                              _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
     if g.outPixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let plan = ShiftedConvPlan(w, g, bias: bias, out: out)
     defer { plan.deallocate() }
     let layout = plan.layout, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-    let imageElements = cg * layout.plane + layout.slack
+    let imageElements = cg * layout.channelElements + layout.slack
     if g.batch * g.groups >= EngineConfig.threads {
         // One task per image and group: pad it into the task's own buffer, which
         // stays in L2 while every tile of the image reads it.
@@ -47,7 +53,7 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
         try runConvTasks(T.self, tasks: g.batch * g.groups, workspace: imageElements + scratchSize, op: op) { t, _, ws in
             let n = t / g.groups, gi = t % g.groups
             padPlanes(x + (n * g.channels + gi * cg) * g.imagePixels, count: cg, g, layout, into: ws)
-            fillZero(ws + cg * layout.plane, count: layout.slack)
+            fillZero(ws + cg * layout.channelElements, count: layout.slack)
             var q0 = 0
             while q0 < layout.gridPixels {
                 plan.tile(image: ws, n: n, group: gi, q0: q0, co0: 0, rows: og, scratch: ws + imageElements)
@@ -57,12 +63,12 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
         return
     }
     // Few images: pad them all first, then split tiles (and channels) over the threads.
-    let padded = UnsafeMutablePointer<T>.allocate(capacity: g.batch * g.channels * layout.plane + layout.slack)
+    let padded = UnsafeMutablePointer<T>.allocate(capacity: g.batch * g.channels * layout.channelElements + layout.slack)
     defer { padded.deallocate() }
     parallelFor(g.batch * g.groups) { t in
-        padPlanes(x + t * cg * g.imagePixels, count: cg, g, layout, into: padded + t * cg * layout.plane)
+        padPlanes(x + t * cg * g.imagePixels, count: cg, g, layout, into: padded + t * cg * layout.channelElements)
     }
-    fillZero(padded + g.batch * g.channels * layout.plane, count: layout.slack)
+    fillZero(padded + g.batch * g.channels * layout.channelElements, count: layout.slack)
     let tiles = (layout.gridPixels + plan.tileCols - 1) / plan.tileCols
     let units = g.batch * g.groups * tiles, threads = EngineConfig.threads
     let channelBlocks = units >= threads ? 1 : min(max(1, og / (2 * GemmShape.mr)), (threads + units - 1) / units)
@@ -70,12 +76,12 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
     try runConvTasks(T.self, tasks: units * channelBlocks, workspace: blockRows * plan.tileCols, op: op) { task, _, scratch in
         let t = task / channelBlocks, co0 = (task % channelBlocks) * blockRows
         let n = t / (g.groups * tiles), gi = (t / tiles) % g.groups, q0 = (t % tiles) * plan.tileCols
-        plan.tile(image: padded + (n * g.channels + gi * cg) * layout.plane, n: n, group: gi, q0: q0,
+        plan.tile(image: padded + (n * g.channels + gi * cg) * layout.channelElements, n: n, group: gi, q0: q0,
                   co0: co0, rows: min(blockRows, og - co0), scratch: scratch)
     }
 }
 
-/// What every tile of one stride-1 convolution shares: packed weights, the
+/// What every tile of one convolution shares: packed weights, the
 /// shift of each column-matrix row, the blocking.
 private struct ShiftedConvPlan<T: GemmScalar> {
     let g: ConvGeometry
@@ -142,21 +148,32 @@ func equalBlock(_ k: Int, maximum: Int) -> Int {
     return (k + blocks - 1) / blocks
 }
 
-/// dst[c] = plane c of `src` placed at (padTop, padLeft) in an hp x wp zero plane, c < count.
+/// dst[c] = the phase planes of channel c of `src` (see `ShiftedLayout`), c < count.
 private func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
                                       into dst: UnsafeMutablePointer<T>) {
-    let top = min(g.padTop, layout.hp), left = min(g.padLeft, layout.wp)
-    let rows = max(0, min(g.height, layout.hp - top)), cols = max(0, min(g.width, layout.wp - left))
+    let wp = layout.wp
     for c in 0..<count {
-        let image = src + c * g.imagePixels, plane = dst + c * layout.plane
-        fillZero(plane, count: top * layout.wp)
-        for r in 0..<rows {
-            let row = plane + (top + r) * layout.wp
-            fillZero(row, count: left)
-            copyElements(image + r * g.width, to: row + left, count: cols)
-            fillZero(row + left + cols, count: layout.wp - left - cols)
+        let image = src + c * g.imagePixels
+        for a in 0..<g.strideH {
+            for b in 0..<g.strideW {
+                let plane = dst + c * layout.channelElements + (a * g.strideW + b) * layout.plane
+                // Plane rows [r0, r1) and columns [c0, c1) fall inside the image.
+                let (r0, r1) = validRange(offset: a - g.padTop, stride: g.strideH, size: g.height, count: layout.hp)
+                let (c0, c1) = validRange(offset: b - g.padLeft, stride: g.strideW, size: g.width, count: wp)
+                fillZero(plane, count: r0 * wp)
+                for i in r0..<r1 {
+                    let row = plane + i * wp, source = image + (g.strideH * i + a - g.padTop) * g.width
+                    fillZero(row, count: c0)
+                    if g.strideW == 1 {
+                        copyElements(source + (c0 - g.padLeft), to: row + c0, count: c1 - c0)
+                    } else {
+                        for j in c0..<c1 { row[j] = source[g.strideW * j + b - g.padLeft] }
+                    }
+                    fillZero(row + c1, count: wp - c1)
+                }
+                fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
+            }
         }
-        fillZero(plane + (top + rows) * layout.wp, count: (layout.hp - top - rows) * layout.wp)
     }
 }
 
@@ -207,7 +224,10 @@ private func shiftOffsets(_ g: ConvGeometry, _ layout: ShiftedLayout, elementSiz
     for ci in 0..<g.channelsPerGroup {
         for ky in 0..<g.kernelH {
             for kx in 0..<g.kernelW {
-                offsets[r] = (ci * layout.plane + ky * g.dilationH * layout.wp + kx * g.dilationW) * elementSize
+                let (y, x) = (ky * g.dilationH, kx * g.dilationW)
+                let phase = (y % g.strideH) * g.strideW + x % g.strideW
+                let shift = (y / g.strideH) * layout.wp + x / g.strideW
+                offsets[r] = (ci * layout.channelElements + phase * layout.plane + shift) * elementSize
                 r += 1
             }
         }
