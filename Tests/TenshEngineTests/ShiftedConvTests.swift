@@ -5,14 +5,15 @@ import XCTest
 /// random geometries: strides 1-3, asymmetric padding, dilation, groups, batches on
 /// both task paths (one image per task, and tiles of pre-padded images),
 /// several K blocks, channel counts off the micro-tile size, both dtypes; and
-/// the input gradient, which takes the same path with a flipped kernel.
+/// the input gradient, which takes the same path with a flipped kernel, and
+/// the weight gradient (ShiftedWeightGrad.swift) for 16 or more output channels per group.
 final class ShiftedConvTests: XCTestCase {
-    func testRandomStrideOneGeometriesAgainstDirectSums() throws {
+    func testRandomGeometriesAgainstDirectSums() throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
         var rng = SplitMix(seed: 41)
         for trial in 0..<72 {
-            let groups = 1 + rng.next(2), cg = 2 + rng.next(trial % 4 == 0 ? 40 : 6), og = 1 + rng.next(20)
+            let groups = 1 + rng.next(2), cg = 2 + rng.next(trial % 4 == 0 ? 40 : 6), og = 1 + rng.next(trial % 4 == 1 ? 40 : 20)
             let n = 1 + rng.next(3), h = 1 + rng.next(trial % 6 == 0 ? 40 : 12), wd = 1 + rng.next(trial % 5 == 0 ? 70 : 12)
             let kh = 1 + rng.next(4), kw = 1 + rng.next(4), dh = 1 + rng.next(2), dw = 1 + rng.next(2)
             let pads = [rng.next(3), rng.next(3), rng.next(3), rng.next(3)] // left, right, top, bottom
@@ -23,7 +24,7 @@ final class ShiftedConvTests: XCTestCase {
             let dtype: DType = trial % 2 == 0 ? .float64 : .float32
             EngineConfig.threads = 1 + rng.next(3)
             let x = try testTensor([n, groups * cg, h, wd], seed: UInt64(trial), dtype: dtype).setRequiresGrad()
-            let w = try testTensor([groups * og, cg, kh, kw], seed: UInt64(100 + trial), dtype: dtype)
+            let w = try testTensor([groups * og, cg, kh, kw], seed: UInt64(100 + trial), dtype: dtype).setRequiresGrad()
             let b = try testTensor([groups * og], seed: UInt64(200 + trial), dtype: dtype)
             let y = try conv2d(x, w, bias: b, stride: [sh, sw], padding: .explicit(pads), dilation: [dh, dw], groups: groups)
             XCTAssertEqual(y.shape, [n, groups * og, ho, wo])
@@ -40,7 +41,14 @@ final class ShiftedConvTests: XCTestCase {
 
             // The input gradient (a stride-1 conv of the flipped kernel when padding allows).
             let v = try testTensor(y.shape, seed: UInt64(300 + trial), dtype: dtype)
-            guard let gx = try grad([y], [x], gradOutputs: [v])[0] else { return XCTFail("no input gradient") }
+            let grads = try grad([y], [x, w], gradOutputs: [v])
+            guard let gx = grads[0], let gw = grads[1] else { return XCTFail("missing gradients") }
+            let expectedGw = directWeightGrad(x.toDoubles(), v.toDoubles(), geometry)
+            let actualGw = gw.toDoubles()
+            var worstGw = 0.0
+            for i in 0..<expectedGw.count { worstGw = max(worstGw, abs(actualGw[i] - expectedGw[i])) }
+            let gwTolerance = dtype == .float64 ? 1e-10 : 2e-5 * Double(n * ho * wo).squareRoot()
+            XCTAssertLessThan(worstGw, gwTolerance, "trial \(trial) weight gradient: \(geometry)")
             let expectedGx = directInputGrad(v.toDoubles(), w.toDoubles(), geometry)
             let actualGx = gx.toDoubles()
             var worstGx = 0.0
@@ -80,6 +88,23 @@ final class ShiftedConvTests: XCTestCase {
             } } }
         } } } }
         return gx
+    }
+
+    /// gw[co, ci, ky, kx] = Σ v[n, co, oy, ox] · x[n, channel, iy, ix].
+    private func directWeightGrad(_ x: [Double], _ v: [Double], _ g: ConvGeometry) -> [Double] {
+        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+        var gw = [Double](repeating: 0, count: g.outChannels * g.columnRows)
+        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
+            let dy = v[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
+            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
+                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
+                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
+                let channel = (co / og) * cg + ci
+                gw[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx] +=
+                    dy * x[((n * g.channels + channel) * g.height + iy) * g.width + ix]
+            } } }
+        } } } }
+        return gw
     }
 
     private func directSums(_ x: [Double], _ w: [Double], _ b: [Double], _ g: ConvGeometry) -> [Double] {

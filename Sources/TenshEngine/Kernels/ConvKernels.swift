@@ -122,6 +122,10 @@ func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafeP
 /// partial sum per thread reduced at the end. Overwrites `gw`.
 func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
                                          _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    if ShiftedLayout.appliesToWeightGrad(g) {
+        try convWeightGradShiftedKernel(image, pixels, gw, g, op: op)
+        return
+    }
     let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     let wCount = g.outChannels * k
     gw.update(repeating: 0, count: wCount)

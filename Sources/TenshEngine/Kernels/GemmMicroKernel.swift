@@ -40,6 +40,43 @@ struct ShiftedRowsB: GemmPanelB {
     @inline(__always) func row(_ p: Int) -> UnsafeRawPointer { base + offsets[p] }
 }
 
+/// Where element i (< MR) of step p of an A micro-panel lives.
+protocol GemmPanelA {
+    associatedtype Scalar: GemmScalar
+    func element(_ p: Int, _ i: Int) -> Scalar
+}
+
+/// A packed A micro-panel: MR values per step.
+struct PackedPanelA<T: GemmScalar>: GemmPanelA {
+    let base: UnsafePointer<T>
+    @inline(__always) func element(_ p: Int, _ i: Int) -> T { base[p &* GemmShape.mr &+ i] }
+}
+
+/// Eight rows read in place (the weight gradient of the implicit-GEMM
+/// convolution: every row is a shifted window of a padded image).
+struct ShiftedRowsA<T: GemmScalar>: GemmPanelA {
+    let r0, r1, r2, r3, r4, r5, r6, r7: UnsafePointer<T>
+
+    /// Rows base + offsets[i] (offsets in elements); rows past `count` repeat the first.
+    init(base: UnsafePointer<T>, offsets: UnsafePointer<Int>, count: Int) {
+        func row(_ i: Int) -> UnsafePointer<T> { base + offsets[i < count ? i : 0] }
+        (r0, r1, r2, r3, r4, r5, r6, r7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+    }
+
+    @inline(__always) func element(_ p: Int, _ i: Int) -> T {
+        switch i {
+        case 0: return r0[p]
+        case 1: return r1[p]
+        case 2: return r2[p]
+        case 3: return r3[p]
+        case 4: return r4[p]
+        case 5: return r5[p]
+        case 6: return r6[p]
+        default: return r7[p]
+        }
+    }
+}
+
 /// out[i * rs + j] = alpha · Σ_p a[p * mr + i] · b[p * nr + j] + beta · out[i * rs + j]
 /// for p < kc, i < MR, j < NR (a full micro-tile with unit column stride;
 /// beta == 0 never reads `out`). `a` is an MR-row micro-panel, `b` an
@@ -48,31 +85,36 @@ struct ShiftedRowsB: GemmPanelB {
 @inline(__always)
 func gemmMicroKernel<T: GemmScalar>(_ kc: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
                                     into out: UnsafeMutablePointer<T>, rs: Int, alpha: T, beta: T) {
-    gemmMicroKernel(kc, a, PackedPanelB(base: b), into: out, rs: rs, alpha: alpha, beta: beta)
+    gemmMicroKernel(kc, PackedPanelA(base: a), PackedPanelB(base: b), into: out, rs: rs, alpha: alpha, beta: beta)
 }
 
-/// The micro-kernel over any B panel layout.
+/// The micro-kernel over packed A and any B panel layout.
 @inline(__always)
 func gemmMicroKernel<T: GemmScalar, B: GemmPanelB>(_ kc: Int, _ a: UnsafePointer<T>, _ b: B,
                                                   into out: UnsafeMutablePointer<T>, rs: Int, alpha: T, beta: T) {
+    gemmMicroKernel(kc, PackedPanelA(base: a), b, into: out, rs: rs, alpha: alpha, beta: beta)
+}
+
+/// The micro-kernel over any A and B panel layouts.
+@inline(__always)
+func gemmMicroKernel<T: GemmScalar, A: GemmPanelA, B: GemmPanelB>(_ kc: Int, _ a: A, _ b: B, into out: UnsafeMutablePointer<T>,
+                                                     rs: Int, alpha: T, beta: T) where A.Scalar == T {
     typealias V = T.Vector
     let half = V.scalarCount &* MemoryLayout<T>.stride
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
     var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
-    var pa = a
     for p in 0..<kc {
         let r = b.row(p)
         let b0 = r.loadUnaligned(as: V.self)
         let b1 = r.loadUnaligned(fromByteOffset: half, as: V.self)
-        var s = V(repeating: pa[0]); c00.addProduct(s, b0); c01.addProduct(s, b1)
-        s = V(repeating: pa[1]); c10.addProduct(s, b0); c11.addProduct(s, b1)
-        s = V(repeating: pa[2]); c20.addProduct(s, b0); c21.addProduct(s, b1)
-        s = V(repeating: pa[3]); c30.addProduct(s, b0); c31.addProduct(s, b1)
-        s = V(repeating: pa[4]); c40.addProduct(s, b0); c41.addProduct(s, b1)
-        s = V(repeating: pa[5]); c50.addProduct(s, b0); c51.addProduct(s, b1)
-        s = V(repeating: pa[6]); c60.addProduct(s, b0); c61.addProduct(s, b1)
-        s = V(repeating: pa[7]); c70.addProduct(s, b0); c71.addProduct(s, b1)
-        pa += 8
+        var s = V(repeating: a.element(p, 0)); c00.addProduct(s, b0); c01.addProduct(s, b1)
+        s = V(repeating: a.element(p, 1)); c10.addProduct(s, b0); c11.addProduct(s, b1)
+        s = V(repeating: a.element(p, 2)); c20.addProduct(s, b0); c21.addProduct(s, b1)
+        s = V(repeating: a.element(p, 3)); c30.addProduct(s, b0); c31.addProduct(s, b1)
+        s = V(repeating: a.element(p, 4)); c40.addProduct(s, b0); c41.addProduct(s, b1)
+        s = V(repeating: a.element(p, 5)); c50.addProduct(s, b0); c51.addProduct(s, b1)
+        s = V(repeating: a.element(p, 6)); c60.addProduct(s, b0); c61.addProduct(s, b1)
+        s = V(repeating: a.element(p, 7)); c70.addProduct(s, b0); c71.addProduct(s, b1)
     }
     let row = UnsafeMutableRawPointer(out), rowBytes = rs &* MemoryLayout<T>.stride
     updateRow(c00, c01, row, alpha: alpha, beta: beta)

@@ -149,7 +149,7 @@ func equalBlock(_ k: Int, maximum: Int) -> Int {
 }
 
 /// dst[c] = the phase planes of channel c of `src` (see `ShiftedLayout`), c < count.
-private func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
+func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
                                       into dst: UnsafeMutablePointer<T>) {
     let wp = layout.wp
     for c in 0..<count {
@@ -218,7 +218,7 @@ private func packWeights<T: GemmScalar>(_ w: UnsafePointer<T>, _ g: ConvGeometry
 }
 
 /// Byte offset of column-matrix row (ci, ky, kx) in the padded image of one group.
-private func shiftOffsets(_ g: ConvGeometry, _ layout: ShiftedLayout, elementSize: Int) -> UnsafeMutablePointer<Int> {
+func shiftOffsets(_ g: ConvGeometry, _ layout: ShiftedLayout, elementSize: Int) -> UnsafeMutablePointer<Int> {
     let offsets = UnsafeMutablePointer<Int>.allocate(capacity: max(1, g.columnRows))
     var r = 0
     for ci in 0..<g.channelsPerGroup {
