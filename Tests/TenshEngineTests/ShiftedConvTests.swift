@@ -6,14 +6,15 @@ import XCTest
 /// both task paths (one image per task, and tiles of pre-padded images),
 /// several K blocks, channel counts off the micro-tile size, both dtypes; and
 /// the input gradient, which takes the same path with a flipped kernel, and
-/// the weight gradient (ShiftedWeightGrad.swift) for 16 or more output channels per group.
+/// the weight gradient (ShiftedWeightGrad.swift for 16 or more output channels
+/// per group, ShallowWeightGrad.swift for K < 16).
 final class ShiftedConvTests: XCTestCase {
     func testRandomGeometriesAgainstDirectSums() throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
         var rng = SplitMix(seed: 41)
         for trial in 0..<72 {
-            let groups = 1 + rng.next(2), cg = 2 + rng.next(trial % 4 == 0 ? 40 : 6), og = 1 + rng.next(trial % 4 == 1 ? 40 : 20)
+            let groups = 1 + rng.next(2), cg = 1 + rng.next(trial % 4 == 0 ? 40 : 6), og = 1 + rng.next(trial % 4 == 1 ? 40 : 20)
             let n = 1 + rng.next(3), h = 1 + rng.next(trial % 6 == 0 ? 40 : 12), wd = 1 + rng.next(trial % 5 == 0 ? 70 : 12)
             let kh = 1 + rng.next(4), kw = 1 + rng.next(4), dh = 1 + rng.next(2), dw = 1 + rng.next(2)
             let pads = [rng.next(3), rng.next(3), rng.next(3), rng.next(3)] // left, right, top, bottom
@@ -71,6 +72,9 @@ final class ShiftedConvTests: XCTestCase {
         var pointwise = g
         (pointwise.kernelH, pointwise.kernelW, pointwise.padTop, pointwise.padLeft) = (1, 1, 0, 0)
         XCTAssertFalse(ShiftedLayout.applies(to: pointwise), "1x1 is a plain GEMM")
+        var firstLayer = g
+        firstLayer.channels = 1
+        XCTAssertTrue(ShiftedLayout.appliesToShallowWeightGrad(firstLayer), "K = 9")
     }
 
     /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).

@@ -122,7 +122,11 @@ func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafeP
 /// partial sum per thread reduced at the end. Overwrites `gw`.
 func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
                                          _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    if ShiftedLayout.appliesToWeightGrad(g) {
+    if ShiftedLayout.appliesToShallowWeightGrad(g) {
+        try convWeightGradShallowKernel(image, pixels, gw, g, op: op)
+        return
+    }
+    if ShiftedLayout.appliesToWeightGrad(g, elementSize: MemoryLayout<T>.stride) {
         try convWeightGradShiftedKernel(image, pixels, gw, g, op: op)
         return
     }

@@ -10,11 +10,16 @@
 /// transposed onto the grid, packed once per image.
 
 extension ShiftedLayout {
-    /// Measured (scripts/bench.sh): faster than im2col for stride 1 when the
-    /// output fills the micro-tile's NR columns (16+ channels per group);
-    /// slower for stride 2, whose phase planes and packed gradient outgrow L2.
-    static func appliesToWeightGrad(_ g: ConvGeometry) -> Bool {
-        applies(to: g) && g.strideH == 1 && g.strideW == 1 && g.outChannelsPerGroup >= 16
+    /// Measured (scripts/bench.sh): faster than im2col whenever the output
+    /// fills the micro-tile's NR columns (16+ channels per group) and, for
+    /// strides above 1, one image's phase planes, packed gradient and partial
+    /// sums fit in L2 (c6's backward yes; c1 and c4, 4 MiB each, run slower).
+    static func appliesToWeightGrad(_ g: ConvGeometry, elementSize: Int) -> Bool {
+        guard applies(to: g), g.outChannelsPerGroup >= 16 else { return false }
+        if g.strideH == 1 && g.strideW == 1 { return true }
+        let layout = ShiftedLayout(g, nr: 64 / elementSize)
+        let image = g.channelsPerGroup * layout.channelElements, gradient = roundUp(g.outChannelsPerGroup, 16) * layout.gridPixels
+        return (image + gradient + g.columnRows * g.outChannelsPerGroup) * elementSize <= 2 << 20
     }
 }
 
