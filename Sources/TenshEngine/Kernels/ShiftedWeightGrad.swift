@@ -12,14 +12,14 @@
 extension ShiftedLayout {
     /// Measured (scripts/bench.sh): faster than im2col whenever the output
     /// fills the micro-tile's NR columns (16+ channels per group) and, for
-    /// strides above 1, one image's phase planes, packed gradient and partial
-    /// sums fit in L2 (c6's backward yes; c1 and c4, 4 MiB each, run slower).
+    /// strides above 1, the partial sums Gᵀ (swept once per block of grid
+    /// pixels) stay small: c1 (39 KiB) and c6 (512 KiB) run faster, c4
+    /// (1.2 MiB, next to 1.7 MiB of phase planes) slower.
     static func appliesToWeightGrad(_ g: ConvGeometry, elementSize: Int) -> Bool {
         guard applies(to: g), g.outChannelsPerGroup >= 16 else { return false }
         if g.strideH == 1 && g.strideW == 1 { return true }
-        let layout = ShiftedLayout(g, nr: 64 / elementSize)
-        let image = g.channelsPerGroup * layout.channelElements, gradient = roundUp(g.outChannelsPerGroup, 16) * layout.gridPixels
-        return (image + gradient + g.columnRows * g.outChannelsPerGroup) * elementSize <= 2 << 20
+        let partialSums = roundUp(g.columnRows, GemmShape.mr) * roundUp(g.outChannelsPerGroup, 64 / elementSize)
+        return partialSums * elementSize <= 512 << 10
     }
 }
 
@@ -55,10 +55,10 @@ func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
         // Few images: prepare them all, then split the grid pixels over the threads.
         let buffer = UnsafeMutablePointer<T>.allocate(capacity: units * (imageElements + gradElements))
         defer { buffer.deallocate() }
-        parallelFor(units) { t in
-            let ws = buffer + t * (imageElements + gradElements)
+        parallelFor(units * threads) { i in
+            let t = i / threads, ws = buffer + t * (imageElements + gradElements)
             prepareImage(image, pixels, n: t / g.groups, group: t % g.groups, g, layout, into: ws,
-                         gradient: ws + imageElements)
+                         gradient: ws + imageElements, part: i % threads, parts: threads)
         }
         let splits = (threads + units - 1) / units, span = roundUp((layout.gridPixels + splits - 1) / splits, 8)
         try runConvTasks(T.self, tasks: units * splits, workspace: 0, op: op) { task, chunk, _ in
@@ -82,14 +82,22 @@ func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     }
 }
 
-/// The padded phase planes of image n, group gi, and its output gradient packed onto the grid.
+/// The padded phase planes of image n, group gi, and its output gradient packed
+/// onto the grid; `part` of `parts` does every parts-th channel and panel.
 private func prepareImage<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>, n: Int, group gi: Int,
                                          _ g: ConvGeometry, _ layout: ShiftedLayout, into padded: UnsafeMutablePointer<T>,
-                                         gradient: UnsafeMutablePointer<T>) {
-    let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-    padPlanes(image + (n * g.channels + gi * cg) * g.imagePixels, count: cg, g, layout, into: padded)
-    fillZero(padded + cg * layout.channelElements, count: layout.slack)
-    packGridTransposed(pixels + (n * g.outChannels + gi * og) * g.outPixels, channels: og, g, layout, into: gradient)
+                                         gradient: UnsafeMutablePointer<T>, part: Int = 0, parts: Int = 1) {
+    let cg = g.channelsPerGroup, og = g.outChannelsPerGroup, nr = GemmShape.nr(T.self)
+    let source = image + (n * g.channels + gi * cg) * g.imagePixels
+    for c in stride(from: part, to: cg, by: parts) {
+        padPlanes(source + c * g.imagePixels, count: 1, g, layout, into: padded + c * layout.channelElements)
+    }
+    if part == 0 { fillZero(padded + cg * layout.channelElements, count: layout.slack) }
+    let outputs = pixels + (n * g.outChannels + gi * og) * g.outPixels
+    for panel in stride(from: part, to: (og + nr - 1) / nr, by: parts) {
+        packGridPanel(outputs + panel * nr * g.outPixels, channels: min(nr, og - panel * nr), g, layout,
+                      into: gradient + panel * nr * layout.gridPixels)
+    }
 }
 
 /// Gᵀ[r, co] += Σ_q padded[offset(r) + q] · packedB[co / NR][q][co % NR] for q in `steps`, all r < k.
@@ -117,18 +125,25 @@ private func accumulateWeightGrad<T: GemmScalar>(_ padded: UnsafePointer<T>, off
     }
 }
 
-/// packed[co / NR][q][co % NR] = pixels[co, oy, ox] at grid pixel q = oy·wp + ox
-/// (zero where ox ≥ Wo, past the grid, and for padding channels).
-private func packGridTransposed<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, _ g: ConvGeometry,
-                                               _ layout: ShiftedLayout, into packed: UnsafeMutablePointer<T>) {
-    let nr = GemmShape.nr(T.self), panels = (channels + nr - 1) / nr
-    fillZero(packed, count: panels * nr * layout.gridPixels)
-    for co in 0..<channels {
-        let panel = packed + (co / nr) * layout.gridPixels * nr + co % nr
-        let src = pixels + co * g.outPixels
-        for oy in 0..<g.outHeight {
-            let row = panel + oy * layout.wp * nr, line = src + oy * g.outWidth
-            for ox in 0..<g.outWidth { row[ox * nr] = line[ox] }
+/// panel[q][c] = pixels[c, oy, ox] at grid pixel q = oy·wp + ox for c < channels
+/// (zero where ox ≥ Wo, past the grid, and for c ≥ channels). One grid row at a
+/// time (wp·NR values, in L1), filled channel by channel from sequential reads.
+private func packGridPanel<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, _ g: ConvGeometry,
+                                          _ layout: ShiftedLayout, into panel: UnsafeMutablePointer<T>) {
+    let nr = GemmShape.nr(T.self)
+    for oy in 0..<g.outHeight {
+        let row = panel + oy * layout.wp * nr, src = pixels + oy * g.outWidth
+        if channels < nr { fillZero(row, count: g.outWidth * nr) }
+        for c in 0..<channels {
+            let line = src + c * g.outPixels
+            var dst = row + c
+            for ox in 0..<g.outWidth {
+                dst.pointee = line[ox]
+                dst += nr
+            }
         }
+        fillZero(row + g.outWidth * nr, count: (layout.wp - g.outWidth) * nr)
     }
+    let used = g.outHeight * layout.wp
+    fillZero(panel + used * nr, count: (layout.gridPixels - used) * nr)
 }
