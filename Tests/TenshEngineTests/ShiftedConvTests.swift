@@ -77,6 +77,27 @@ final class ShiftedConvTests: XCTestCase {
         XCTAssertTrue(ShiftedLayout.appliesToShallowWeightGrad(firstLayer), "K = 9")
     }
 
+    /// A strided weight gradient on the implicit-GEMM path, on one and two threads
+    /// (two threads and one image split the grid pixels).
+    func testStridedWeightGradientAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let g = ConvGeometry(batch: 1, channels: 3, height: 13, width: 11, outChannels: 20, outHeight: 7, outWidth: 6,
+                             kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
+                             padTop: 1, padLeft: 1, groups: 1)
+        XCTAssertTrue(ShiftedLayout.appliesToWeightGrad(g, elementSize: 8))
+        let x = try testTensor(g.imageShape, seed: 1).setRequiresGrad(), w = try testTensor(g.weightShape, seed: 2).setRequiresGrad()
+        for threads in [1, 2] {
+            EngineConfig.threads = threads
+            let y = try conv2d(x, w, stride: [2], padding: 1)
+            XCTAssertEqual(y.shape, g.outShape)
+            let v = try testTensor(y.shape, seed: 3)
+            guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("no weight gradient") }
+            let expected = directWeightGrad(x.toDoubles(), v.toDoubles(), g), actual = gw.toDoubles()
+            for i in 0..<expected.count { XCTAssertEqual(actual[i], expected[i], accuracy: 1e-12, "threads \(threads)") }
+        }
+    }
+
     /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).
     private func directInputGrad(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
         let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
