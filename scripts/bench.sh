@@ -5,7 +5,7 @@
 # with the tensh binary), prints a table and issue 5's targets and writes
 # bench-results/latest.json and bench-results/latest.md (Docs/Performance.md).
 #
-#   scripts/bench.sh [--no-torch] [--threads "1 2"] [--samples N] [CASE-PREFIX ...]
+#   scripts/bench.sh [--no-torch] [--threads "1 2"] [--samples N] [--rounds N] [CASE-PREFIX ...]
 #
 # PyTorch: uses `python3` when it can `import torch`; otherwise creates a venv
 # in .venv-bench and installs torch there (a large download, once), unless
