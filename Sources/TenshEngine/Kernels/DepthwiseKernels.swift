@@ -44,6 +44,15 @@ func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePoi
 func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                              _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
     let kk = g.kernelH * g.kernelW, m = g.outChannelsPerGroup
+    if m == 1, let t = depthwiseTransposeGeometry(g) {
+        // A correlation with the flipped kernel: the forward plane kernel, gather-only.
+        try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: kk, op: op) { p, _, flipped in
+            let taps = w + (p % g.channels) * kk
+            for i in 0..<kk { flipped[i] = taps[kk - 1 - i] }
+            depthwisePlaneUnitStride(y + p * g.outPixels, flipped, 0, image + p * g.imagePixels, t)
+        }
+        return
+    }
     try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: 0, op: op) { t, _, _ in
         let n = t / g.channels, c = t % g.channels
         let dst = image + t * g.imagePixels
@@ -53,6 +62,17 @@ func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafeP
             scatterPlane(y + (n * g.outChannels + co) * g.outPixels, w + co * kk, dst, g)
         }
     }
+}
+
+/// The plane geometry of the transpose as a stride-1 forward (pixels plane in,
+/// image plane out), when stride is 1 and padding ≤ (K − 1)·dilation.
+private func depthwiseTransposeGeometry(_ g: ConvGeometry) -> ConvGeometry? {
+    let top = (g.kernelH - 1) * g.dilationH - g.padTop, left = (g.kernelW - 1) * g.dilationW - g.padLeft
+    guard g.strideH == 1, g.strideW == 1, top >= 0, left >= 0 else { return nil }
+    return ConvGeometry(batch: 1, channels: 1, height: g.outHeight, width: g.outWidth, outChannels: 1,
+                        outHeight: g.height, outWidth: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
+                        strideH: 1, strideW: 1, dilationH: g.dilationH, dilationW: g.dilationW,
+                        padTop: top, padLeft: left, groups: 1)
 }
 
 /// dst (an image plane) += every tap times the pixel plane `src`, at the shifted positions.
@@ -94,36 +114,74 @@ func depthwiseWeightGradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ gy: Unsaf
                 let (ox0, ox1) = g.validColumns(kx: kx)
                 let xOff = kx &* g.dilationW &- g.padLeft
                 var total: T = 0
+                var sums = DotSums<T>(count: ox1 &- ox0)
                 for n in 0..<g.batch where ox0 < ox1 {
                     let src = x + (n * g.channels + co / m) * g.imagePixels
                     let grad = gy + (n * g.outChannels + co) * g.outPixels
                     for oy in oy0..<oy1 {
                         let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                         let row = grad + oy &* g.outWidth, input = src + (iy &* g.width &+ xOff)
-                        total += g.strideW == 1 ? dot(row + ox0, input + ox0, ox1 &- ox0)
-                            : stridedDot(row + ox0, input + ox0 &* g.strideW, ox1 &- ox0, g.strideW)
+                        if g.strideW == 1 {
+                            sums.add(row + ox0, input + ox0)
+                        } else {
+                            total += stridedDot(row + ox0, input + ox0 &* g.strideW, ox1 &- ox0, g.strideW)
+                        }
                     }
                 }
+                total += sums.total
                 gw[co * kk + ky * g.kernelW + kx] = total
             }
         }
     }
 }
 
-/// Σ a[i]·b[i], vectorised with independent SIMD partial sums.
-@inline(__always)
-private func dot<T: GemmScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+/// Σ a[i]·b[i] over many rows of one length, kept in four SIMD partial sums
+/// (independent FMA chains) and reduced once at the end. A row's last partial
+/// vector is loaded ending at the row's end and masked to the lanes not yet
+/// counted, so no row has a scalar tail (rows shorter than a vector are scalar).
+private struct DotSums<T: GemmScalar> {
     typealias V = T.Vector
-    let w = V.scalarCount
-    var acc = V()
-    var i = 0
-    while i &+ w <= n {
-        acc.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: V.self), UnsafeRawPointer(b + i).loadUnaligned(as: V.self))
-        i &+= w
+    let count: Int
+    let tailMask: V
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+    var scalar: T = 0
+
+    init(count: Int) {
+        self.count = count
+        var mask = V()
+        let tail = count % V.scalarCount
+        for lane in 0..<V.scalarCount where lane >= V.scalarCount - tail { mask[lane] = 1 }
+        tailMask = mask
     }
-    var s = acc.sum()
-    while i < n { s = s.addingProduct(a[i], b[i]); i &+= 1 }
-    return s
+
+    @inline(__always) mutating func add(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>) {
+        let w = V.scalarCount
+        if count < w {
+            for i in 0..<count { scalar = scalar.addingProduct(a[i], b[i]) }
+            return
+        }
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), size = MemoryLayout<T>.stride
+        var i = 0
+        while i &+ 2 &* w <= count {
+            s0.addProduct(ra.loadUnaligned(fromByteOffset: i &* size, as: V.self),
+                          rb.loadUnaligned(fromByteOffset: i &* size, as: V.self))
+            s1.addProduct(ra.loadUnaligned(fromByteOffset: (i &+ w) &* size, as: V.self),
+                          rb.loadUnaligned(fromByteOffset: (i &+ w) &* size, as: V.self))
+            i &+= 2 &* w
+        }
+        if i &+ w <= count {
+            s2.addProduct(ra.loadUnaligned(fromByteOffset: i &* size, as: V.self),
+                          rb.loadUnaligned(fromByteOffset: i &* size, as: V.self))
+            i &+= w
+        }
+        if i < count {
+            let end = (count &- w) &* size
+            s3.addProduct(tailMask * ra.loadUnaligned(fromByteOffset: end, as: V.self),
+                          rb.loadUnaligned(fromByteOffset: end, as: V.self))
+        }
+    }
+
+    var total: T { ((s0 + s1) + (s2 + s3)).sum() + scalar }
 }
 
 @inline(__always)
@@ -153,23 +211,34 @@ private func depthwisePlaneUnitStride<T: GemmScalar>(_ src: UnsafePointer<T>, _ 
             continue
         }
         for ox in 0..<interiorLo { row[ox] = depthwisePixel(src, taps, bias, g, oy: oy, ox: ox) }
-        // SIMD runs over the interior; the last run is shifted back to end at
-        // interiorHi (recomputing a few pixels) instead of a scalar tail.
+        // SIMD runs over the interior, four at a time (four independent FMA
+        // chains; one chain would wait out the FMA latency at every tap). Runs
+        // past the end are shifted back to end at interiorHi, recomputing a few
+        // pixels instead of a scalar tail.
         var start = interiorLo
         while start < interiorHi {
-            let ox = min(start, interiorHi &- lanes)
-            var acc = V(repeating: bias)
+            let last = interiorHi &- lanes
+            let o0 = min(start, last), o1 = min(start &+ lanes, last)
+            let o2 = min(start &+ 2 &* lanes, last), o3 = min(start &+ 3 &* lanes, last)
+            var a0 = V(repeating: bias), a1 = a0, a2 = a0, a3 = a0
             for ky in 0..<g.kernelH {
                 let iy = oy &* g.strideH &- g.padTop &+ ky &* g.dilationH
                 if iy < 0 || iy >= g.height { continue }
-                let base = UnsafeRawPointer(src + (iy &* g.width &+ ox &- g.padLeft))
+                let base = UnsafeRawPointer(src + (iy &* g.width &- g.padLeft))
                 for kx in 0..<g.kernelW {
-                    let v = base.loadUnaligned(fromByteOffset: kx &* g.dilationW &* MemoryLayout<T>.stride, as: V.self)
-                    acc.addProduct(V(repeating: taps[ky &* g.kernelW &+ kx]), v)
+                    let tap = V(repeating: taps[ky &* g.kernelW &+ kx])
+                    let shifted = base + kx &* g.dilationW &* MemoryLayout<T>.stride
+                    a0.addProduct(tap, shifted.loadUnaligned(fromByteOffset: o0 &* MemoryLayout<T>.stride, as: V.self))
+                    a1.addProduct(tap, shifted.loadUnaligned(fromByteOffset: o1 &* MemoryLayout<T>.stride, as: V.self))
+                    a2.addProduct(tap, shifted.loadUnaligned(fromByteOffset: o2 &* MemoryLayout<T>.stride, as: V.self))
+                    a3.addProduct(tap, shifted.loadUnaligned(fromByteOffset: o3 &* MemoryLayout<T>.stride, as: V.self))
                 }
             }
-            UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: V.self)
-            start &+= lanes
+            UnsafeMutableRawPointer(row + o0).storeBytes(of: a0, as: V.self)
+            UnsafeMutableRawPointer(row + o1).storeBytes(of: a1, as: V.self)
+            UnsafeMutableRawPointer(row + o2).storeBytes(of: a2, as: V.self)
+            UnsafeMutableRawPointer(row + o3).storeBytes(of: a3, as: V.self)
+            start &+= 4 &* lanes
         }
         for ox in interiorHi..<g.outWidth { row[ox] = depthwisePixel(src, taps, bias, g, oy: oy, ox: ox) }
     }
