@@ -55,7 +55,8 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
             padPlanes(x + (n * g.channels + gi * cg) * g.imagePixels, count: cg, g, layout, into: ws)
             fillZero(ws + cg * layout.channelElements, count: layout.slack)
             var q0 = 0
-            while q0 < layout.gridPixels {
+            // Ctrl-C stops between tiles (runConvTasks rethrows it after the join).
+            while q0 < layout.gridPixels && !Cancellation.isRequested {
                 plan.tile(image: ws, n: n, group: gi, q0: q0, co0: 0, rows: og, scratch: ws + imageElements)
                 q0 += plan.tileCols
             }

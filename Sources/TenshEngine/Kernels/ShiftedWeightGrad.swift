@@ -108,7 +108,7 @@ private func accumulateWeightGrad<T: GemmScalar>(_ padded: UnsafePointer<T>, off
     // 128 steps: the B panels of a 64-channel output (2 x 16 KiB) stay in L1.
     let qBlock = 128
     var q0 = steps.lowerBound
-    while q0 < steps.upperBound {
+    while q0 < steps.upperBound && !Cancellation.isRequested { // the caller rethrows Ctrl-C
         let kc = min(qBlock, steps.upperBound - q0)
         var r = 0
         while r < k {
