@@ -90,7 +90,7 @@ private struct ShiftedConvPlan<T: GemmScalar> {
     let packedA: UnsafeMutablePointer<T>
     let offsets: UnsafeMutablePointer<Int>
     let kBlock: Int
-    /// Grid pixels per tile: a multiple of NR with a C scratch near 128 KiB.
+    /// Grid pixels per tile: a multiple of NR.
     let tileCols: Int
     let bias: UnsafePointer<T>?
     let out: UnsafeMutablePointer<T>
@@ -103,7 +103,12 @@ private struct ShiftedConvPlan<T: GemmScalar> {
         packedA = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(og, GemmShape.mr) * g.columnRows)
         packWeights(w, g, kBlock: kBlock, into: packedA)
         offsets = shiftOffsets(g, layout, elementSize: MemoryLayout<T>.stride)
-        tileCols = min(layout.gridPixels, max(nr, (32768 / max(og, 1)) / nr * nr))
+        // Equal tiles, in a multiple of the thread count (they are tasks when
+        // images are few), each at most ~256 KiB of C scratch: wider tiles
+        // re-read the packed weights less often (c4: 8% faster than 128 KiB).
+        let widest = max(nr, (65536 / max(og, 1)) / nr * nr)
+        let tiles = roundUp((layout.gridPixels + widest - 1) / widest, max(1, EngineConfig.threads))
+        tileCols = min(layout.gridPixels, roundUp((layout.gridPixels + tiles - 1) / tiles, nr))
         self.bias = bias
         self.out = out
     }
