@@ -173,7 +173,8 @@ func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeom
                     if g.strideW == 1 {
                         copyElements(source + (c0 - g.padLeft), to: row + c0, count: c1 - c0)
                     } else {
-                        for j in c0..<c1 { row[j] = source[g.strideW * j + b - g.padLeft] }
+                        gatherStrided(source + (g.strideW * c0 + b - g.padLeft), stride: g.strideW,
+                                      into: row + c0, count: c1 - c0)
                     }
                     fillZero(row + c1, count: wp - c1)
                 }
@@ -181,6 +182,25 @@ func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeom
             }
         }
     }
+}
+
+/// dst[j] = src[stride·j] for j < count. Float with stride 2 (the common
+/// downsampling conv) splits 32-float loads into their even lanes instead of
+/// gathering one element at a time.
+@inline(__always)
+private func gatherStrided<T: GemmScalar>(_ src: UnsafePointer<T>, stride: Int, into dst: UnsafeMutablePointer<T>,
+                                          count: Int) {
+    var j = 0
+    if stride == 2 && T.self == Float.self {
+        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+        // The last pair's odd element may lie past the row: stop one vector early.
+        while 2 &* (j &+ 16) <= 2 &* count &- 1 {
+            let pair = s.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD32<Float>.self)
+            d.storeBytes(of: pair.evenHalf, toByteOffset: 4 &* j, as: SIMD16<Float>.self)
+            j &+= 16
+        }
+    }
+    while j < count { dst[j] = src[stride &* j]; j &+= 1 }
 }
 
 /// dst[0..<count] = src[0..<count] in SIMD vectors: the runs here are a few
