@@ -10,7 +10,7 @@ enum GemmBlocking {
     /// Greatest depth of a packed block: a KC x NR B micro-panel is 32 KiB in
     /// float32 and float64 alike (NR halves), inside the 48 KiB L1d.
     static let kc = 256
-    /// Rows of a packed A block: 384 x 192 floats = 288 KiB, well inside the 1 MiB L2.
+    /// Rows of a packed A block: 384 x 256 floats = 384 KiB, well inside the 2 MiB L2.
     static let mc = 384
     /// Columns of a packed B block: KC x NC is 1 MiB (half the 2 MiB L2), so the
     /// block stays in L2 next to the A block while every row block streams it.
@@ -75,7 +75,7 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
     let mr = GemmShape.mr, nr = GemmShape.nr(T.self)
     // Equal K blocks (1024 = 4 x 256, 300 = 2 x 150): a short last block
     // would pay a full pass over C for little work.
-    let kBlock = (k + (k + GemmBlocking.kc - 1) / GemmBlocking.kc - 1) / ((k + GemmBlocking.kc - 1) / GemmBlocking.kc)
+    let kBlock = equalBlock(k, maximum: GemmBlocking.kc)
     var p0 = 0
     while p0 < k {
         let kc = min(kBlock, k - p0)
@@ -119,13 +119,13 @@ private func scaleMatrix<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, m: Int, n:
     }
 }
 
-private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
-    var (x, y) = (a, b)
-    while y != 0 { (x, y) = (y, x % y) }
-    return max(x, 1)
-}
-
 @inline(__always) func roundUp(_ x: Int, _ multiple: Int) -> Int { (x + multiple - 1) / multiple * multiple }
+
+/// The largest block size ≤ maximum that cuts `k` into equal blocks.
+func equalBlock(_ k: Int, maximum: Int) -> Int {
+    let blocks = max(1, (k + maximum - 1) / maximum)
+    return (k + blocks - 1) / blocks
+}
 
 /// Concrete entry points: generic code is only specialised inside this module,
 /// so callers elsewhere (tests, other modules) use these.

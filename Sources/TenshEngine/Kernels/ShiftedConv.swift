@@ -148,12 +148,6 @@ private struct ShiftedConvPlan<T: GemmScalar> {
     }
 }
 
-/// The largest block size ≤ maximum that cuts `k` into equal blocks.
-func equalBlock(_ k: Int, maximum: Int) -> Int {
-    let blocks = max(1, (k + maximum - 1) / maximum)
-    return (k + blocks - 1) / blocks
-}
-
 /// dst[c] = the phase planes of channel c of `src` (see `ShiftedLayout`), c < count.
 func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
                                       into dst: UnsafeMutablePointer<T>) {
