@@ -98,6 +98,23 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// conv_transpose2d with stride 2 scatter-adds float32 rows through the
+    /// vectorised even-lane path (runs of 40, 16, 12, 5 pixels); the float64 run of
+    /// the same values takes the scalar path and must agree.
+    func testStrideTwoTransposeFloat32MatchesFloat64() throws {
+        for width in [40, 16, 12, 5] {
+            let x64 = try testTensor([2, 3, 4, width], seed: 8), w64 = try testTensor([3, 5, 4, 3], seed: 9)
+            let x32 = try testTensor([2, 3, 4, width], seed: 8, dtype: .float32)
+            let w32 = try testTensor([3, 5, 4, 3], seed: 9, dtype: .float32)
+            let y64 = try convTranspose2d(x64, w64, stride: [2], padding: [1]).toDoubles()
+            let y32 = try convTranspose2d(x32, w32, stride: [2], padding: [1]).toDoubles()
+            XCTAssertEqual(y32.count, y64.count)
+            var worst = 0.0
+            for i in 0..<min(y32.count, y64.count) { worst = max(worst, abs(y32[i] - y64[i])) }
+            XCTAssertLessThan(worst, 1e-5, "width \(width)")
+        }
+    }
+
     /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).
     private func directInputGrad(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
         let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
