@@ -115,53 +115,42 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
-    /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).
-    private func directInputGrad(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
+    /// Calls body(output index, input index, weight index) for every product
+    /// output[n, co, oy, ox] += weight[co, ci, ky, kx] · input[n, channel, iy, ix]
+    /// of the convolution relation with (iy, ix) inside the image.
+    private func forEachProduct(_ g: ConvGeometry, _ body: (Int, Int, Int) -> Void) {
         let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-        var gx = [Double](repeating: 0, count: g.batch * g.channels * g.imagePixels)
         for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            let dy = v[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
+            let output = ((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox
             for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
                 let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
                 guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
                 let channel = (co / og) * cg + ci
-                gx[((n * g.channels + channel) * g.height + iy) * g.width + ix] +=
-                    dy * w[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx]
+                body(output, ((n * g.channels + channel) * g.height + iy) * g.width + ix,
+                     ((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx)
             } } }
         } } } }
+    }
+
+    /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).
+    private func directInputGrad(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
+        var gx = [Double](repeating: 0, count: g.batch * g.channels * g.imagePixels)
+        forEachProduct(g) { o, i, k in gx[i] += v[o] * w[k] }
         return gx
     }
 
     /// gw[co, ci, ky, kx] = Σ v[n, co, oy, ox] · x[n, channel, iy, ix].
     private func directWeightGrad(_ x: [Double], _ v: [Double], _ g: ConvGeometry) -> [Double] {
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
         var gw = [Double](repeating: 0, count: g.outChannels * g.columnRows)
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            let dy = v[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = (co / og) * cg + ci
-                gw[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx] +=
-                    dy * x[((n * g.channels + channel) * g.height + iy) * g.width + ix]
-            } } }
-        } } } }
+        forEachProduct(g) { o, i, k in gw[k] += v[o] * x[i] }
         return gw
     }
 
+    /// y[n, co, oy, ox] = b[co] + Σ w[co, ci, ky, kx] · x[n, channel, iy, ix].
     private func directSums(_ x: [Double], _ w: [Double], _ b: [Double], _ g: ConvGeometry) -> [Double] {
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
         var out = [Double](repeating: 0, count: g.batch * g.outChannels * g.outPixels)
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            var s = b[co]
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = (co / og) * cg + ci
-                s += w[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx] * x[((n * g.channels + channel) * g.height + iy) * g.width + ix]
-            } } }
-            out[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox] = s
-        } } } }
+        for i in 0..<out.count { out[i] = b[(i / g.outPixels) % g.outChannels] }
+        forEachProduct(g) { o, i, k in out[o] += w[k] * x[i] }
         return out
     }
 }
