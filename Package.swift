@@ -25,14 +25,16 @@ let package = Package(
         .library(name: "TenshEngine", targets: ["TenshEngine"]),
     ],
     targets: [
+        // Text every layer shares: shapes, short numbers. No dependencies.
+        .target(name: "TenshText", swiftSettings: v5),
         // The engine: tensors, kernels, autograd. Knows nothing of terminals or the language.
-        .target(name: "TenshEngine", swiftSettings: engineSettings),
+        .target(name: "TenshEngine", dependencies: ["TenshText"], swiftSettings: engineSettings),
         // The language: lexer, parser, evaluator, builtins, diagnostics, Session.
-        .target(name: "TenshLanguage", dependencies: ["TenshEngine"], swiftSettings: v5),
+        .target(name: "TenshLanguage", dependencies: ["TenshEngine", "TenshText"], swiftSettings: v5),
         // Pure rendering into a cell buffer: heatmaps, graph layout, text. No ncurses.
-        .target(name: "TenshRender", swiftSettings: v5),
+        .target(name: "TenshRender", dependencies: ["TenshText"], swiftSettings: v5),
         // Workbench state and actions; pure, testable without a TTY.
-        .target(name: "TenshWorkbench", dependencies: ["TenshLanguage", "TenshRender"], swiftSettings: v5),
+        .target(name: "TenshWorkbench", dependencies: ["TenshLanguage", "TenshRender", "TenshText"], swiftSettings: v5),
         // C shims: the only C the project touches.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
@@ -52,13 +54,14 @@ let package = Package(
         // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
         .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),
 
+        .testTarget(name: "TenshTextTests", dependencies: ["TenshText"], swiftSettings: v5),
         .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine"],
                     resources: [.copy("Fixtures")], swiftSettings: engineSettings),
         .testTarget(name: "TenshLanguageTests", dependencies: ["TenshLanguage"],
                     resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
-        .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender"],
+        .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender", "TenshText"],
                     resources: [.copy("Snapshots")], swiftSettings: v5),
-        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench"], exclude: ["Snapshots"],
+        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench", "TenshText"], exclude: ["Snapshots"],
                     swiftSettings: v5),
         // Test-only: the ncurses workbench with a tiny evaluator, driven in tmux by TenshWorkbenchTests.
         .executableTarget(name: "tensh-workbench-demo",

@@ -1,4 +1,5 @@
 import XCTest
+import TenshText
 @testable import TenshRender
 
 final class FeatureMapViewTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+import TenshText
 import TenshEngine
 import TenshRender
 @testable import TenshWorkbench

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Reverse-mode differentiation over the recorded graph: an iterative
 /// depth-first walk (no recursion, so graphs of any depth are safe) gives a
 /// topological order; gradients then flow from outputs to inputs in that order.
@@ -28,7 +30,7 @@ enum GradientEngine {
                     guard i < inputGrads.count, let g = inputGrads[i] else { continue }
                     guard g.shape == input.shape else {
                         throw EngineError(.autograd, op: node.gradFnName,
-                            "gradient for input \(i) has shape \(fmt(g.shape)) but the input has shape \(fmt(input.shape))")
+                            "gradient for input \(i) has shape \(shapeText(g.shape)) but the input has shape \(shapeText(input.shape))")
                     }
                     try accumulate(&grads, ObjectIdentifier(input), g)
                 }
@@ -51,13 +53,13 @@ enum GradientEngine {
             if i < gradOutputs.count, let g = gradOutputs[i] {
                 guard g.shape == out.shape else {
                     throw EngineError(.autograd, op: op, argument: "grad_output",
-                                      "grad_output has shape \(fmt(g.shape)) but the output has shape \(fmt(out.shape))")
+                                      "grad_output has shape \(shapeText(g.shape)) but the output has shape \(shapeText(out.shape))")
                 }
                 return try g.to(out.dtype)
             }
             guard out.count == 1 else {
                 throw EngineError(.autograd, op: op, argument: "grad_output",
-                                  "output of shape \(fmt(out.shape)) is not a scalar: pass grad_output")
+                                  "output of shape \(shapeText(out.shape)) is not a scalar: pass grad_output")
             }
             return try full(out.shape, 1, dtype: out.dtype)
         }
@@ -112,7 +114,7 @@ public func grad(_ outputs: [Tensor], _ inputs: [Tensor], gradOutputs: [Tensor?]
                  createGraph: Bool = false, allowUnused: Bool = false) throws -> [Tensor?] {
     for (i, x) in inputs.enumerated() where !x.requiresGrad {
         throw EngineError(.autograd, op: "grad", argument: "inputs",
-                          "input \(i) (shape \(fmt(x.shape))) does not require grad")
+                          "input \(i) (shape \(shapeText(x.shape))) does not require grad")
     }
     let grads = try GradientEngine.run(outputs: outputs, gradOutputs: gradOutputs, targets: inputs,
                                        op: "grad", createGraph: createGraph)
@@ -120,7 +122,7 @@ public func grad(_ outputs: [Tensor], _ inputs: [Tensor], gradOutputs: [Tensor?]
         if let g = grads[ObjectIdentifier(x)] { return createGraph ? g : g.detached() }
         guard allowUnused else {
             throw EngineError(.autograd, op: "grad", argument: "inputs",
-                "input \(i) (shape \(fmt(x.shape))) was not used to compute the output; pass allow_unused=true to get none")
+                "input \(i) (shape \(shapeText(x.shape))) was not used to compute the output; pass allow_unused=true to get none")
         }
         return nil
     }
@@ -144,7 +146,7 @@ public func backward(_ output: Tensor, gradOutput: Tensor? = nil, createGraph: B
             // `.grad` is settable; a wrong-shaped one would otherwise broadcast silently.
             if let existing = leaf.grad, existing.shape != leaf.shape {
                 throw EngineError(.autograd, op: "backward", argument: "grad",
-                    "the existing .grad has shape \(fmt(existing.shape)) but the tensor has shape \(fmt(leaf.shape))")
+                    "the existing .grad has shape \(shapeText(existing.shape)) but the tensor has shape \(shapeText(leaf.shape))")
             }
             // A fresh copy: `.grad` must never alias a tensor the user holds.
             leaf.grad = try leaf.grad.map { try add($0.detached(), g) } ?? g.cloned()

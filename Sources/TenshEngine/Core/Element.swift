@@ -1,3 +1,5 @@
+import TenshText
+
 /// The four element types, with conversions through Double for the slow paths
 /// (dtype casts, printing, tests). Hot kernels use concrete types instead.
 protocol Element {
@@ -154,7 +156,7 @@ extension Tensor {
     /// The single element of a tensor with one element.
     public func item() throws -> Double {
         guard count == 1 else {
-            throw EngineError.invalid("item", nil, "a tensor with \(count) elements (shape \(fmt(shape))) cannot be converted to a number")
+            throw EngineError.invalid("item", nil, "a tensor with \(count) elements (shape \(shapeText(shape))) cannot be converted to a number")
         }
         return toDoubles()[0]
     }

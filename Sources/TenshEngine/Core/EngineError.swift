@@ -38,5 +38,3 @@ public struct EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
-/// `[2, 3, 4]`, the way shapes appear in messages.
-func fmt(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }

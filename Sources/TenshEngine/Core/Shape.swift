@@ -1,3 +1,5 @@
+import TenshText
+
 /// Shape arithmetic shared by every op. Sizes are checked, never trusted:
 /// products that overflow and negative sizes are errors, not traps.
 enum ShapeMath {
@@ -7,10 +9,10 @@ enum ShapeMath {
     static func count(_ shape: [Int], op: String) throws -> Int {
         var n = 1, span = 1
         for d in shape {
-            guard d >= 0 else { throw EngineError.invalid(op, "size", "negative size \(d) in shape \(fmt(shape))") }
+            guard d >= 0 else { throw EngineError.invalid(op, "size", "negative size \(d) in shape \(shapeText(shape))") }
             let (p, overflow) = span.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow else {
-                throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) has too many elements")
+                throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(shapeText(shape)) has too many elements")
             }
             span = p
             n = n &* d
@@ -39,7 +41,7 @@ enum ShapeMath {
             let db = i < n - b.count ? 1 : b[i - (n - b.count)]
             if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
                 throw EngineError.invalid(op, nil,
-                    "shapes \(fmt(a)) and \(fmt(b)) cannot be broadcast (dimension \(i): \(da) vs \(db))")
+                    "shapes \(shapeText(a)) and \(shapeText(b)) cannot be broadcast (dimension \(i): \(da) vs \(db))")
             }
         }
         return out

@@ -1,3 +1,5 @@
+import TenshText
+
 /// An n-dimensional array of `dtype` elements with reference semantics, like
 /// a PyTorch tensor: views (`view`, `permute`, `expand`, slicing) share `storage`;
 /// autograd state (`requiresGrad`, `grad`, `gradFn`) lives on the object.
@@ -34,7 +36,7 @@ public final class Tensor {
         let n = try ShapeMath.count(shape, op: op)
         let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow else {
-            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) is too large")
+            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(shapeText(shape)) is too large")
         }
         let storage = try Storage(byteCount: bytes, op: op)
         self.init(storage: storage, shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
@@ -45,7 +47,7 @@ public final class Tensor {
         let n = try ShapeMath.count(shape, op: op)
         let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow else {
-            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(fmt(shape)) is too large")
+            throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(shapeText(shape)) is too large")
         }
         let storage = try Storage(byteCount: bytes, op: op, zeroed: false)
         return Tensor(storage: storage, shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
@@ -55,7 +57,7 @@ public final class Tensor {
     public convenience init(_ values: [Double], shape: [Int], dtype: DType = .float32) throws {
         try self.init(zeros: shape, dtype: dtype, op: "tensor")
         guard values.count == count else {
-            throw EngineError.invalid("tensor", "values", "\(values.count) values do not fill shape \(fmt(shape)) (\(count) elements)")
+            throw EngineError.invalid("tensor", "values", "\(values.count) values do not fill shape \(shapeText(shape)) (\(count) elements)")
         }
         storeDoubles(values)
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import TenshText
 
 /// Reads a .npy file (format 1.0, 2.0 or 3.0; C or Fortran order) into a new
 /// contiguous tensor. Floats load as f32/f64, integers of any width as i64, `|b1` as bool;
@@ -18,16 +19,16 @@ public func loadNpy(_ path: String) throws -> Tensor {
     let (header, dataOffset) = try readHeader(file)
     let element = try naming(path) { try NpyElementType(descr: header.descr, op: file.op) }
     guard let count = try? ShapeMath.count(header.shape, op: file.op) else {
-        throw EngineError(.resourceLimit, op: file.op, argument: "shape", "\(path): shape \(fmt(header.shape)) has too many elements")
+        throw EngineError(.resourceLimit, op: file.op, argument: "shape", "\(path): shape \(shapeText(header.shape)) has too many elements")
     }
     let (byteCount, overflow) = count.multipliedReportingOverflow(by: element.size)
     guard !overflow else {
-        throw EngineError(.resourceLimit, op: file.op, argument: "shape", "shape \(fmt(header.shape)) in \(path) is too large")
+        throw EngineError(.resourceLimit, op: file.op, argument: "shape", "shape \(shapeText(header.shape)) in \(path) is too large")
     }
     let available = file.size - dataOffset
     guard byteCount <= available else {
         throw EngineError(.io, op: file.op,
-            "\(path) is truncated: shape \(fmt(header.shape)) of '\(header.descr)' needs \(byteCount) data bytes but the file has \(available) after the header")
+            "\(path) is truncated: shape \(shapeText(header.shape)) of '\(header.descr)' needs \(byteCount) data bytes but the file has \(available) after the header")
     }
     let out = try Tensor.empty(header.shape, element.dtype, op: file.op) // checks the allocation limit
     if element.size == element.dtype.itemSize && !element.bigEndian && element.kind != .bool {

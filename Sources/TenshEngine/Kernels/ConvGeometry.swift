@@ -1,3 +1,5 @@
+import TenshText
+
 /// The index relation shared by conv2d, its gradients, conv_transpose2d and
 /// unfold/fold: an "image" side [N, C, H, W] and a "pixel" side [N, Cout, Ho, Wo]
 /// linked by a weight [Cout, C/groups, Kh, Kw]:
@@ -36,8 +38,8 @@ struct ConvGeometry: Equatable {
 
     /// Display attributes for the graph node.
     var attributes: [(String, String)] {
-        [("stride", fmt([strideH, strideW])), ("padding", fmt([padTop, padLeft])),
-         ("dilation", fmt([dilationH, dilationW])), ("groups", "\(groups)")]
+        [("stride", shapeText([strideH, strideW])), ("padding", shapeText([padTop, padLeft])),
+         ("dilation", shapeText([dilationH, dilationW])), ("groups", "\(groups)")]
     }
 
     /// Output pixels per column tile, so a tile's column matrix stays near

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Average pooling: `avgPool2d` and `adaptiveAvgPool2d`, both expressed as
 /// separable window sums (see SeparableResample.swift) so that forward,
 /// backward and double backward share one kernel.
@@ -48,15 +50,15 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     let (x4, squeeze) = try batchedImage(x, op: op)
     let (oh, ow) = try pairArgument(outputSize, op: op, name: "output_size")
     guard oh > 0, ow > 0 else {
-        throw EngineError.invalid(op, "output_size", "output size must be positive, got \(fmt(outputSize))")
+        throw EngineError.invalid(op, "output_size", "output size must be positive, got \(shapeText(outputSize))")
     }
     let (h, w) = (x4.shape[2], x4.shape[3])
     guard h > 0, w > 0 else {
-        throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(fmt(x.shape))")
+        throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
     }
     try checkOutputSize(x4, outH: oh, outW: ow, op: op)
     let y = try separableResample(x4, rows: adaptiveAxis(h, oh), cols: adaptiveAxis(w, ow), opName: "AdaptiveAvgPool2d",
-                                  op: op, attributes: willRecord(x4) ? [("output_size", fmt([oh, ow]))] : [])
+                                  op: op, attributes: willRecord(x4) ? [("output_size", shapeText([oh, ow]))] : [])
     return try unbatched(y, squeeze)
 }
 

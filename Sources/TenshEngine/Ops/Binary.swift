@@ -1,3 +1,5 @@
+import TenshText
+
 /// Broadcasting binary ops: arithmetic, `maximum`/`minimum`, comparisons.
 /// Forward kernels run on contiguous, same-shape operands (broadcast operands
 /// are materialised, a scalar is read once); gradient rules are built from the
@@ -107,7 +109,7 @@ private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tens
     case .pow:
         let py = y.pointer(Int64.self) // contiguous operand; scanned without a copy
         if (0..<y.count).contains(where: { py[$0] < 0 }) {
-            throw EngineError.invalid("pow", "exponent", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(fmt(x.shape)) and \(fmt(y.shape)))")
+            throw EngineError.invalid("pow", "exponent", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(shapeText(x.shape)) and \(shapeText(y.shape)))")
         }
         loop(x, y, out, t, t) { intPow($0, $1) }
     case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }
@@ -156,7 +158,7 @@ public func sumToShape(_ g: Tensor, _ shape: [Int], dtype: DType? = nil) throws 
     if g.shape != shape {
         let lead = g.rank - shape.count
         guard lead >= 0, (try? ShapeMath.broadcast(g.shape, shape, op: "sum_to_shape")) == g.shape else {
-            throw EngineError.invalid("sum_to_shape", "shape", "a gradient of shape \(fmt(g.shape)) cannot be summed to shape \(fmt(shape))")
+            throw EngineError.invalid("sum_to_shape", "shape", "a gradient of shape \(shapeText(g.shape)) cannot be summed to shape \(shapeText(shape))")
         }
         var dims: [Int] = Array(0..<max(lead, 0))
         for i in 0..<shape.count where shape[i] == 1 && g.shape[i + lead] != 1 { dims.append(i + lead) }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// `nllLoss` and `crossEntropy`, each one graph node (`NllLoss`, `CrossEntropyLoss`).
 /// Both reduce to a per-position sum Σ_c coef[c]·logp[c]: for class-index targets
 /// coef is -w[t] at the target class (0 elsewhere and for ignored targets); for
@@ -43,7 +45,7 @@ public func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = n
     }
     guard target.dtype.isFloatingPoint, target.shape == logits.shape else {
         throw EngineError.invalid(op, "target",
-            "target must be int64 class indices or float probabilities of the logits' shape \(fmt(logits.shape)), got \(target.dtype) \(fmt(target.shape))")
+            "target must be int64 class indices or float probabilities of the logits' shape \(shapeText(logits.shape)), got \(target.dtype) \(shapeText(target.shape))")
     }
     var wShape = [Int](repeating: 1, count: logits.rank)
     wShape[classDim] = logits.shape[classDim]
@@ -92,7 +94,7 @@ private func reduceClassLoss(_ perPosition: Tensor, _ reduction: LossReduction, 
 /// The class dim (1, or 0 for a single [C] row) after checking the input is float with one.
 private func classDimension(_ x: Tensor, op: String) throws -> Int {
     guard x.dtype.isFloatingPoint, x.rank >= 1 else {
-        throw EngineError.invalid(op, "input", "expected a float input with a class dimension ([N, C], [N, C, d...] or [C]), got \(x.dtype) \(fmt(x.shape))")
+        throw EngineError.invalid(op, "input", "expected a float input with a class dimension ([N, C], [N, C, d...] or [C]), got \(x.dtype) \(shapeText(x.shape))")
     }
     return x.rank == 1 ? 0 : 1
 }
@@ -134,7 +136,7 @@ private func classDimMax(_ x: Tensor, classDim: Int, op: String) throws -> Tenso
 /// Per-class weights as Doubles, checked to have C entries.
 private func classWeights(_ weight: Tensor, classes: Int, op: String) throws -> [Double] {
     guard weight.rank == 1, weight.shape[0] == classes, weight.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "weight", "weight must be a float tensor of shape [\(classes)] (one per class), got \(weight.dtype) \(fmt(weight.shape))")
+        throw EngineError.invalid(op, "weight", "weight must be a float tensor of shape [\(classes)] (one per class), got \(weight.dtype) \(shapeText(weight.shape))")
     }
     return weight.toDoubles()
 }
@@ -147,7 +149,7 @@ private func indexCoefficients(_ input: Tensor, _ target: Tensor, weight: Tensor
     expected.remove(at: classDim)
     guard target.dtype == .int64, target.shape == expected else {
         throw EngineError.invalid(op, "target",
-            "target must be int64 of shape \(fmt(expected)) for input \(fmt(input.shape)), got \(target.dtype) \(fmt(target.shape))")
+            "target must be int64 of shape \(shapeText(expected)) for input \(shapeText(input.shape)), got \(target.dtype) \(shapeText(target.shape))")
     }
     let classes = input.shape[classDim]
     let w = try weight.map { try classWeights($0, classes: classes, op: op) } ?? [Double](repeating: 1, count: classes)

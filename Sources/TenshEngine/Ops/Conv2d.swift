@@ -1,3 +1,5 @@
+import TenshText
+
 /// conv2d, conv1d and depthwiseConv2d: the public convolution ops. Each is one
 /// `Conv2d` graph node (plus a `Pad` node for non-zero padding modes, and
 /// reshapes for conv1d).
@@ -37,13 +39,13 @@ func conv2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: 
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (cout, cg, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
     guard c % groups == 0 else {
-        throw EngineError.invalid(op, "groups", "input channels \(c) are not divisible by groups=\(groups) (input \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "groups", "input channels \(c) are not divisible by groups=\(groups) (input \(shapeText(x.shape)))")
     }
     guard cout % groups == 0 else {
-        throw EngineError.invalid(op, "groups", "output channels \(cout) are not divisible by groups=\(groups) (weight \(fmt(w.shape)))")
+        throw EngineError.invalid(op, "groups", "output channels \(cout) are not divisible by groups=\(groups) (weight \(shapeText(w.shape)))")
     }
     guard cg * groups == c else {
-        throw EngineError.invalid(op, "weight", "input has \(c) channels but weight expects \(cg * groups) (weight \(fmt(w.shape)), groups=\(groups))")
+        throw EngineError.invalid(op, "weight", "input has \(c) channels but weight expects \(cg * groups) (weight \(shapeText(w.shape)), groups=\(groups))")
     }
     let pads = try ConvArguments.resolve(padding, inputHW: (h, wd), kernel: (kh, kw), stride: (sh, sw),
                                          dilation: (dh, dw), op: op)
@@ -89,7 +91,7 @@ private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int,
     case .same, .valid: padding2d = padding
     case .explicit(let v):
         guard v.count == 1 || v.count == 2 else {
-            throw EngineError.invalid(op, "padding", "padding needs 1 value or [left, right], got \(fmt(v))")
+            throw EngineError.invalid(op, "padding", "padding needs 1 value or [left, right], got \(shapeText(v))")
         }
         padding2d = .explicit([v[0], v[v.count - 1], 0, 0])
     }
@@ -110,10 +112,10 @@ public func depthwiseConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
                             paddingMode: PadMode = .constant) throws -> Tensor {
     let op = "depthwise_conv2d"
     guard x.rank == 4, w.rank == 4 else {
-        throw EngineError.invalid(op, "input", "expected input [N, C, H, W] and weight [C·m, 1, Kh, Kw], got \(fmt(x.shape)) and \(fmt(w.shape))")
+        throw EngineError.invalid(op, "input", "expected input [N, C, H, W] and weight [C·m, 1, Kh, Kw], got \(shapeText(x.shape)) and \(shapeText(w.shape))")
     }
     guard w.shape[1] == 1 else {
-        throw EngineError.invalid(op, "weight", "depthwise weight must have shape [C·m, 1, Kh, Kw], got \(fmt(w.shape))")
+        throw EngineError.invalid(op, "weight", "depthwise weight must have shape [C·m, 1, Kh, Kw], got \(shapeText(w.shape))")
     }
     return try conv2dNamed(op, x, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
                            groups: max(x.shape[1], 1), paddingMode: paddingMode)

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Argument checking shared by the convolution ops. Every failure is a thrown
 /// EngineError naming the op, the argument and the shapes involved.
 
@@ -38,7 +40,7 @@ enum ConvArguments {
     static func positivePair(_ values: [Int], _ name: String, op: String) throws -> (Int, Int) {
         let pair = try expandPair(values, name, op: op)
         guard pair.0 > 0 && pair.1 > 0 else {
-            throw EngineError.invalid(op, name, "\(name) must be positive, got \(fmt(values))")
+            throw EngineError.invalid(op, name, "\(name) must be positive, got \(shapeText(values))")
         }
         try checkMagnitude(values, name, op: op)
         return pair
@@ -46,7 +48,7 @@ enum ConvArguments {
 
     static func checkMagnitude(_ values: [Int], _ name: String, op: String) throws {
         if values.contains(where: { $0 > maxArgument }) {
-            throw EngineError.invalid(op, name, "\(name) \(fmt(values)) is too large (at most \(maxArgument))")
+            throw EngineError.invalid(op, name, "\(name) \(shapeText(values)) is too large (at most \(maxArgument))")
         }
     }
 
@@ -54,13 +56,13 @@ enum ConvArguments {
         switch values.count {
         case 1: return (values[0], values[0])
         case 2: return (values[0], values[1])
-        default: throw EngineError.invalid(op, name, "\(name) needs 1 or 2 values, got \(fmt(values))")
+        default: throw EngineError.invalid(op, name, "\(name) needs 1 or 2 values, got \(shapeText(values))")
         }
     }
 
     static func nonNegative(_ values: [Int], _ name: String, op: String) throws {
         if values.contains(where: { $0 < 0 }) {
-            throw EngineError.invalid(op, name, "\(name) must be non-negative, got \(fmt(values))")
+            throw EngineError.invalid(op, name, "\(name) must be non-negative, got \(shapeText(values))")
         }
         try checkMagnitude(values, name, op: op)
     }
@@ -70,10 +72,10 @@ enum ConvArguments {
                              weightChannelsAreInput: Bool = true, biasSize: Int) throws {
         guard x.rank == rank else {
             let layouts = rank == 4 ? "[N, C, H, W] (or 3-d [C, H, W])" : "[N, C, L] (or 2-d [C, L])"
-            throw EngineError.invalid(op, "input", "expected a \(rank)-d input \(layouts), got shape \(fmt(x.shape))")
+            throw EngineError.invalid(op, "input", "expected a \(rank)-d input \(layouts), got shape \(shapeText(x.shape))")
         }
         guard w.rank == rank else {
-            throw EngineError.invalid(op, "weight", "expected a \(rank)-d weight, got shape \(fmt(w.shape))")
+            throw EngineError.invalid(op, "weight", "expected a \(rank)-d weight, got shape \(shapeText(w.shape))")
         }
         guard x.dtype.isFloatingPoint else {
             throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(x.dtype)")
@@ -83,14 +85,14 @@ enum ConvArguments {
         }
         guard groups > 0 else { throw EngineError.invalid(op, "groups", "groups must be positive, got \(groups)") }
         guard groups <= max(x.shape[1], 1) else {
-            throw EngineError.invalid(op, "groups", "groups=\(groups) exceeds the \(x.shape[1]) input channels (input \(fmt(x.shape)))")
+            throw EngineError.invalid(op, "groups", "groups=\(groups) exceeds the \(x.shape[1]) input channels (input \(shapeText(x.shape)))")
         }
         if let bias {
             guard bias.dtype == x.dtype else {
                 throw EngineError.invalid(op, "bias", "input is \(x.dtype) but bias is \(bias.dtype)")
             }
             guard bias.shape == [biasSize] else {
-                throw EngineError.invalid(op, "bias", "bias must have shape [\(biasSize)], got \(fmt(bias.shape)) (weight \(fmt(w.shape)))")
+                throw EngineError.invalid(op, "bias", "bias must have shape [\(biasSize)], got \(shapeText(bias.shape)) (weight \(shapeText(w.shape)))")
             }
         }
     }
@@ -101,7 +103,7 @@ enum ConvArguments {
         let span = dilation * (kernel - 1) + 1
         guard padded >= span else {
             throw EngineError.invalid(op, "weight",
-                "kernel \(dim) \(kernel) (dilated to \(span)) is larger than the padded input \(dim) \(padded) (input \(fmt(x.shape)), weight \(fmt(w.shape)))")
+                "kernel \(dim) \(kernel) (dilated to \(span)) is larger than the padded input \(dim) \(padded) (input \(shapeText(x.shape)), weight \(shapeText(w.shape)))")
         }
     }
 
@@ -121,7 +123,7 @@ enum ConvArguments {
             case 2: return Padding4(left: v[1], right: v[1], top: v[0], bottom: v[0])
             case 4: return Padding4(left: v[0], right: v[1], top: v[2], bottom: v[3])
             default:
-                throw EngineError.invalid(op, "padding", "padding needs 1, 2 ([height, width]) or 4 ([left, right, top, bottom]) values, got \(fmt(v))")
+                throw EngineError.invalid(op, "padding", "padding needs 1, 2 ([height, width]) or 4 ([left, right, top, bottom]) values, got \(shapeText(v))")
             }
         }
     }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// conv_transpose2d / conv_transpose1d: the adjoint of conv2d (the gradient of
 /// conv2d with respect to its input), computed as Wᵀ·x then col2im scatter-add.
 /// One `ConvTranspose2d` graph node.
@@ -31,21 +33,21 @@ func convTranspose2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?,
     let (oph, opw) = try ConvArguments.expandPair(outputPadding, "output_padding", op: op)
     guard (oph < sh || oph < dh) && (opw < sw || opw < dw) else {
         throw EngineError.invalid(op, "output_padding",
-            "output_padding \(fmt(outputPadding)) must be smaller than either stride \(fmt([sh, sw])) or dilation \(fmt([dh, dw]))")
+            "output_padding \(shapeText(outputPadding)) must be smaller than either stride \(shapeText([sh, sw])) or dilation \(shapeText([dh, dw]))")
     }
     let (n, cin, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (kh, kw) = (w.shape[2], w.shape[3])
     guard cin % groups == 0 else {
-        throw EngineError.invalid(op, "groups", "input channels \(cin) are not divisible by groups=\(groups) (input \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "groups", "input channels \(cin) are not divisible by groups=\(groups) (input \(shapeText(x.shape)))")
     }
     guard w.shape[0] == cin else {
-        throw EngineError.invalid(op, "weight", "input has \(cin) channels but weight expects \(w.shape[0]) (weight \(fmt(w.shape)), groups=\(groups))")
+        throw EngineError.invalid(op, "weight", "input has \(cin) channels but weight expects \(w.shape[0]) (weight \(shapeText(w.shape)), groups=\(groups))")
     }
     let outH = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     let outW = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
     guard outH > 0 && outW > 0 else {
         throw EngineError.invalid(op, "padding",
-            "output size [\(outH), \(outW)] is not positive (input \(fmt(x.shape)), weight \(fmt(w.shape)), padding \(fmt(padding)))")
+            "output size [\(outH), \(outW)] is not positive (input \(shapeText(x.shape)), weight \(shapeText(w.shape)), padding \(shapeText(padding)))")
     }
     let geometry = ConvGeometry(
         batch: n, channels: coutPerGroup * groups, height: outH, width: outW, outChannels: cin,

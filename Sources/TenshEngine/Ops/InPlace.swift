@@ -1,3 +1,5 @@
+import TenshText
+
 /// In-place update of a leaf: the optimiser step (`w -= lr * w.grad` in tensh).
 
 /// Writes `value` (broadcast to the leaf's shape, converted to its dtype)
@@ -10,7 +12,7 @@ public func updateInPlace(_ leaf: Tensor, with value: Tensor) throws {
     }
     let shape = try ShapeMath.broadcast(leaf.shape, value.shape, op: "update")
     guard shape == leaf.shape else {
-        throw EngineError.invalid("update", "value", "a value of shape \(fmt(value.shape)) cannot update a tensor of shape \(fmt(leaf.shape))")
+        throw EngineError.invalid("update", "value", "a value of shape \(shapeText(value.shape)) cannot update a tensor of shape \(shapeText(leaf.shape))")
     }
     // A private copy first: `value` may alias the leaf's own storage.
     let source = try GradMode.noGrad { try value.detached().materialized(leaf.shape, leaf.dtype, op: "update").cloned() }

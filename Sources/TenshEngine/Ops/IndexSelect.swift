@@ -1,19 +1,21 @@
+import TenshText
+
 /// Integer-tensor indexing along one dimension: `indexSelect` (`torch.index_select`,
 /// also `x[idx]` with an int64 tensor) and its gradient, `indexAdd`.
 
 /// Positions from a 0-d or 1-d int64 `index`, normalised (negative counts from the end) and range-checked.
 private func positions(_ index: Tensor, size: Int, dim: Int, shape: [Int], op: String) throws -> [Int] {
     guard index.dtype == .int64 else {
-        throw EngineError.invalid(op, "index", "index must be an int64 tensor, got \(index.dtype) (shape \(fmt(index.shape)))")
+        throw EngineError.invalid(op, "index", "index must be an int64 tensor, got \(index.dtype) (shape \(shapeText(index.shape)))")
     }
     guard index.rank <= 1 else {
-        throw EngineError.invalid(op, "index", "index must be 0-d or 1-d, got shape \(fmt(index.shape))")
+        throw EngineError.invalid(op, "index", "index must be 0-d or 1-d, got shape \(shapeText(index.shape))")
     }
     return try index.toInt64s().map { raw in
         let i = Int(raw)
         let j = i < 0 ? i + size : i
         guard j >= 0 && j < size else {
-            throw EngineError.invalid(op, "index", "index \(i) is out of bounds for dimension \(dim) with size \(size) (shape \(fmt(shape)))")
+            throw EngineError.invalid(op, "index", "index \(i) is out of bounds for dimension \(dim) with size \(size) (shape \(shapeText(shape)))")
         }
         return j
     }

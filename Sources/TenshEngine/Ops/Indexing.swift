@@ -1,3 +1,5 @@
+import TenshText
+
 /// Basic indexing (`x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]`, `x[None]`) as a
 /// strided view, with Python's rules for negative and out-of-range bounds.
 
@@ -58,7 +60,7 @@ extension Tensor {
         }
         let consumed = indices.filter(\.consumesDimension).count
         guard consumed <= rank else {
-            throw EngineError.invalid("index", "index", "too many indices for a tensor of rank \(rank): \(text) indexes \(consumed) dimensions of shape \(fmt(shape))")
+            throw EngineError.invalid("index", "index", "too many indices for a tensor of rank \(rank): \(text) indexes \(consumed) dimensions of shape \(shapeText(shape))")
         }
         let fill = [TensorIndex](repeating: .all, count: rank - consumed)
         guard let e = indices.firstIndex(of: .ellipsis) else { return indices + fill }
@@ -81,7 +83,7 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) 
             let size = l.shape[d]
             let j = i < 0 ? i + size : i
             guard j >= 0 && j < size else {
-                throw EngineError.invalid("index", "index", "index \(i) is out of bounds for dimension \(d) with size \(size) (shape \(fmt(l.shape)), index \(text))")
+                throw EngineError.invalid("index", "index", "index \(i) is out of bounds for dimension \(d) with size \(size) (shape \(shapeText(l.shape)), index \(text))")
             }
             out.offset += j * l.strides[d]; d += 1
         case let .slice(start, end, step):

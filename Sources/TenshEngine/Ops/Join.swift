@@ -1,3 +1,5 @@
+import TenshText
+
 /// Ops that build a new tensor from the elements of others: `cat`, `stack`, `flip`.
 
 /// Concatenation along `dim` (`torch.cat`). Every tensor has the same rank and the
@@ -16,7 +18,7 @@ public func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
         if a.count == b.count { a[d] = 0; b[d] = 0 }
         guard a == b else {
             throw EngineError.invalid("cat", "tensors",
-                "sizes of tensors must match except in dimension \(d): tensor \(i) has shape \(fmt(t.shape)) but tensor 0 has shape \(fmt(first.shape))")
+                "sizes of tensors must match except in dimension \(d): tensor \(i) has shape \(shapeText(t.shape)) but tensor 0 has shape \(shapeText(first.shape))")
         }
         let (sum, overflow) = total.addingReportingOverflow(t.shape[d])
         guard !overflow else {
@@ -53,7 +55,7 @@ public func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
     }
     for (i, t) in tensors.enumerated() where t.shape != first.shape {
         throw EngineError.invalid("stack", "tensors",
-            "stack expects each tensor to be equal size, but tensor \(i) has shape \(fmt(t.shape)) and tensor 0 has shape \(fmt(first.shape))")
+            "stack expects each tensor to be equal size, but tensor \(i) has shape \(shapeText(t.shape)) and tensor 0 has shape \(shapeText(first.shape))")
     }
     let d = try ShapeMath.dim(dim, rank: first.rank + 1, op: "stack")
     return try cat(tensors.map { try $0.unsqueezed(d) }, dim: d)
@@ -63,7 +65,7 @@ public func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
 public func flip(_ x: Tensor, dims: [Int]) throws -> Tensor {
     let ds = try dims.map { try ShapeMath.dim($0, rank: x.rank, op: "flip", argument: "dims") }
     guard Set(ds).count == ds.count else {
-        throw EngineError.invalid("flip", "dims", "dims \(fmt(dims)) repeat a dimension (shape \(fmt(x.shape)))")
+        throw EngineError.invalid("flip", "dims", "dims \(shapeText(dims)) repeat a dimension (shape \(shapeText(x.shape)))")
     }
     var strides = x.strides, offset = x.offset
     for d in ds where x.rank > 0 && x.shape[d] > 0 {
@@ -73,7 +75,7 @@ public func flip(_ x: Tensor, dims: [Int]) throws -> Tensor {
     let reversed = x.aliased(shape: x.shape, strides: strides, offset: offset)
     let out = try Tensor.empty(x.shape, x.dtype, op: "flip")
     try copyConverting(reversed, into: out, op: "flip")
-    return out.recorded("Flip", inputs: [x], attributes: [("dims", fmt(ds))]) { c in
+    return out.recorded("Flip", inputs: [x], attributes: [("dims", shapeText(ds))]) { c in
         [try flip(c.gradOutput, dims: ds)]
     }
 }

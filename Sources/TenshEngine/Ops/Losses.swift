@@ -1,3 +1,5 @@
+import TenshText
+
 /// Regression and binary losses, composed from public differentiable ops so
 /// that gradients of any order come from the ops' own rules.
 
@@ -22,7 +24,7 @@ private func checkPair(_ input: Tensor, _ target: Tensor, op: String) throws {
         throw EngineError.invalid(op, "input", "expected float input and target, got \(input.dtype) and \(target.dtype)")
     }
     guard input.shape == target.shape else {
-        throw EngineError.invalid(op, "target", "target shape \(fmt(target.shape)) differs from input shape \(fmt(input.shape))")
+        throw EngineError.invalid(op, "target", "target shape \(shapeText(target.shape)) differs from input shape \(shapeText(input.shape))")
     }
 }
 
@@ -72,10 +74,10 @@ public func binaryCrossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor
     let op = "binary_cross_entropy"
     try checkPair(input, target, op: op)
     if let bad = input.toDoubles().first(where: { !($0 >= 0 && $0 <= 1) }) {
-        throw EngineError.invalid(op, "input", "all elements of input should be between 0 and 1, found \(bad) (input shape \(fmt(input.shape)))")
+        throw EngineError.invalid(op, "input", "all elements of input should be between 0 and 1, found \(bad) (input shape \(shapeText(input.shape)))")
     }
     if let weight, (try? ShapeMath.broadcast(weight.shape, input.shape, op: op)) != input.shape {
-        throw EngineError.invalid(op, "weight", "weight shape \(fmt(weight.shape)) does not broadcast to input shape \(fmt(input.shape))")
+        throw EngineError.invalid(op, "weight", "weight shape \(shapeText(weight.shape)) does not broadcast to input shape \(shapeText(input.shape))")
     }
     let w = weight?.detached()
     let one = Tensor.wrapped(1, dtype: .int64)

@@ -1,3 +1,5 @@
+import TenshText
+
 /// 2-d max pooling. The forward pass saves, per output, the flat index
 /// (h·W + w within its plane) of the winning input, as torch's indices; the
 /// gradient is scattered to those positions and the double backward gathers.
@@ -20,7 +22,7 @@ public func maxPool2dWithIndices(_ x: Tensor, kernelSize: [Int], stride: [Int]? 
                              dilation: dilation, ceilMode: ceilMode)
     let (out, indices) = try x4.dtype == .float32 ? maxPoolForward(x4, g, Float.self) : maxPoolForward(x4, g, Double.self)
     let inShape = x4.shape
-    let attributes = willRecord(x4) ? g.attributes + [("dilation", fmt([g.dilation.0, g.dilation.1]))] : []
+    let attributes = willRecord(x4) ? g.attributes + [("dilation", shapeText([g.dilation.0, g.dilation.1]))] : []
     let y = out.recorded("MaxPool2d", inputs: [x4], attributes: attributes,
                          saved: ["indices"]) { ctx in
         [try scatterToIndices(ctx.gradOutput, indices, inputShape: inShape)]

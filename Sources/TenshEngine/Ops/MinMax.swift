@@ -1,3 +1,5 @@
+import TenshText
+
 /// Extreme-value reductions: `max`/`min` (all elements, or along a dim with
 /// indices), `amax`/`amin` (over dims), `argmax`/`argmin`. NaN counts as the
 /// extreme (it propagates), and ties resolve to the first occurrence, as in PyTorch.
@@ -81,10 +83,10 @@ func selectedGradient(_ g: Tensor, indices: Tensor, inShape: [Int], dim d: Int, 
 private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op: String, largest: Bool) throws -> Tensor {
     let ds = try reductionDims(dims, rank: x.rank, op: op)
     for d in ds where x.shape[d] == 0 {
-        throw EngineError.invalid(op, "input", "cannot reduce over dimension \(d) of size 0 (shape \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "input", "cannot reduce over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
     }
     if x.count == 0 && ds.isEmpty {
-        throw EngineError.invalid(op, "input", "cannot take the \(op) of an empty tensor (shape \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "input", "cannot take the \(op) of an empty tensor (shape \(shapeText(x.shape)))")
     }
     // Move the reduced dims last and merge them, then reduce that one dim.
     let rest = (0..<x.rank).filter { !ds.contains($0) }
@@ -94,7 +96,7 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
     let out = try v.reshaped(reducedShape(x.shape, ds, keepdim: keepdim))
     let inShape = x.shape
     let name = op == "amax" ? "Amax" : op == "amin" ? "Amin" : op == "max" ? "Max" : "Min"
-    return out.recorded(name, inputs: [x], attributes: dims.isEmpty ? [] : [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+    return out.recorded(name, inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
         let kept = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)
         let mask = try eq(x, kept.detached()).to(c.gradOutput.dtype)
         let ties = try sum(mask, dims: ds, keepdim: true)
@@ -108,7 +110,7 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
 func reduceAlongDim(_ x: Tensor, _ dim: Int, largest: Bool, op: String) throws -> (Tensor, Tensor) {
     let src = x.rank == 0 ? try x.reshaped([1]) : x
     guard src.shape[dim] > 0 else {
-        throw EngineError.invalid(op, "dim", "expected reduction dimension \(dim) to have non-zero size (shape \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "dim", "expected reduction dimension \(dim) to have non-zero size (shape \(shapeText(x.shape)))")
     }
     var outShape = src.shape
     outShape[dim] = 1

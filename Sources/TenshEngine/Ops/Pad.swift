@@ -1,3 +1,5 @@
+import TenshText
+
 /// `pad`, like `torch.nn.functional.pad`: constant, reflect, replicate and
 /// circular modes, differentiable in all four (the gradient scatter-adds the
 /// copies back; its own gradient is the pad again, so higher orders work).
@@ -25,7 +27,7 @@ func padNamed(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode, value: Do
     case .int64: padGatherKernel(source.pointer(Int64.self), out.pointer(Int64.self), plan, fill: Int64(fromDouble: value))
     case .bool: padGatherKernel(source.pointer(Bool.self), out.pointer(Bool.self), plan, fill: value != 0)
     }
-    return out.recorded("Pad", inputs: [x], attributes: [("pad", fmt(pads)), ("mode", mode.rawValue)]) { ctx in
+    return out.recorded("Pad", inputs: [x], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try padAdjoint(ctx.gradOutput, plan, pads: pads, mode: mode, op: op)]
     }
 }
@@ -39,7 +41,7 @@ func padAdjoint(_ g: Tensor, _ plan: PadPlan, pads: [Int], mode: PadMode, op: St
     case .float64: padScatterKernel(source.pointer(Double.self), out.pointer(Double.self), plan)
     default: throw EngineError.invalid(op, "grad", "gradients must be float32 or float64, got \(g.dtype)")
     }
-    return out.recorded("PadBackward", inputs: [g], attributes: [("pad", fmt(pads)), ("mode", mode.rawValue)]) { ctx in
+    return out.recorded("PadBackward", inputs: [g], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try padNamed(op, ctx.gradOutput, pads, mode: mode, value: 0)]
     }
 }
@@ -47,7 +49,7 @@ func padAdjoint(_ g: Tensor, _ plan: PadPlan, pads: [Int], mode: PadMode, op: St
 /// Per-dimension (before, after) amounts from torch-order pads, checked against the mode.
 private func padAmounts(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode) throws -> ([Int], [Int]) {
     guard pads.count % 2 == 0, pads.count / 2 <= x.rank else {
-        throw EngineError.invalid(op, "pad", "pad needs an even number of values, at most 2 per dimension (input \(fmt(x.shape)) has rank \(x.rank)), got \(fmt(pads))")
+        throw EngineError.invalid(op, "pad", "pad needs an even number of values, at most 2 per dimension (input \(shapeText(x.shape)) has rank \(x.rank)), got \(shapeText(pads))")
     }
     try ConvArguments.nonNegative(pads, "pad", op: op)
     var before = [Int](repeating: 0, count: x.rank), after = before
@@ -59,11 +61,11 @@ private func padAmounts(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode)
         switch mode {
         case .constant: break
         case .reflect where amount >= size:
-            throw EngineError.invalid(op, "pad", "reflect padding \(amount) must be smaller than the input size \(size) of dimension \(d) (input \(fmt(x.shape)), pad \(fmt(pads)))")
+            throw EngineError.invalid(op, "pad", "reflect padding \(amount) must be smaller than the input size \(size) of dimension \(d) (input \(shapeText(x.shape)), pad \(shapeText(pads)))")
         case .circular where amount > size:
-            throw EngineError.invalid(op, "pad", "circular padding \(amount) must not exceed the input size \(size) of dimension \(d) (input \(fmt(x.shape)), pad \(fmt(pads)))")
+            throw EngineError.invalid(op, "pad", "circular padding \(amount) must not exceed the input size \(size) of dimension \(d) (input \(shapeText(x.shape)), pad \(shapeText(pads)))")
         case .replicate where size == 0:
-            throw EngineError.invalid(op, "pad", "replicate padding needs a non-empty dimension \(d) (input \(fmt(x.shape)))")
+            throw EngineError.invalid(op, "pad", "replicate padding needs a non-empty dimension \(d) (input \(shapeText(x.shape)))")
         default: break
         }
     }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Window geometry of `maxPool2d` / `avgPool2d`, following PyTorch's
 /// `pooling_output_shape` and `pool2d_shape_check`.
 struct PoolGeometry {
@@ -24,30 +26,30 @@ struct PoolGeometry {
         let limit = 1 << 30
         for (name, v) in [("kernel_size", kernel), ("stride", self.stride), ("padding", self.padding), ("dilation", self.dilation)]
         where v.0 > limit || v.1 > limit {
-            throw EngineError.invalid(op, name, "\(name) \(fmt([v.0, v.1])) is too large (at most \(limit))")
+            throw EngineError.invalid(op, name, "\(name) \(shapeText([v.0, v.1])) is too large (at most \(limit))")
         }
         guard kernel.0 > 0, kernel.1 > 0 else {
-            throw EngineError.invalid(op, "kernel_size", "kernel size must be positive, got \(fmt([kernel.0, kernel.1]))")
+            throw EngineError.invalid(op, "kernel_size", "kernel size must be positive, got \(shapeText([kernel.0, kernel.1]))")
         }
         guard self.stride.0 > 0, self.stride.1 > 0 else {
-            throw EngineError.invalid(op, "stride", "stride must be positive, got \(fmt([self.stride.0, self.stride.1]))")
+            throw EngineError.invalid(op, "stride", "stride must be positive, got \(shapeText([self.stride.0, self.stride.1]))")
         }
         guard self.dilation.0 > 0, self.dilation.1 > 0 else {
-            throw EngineError.invalid(op, "dilation", "dilation must be positive, got \(fmt([self.dilation.0, self.dilation.1]))")
+            throw EngineError.invalid(op, "dilation", "dilation must be positive, got \(shapeText([self.dilation.0, self.dilation.1]))")
         }
         guard self.padding.0 >= 0, self.padding.1 >= 0 else {
-            throw EngineError.invalid(op, "padding", "padding must be non-negative, got \(fmt([self.padding.0, self.padding.1]))")
+            throw EngineError.invalid(op, "padding", "padding must be non-negative, got \(shapeText([self.padding.0, self.padding.1]))")
         }
         // torch's rule (pool2d_shape_check): wider padding would create windows that see only padding.
         guard self.padding.0 <= kernel.0 / 2, self.padding.1 <= kernel.1 / 2 else {
             throw EngineError.invalid(op, "padding",
-                "padding should be at most half of the kernel size, got padding=\(fmt([self.padding.0, self.padding.1])) for kernel_size=\(fmt([kernel.0, kernel.1]))")
+                "padding should be at most half of the kernel size, got padding=\(shapeText([self.padding.0, self.padding.1])) for kernel_size=\(shapeText([kernel.0, kernel.1]))")
         }
         outH = Self.outputSize(inH, kernel.0, self.stride.0, self.padding.0, self.dilation.0, ceilMode)
         outW = Self.outputSize(inW, kernel.1, self.stride.1, self.padding.1, self.dilation.1, ceilMode)
         guard outH > 0, outW > 0 else {
             throw EngineError.invalid(op, "kernel_size",
-                "input \(fmt(input)) is too small for kernel_size=\(fmt([kernel.0, kernel.1])) with padding=\(fmt([self.padding.0, self.padding.1])), dilation=\(fmt([self.dilation.0, self.dilation.1])): calculated output size \(outH)x\(outW)")
+                "input \(shapeText(input)) is too small for kernel_size=\(shapeText([kernel.0, kernel.1])) with padding=\(shapeText([self.padding.0, self.padding.1])), dilation=\(shapeText([self.dilation.0, self.dilation.1])): calculated output size \(outH)x\(outW)")
         }
     }
 
@@ -61,8 +63,8 @@ struct PoolGeometry {
     }
 
     var attributes: [(String, String)] {
-        [("kernel_size", fmt([kernel.0, kernel.1])), ("stride", fmt([stride.0, stride.1])),
-         ("padding", fmt([padding.0, padding.1])), ("ceil_mode", "\(ceilMode)")]
+        [("kernel_size", shapeText([kernel.0, kernel.1])), ("stride", shapeText([stride.0, stride.1])),
+         ("padding", shapeText([padding.0, padding.1])), ("ceil_mode", "\(ceilMode)")]
     }
 
     /// Integer division rounding toward negative infinity (torch's `div_rtn`).

@@ -1,3 +1,5 @@
+import TenshText
+
 /// PyTorch's type promotion (`torch.result_type`): dimensioned tensors decide
 /// first; 0-d tensors and then plain numbers raise the result only when they
 /// are of a higher category (bool < integer < floating point).
@@ -39,14 +41,14 @@ extension Tensor {
     /// A stride-0 alias of `self` broadcast to `shape` (no copy, no graph).
     func broadcastAlias(to target: [Int], op: String) throws -> Tensor {
         guard target.count >= rank else {
-            throw EngineError.invalid(op, nil, "cannot broadcast shape \(fmt(shape)) to \(fmt(target))")
+            throw EngineError.invalid(op, nil, "cannot broadcast shape \(shapeText(shape)) to \(shapeText(target))")
         }
         let lead = target.count - rank
         var newStrides = [Int](repeating: 0, count: target.count)
         for i in 0..<target.count where i >= lead {
             let d = shape[i - lead]
             if d == target[i] { newStrides[i] = strides[i - lead] } else if d != 1 {
-                throw EngineError.invalid(op, nil, "cannot broadcast shape \(fmt(shape)) to \(fmt(target))")
+                throw EngineError.invalid(op, nil, "cannot broadcast shape \(shapeText(shape)) to \(shapeText(target))")
             }
         }
         return aliased(shape: target, strides: newStrides, offset: offset)

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Reductions over dimensions: `sum`, `mean`. Float sums accumulate in Double
 /// so float32 results stay within a few ulps of PyTorch's pairwise sums.
 
@@ -99,7 +101,7 @@ public func sum(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> 
     let ds = try reductionDims(dims, rank: x.rank, op: "sum")
     let inShape = x.shape
     return try sumForward(x, ds, keepdim: keepdim, op: "sum")
-        .recorded("Sum", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+        .recorded("Sum", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
             [try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)]
         }
 }
@@ -114,7 +116,7 @@ public func mean(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws ->
     let count = Tensor.wrapped(Double(n), dtype: .int64)
     let inShape = x.shape
     let out = try binaryForward(.div, sumForward(x, ds, keepdim: keepdim, op: "mean"), count)
-    return out.recorded("Mean", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+    return out.recorded("Mean", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
         [try div(expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim), count)]
     }
 }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// The linear core shared by `avgPool2d`, `adaptiveAvgPool2d` and `upsample`:
 /// every output pixel is a weighted sum of input pixels whose weights factor
 /// into a row part and a column part,
@@ -54,7 +56,7 @@ func separableResample(_ x: Tensor, rows: AxisMap, cols: AxisMap, opName: String
 /// The kernel (no graph): one (n, c) plane per task, accumulating in Double.
 private func resampleForward(_ x: Tensor, rows: AxisMap, cols: AxisMap, op: String) throws -> Tensor {
     guard x.rank == 4, x.shape[2] == rows.inputSize, x.shape[3] == cols.inputSize else {
-        throw EngineError.invalid(op, "input", "internal: resample of shape \(fmt(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
+        throw EngineError.invalid(op, "input", "internal: resample of shape \(shapeText(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
     }
     let outShape = [x.shape[0], x.shape[1], rows.outputSize, cols.outputSize]
     switch x.dtype {
@@ -113,13 +115,13 @@ func taskCount(work: Int, items: Int) -> Int {
 /// view and whether to drop the batch dim from the result.
 func batchedImage(_ x: Tensor, op: String) throws -> (Tensor, squeeze: Bool) {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
     switch x.rank {
     case 4: return (x, false)
     case 3: return (try x.reshaped([1] + x.shape), true)
     default:
-        throw EngineError.invalid(op, "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(fmt(x.shape))")
+        throw EngineError.invalid(op, "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
     }
 }
 
@@ -145,7 +147,7 @@ func checkOutputSize(_ input: Tensor, outH: Int, outW: Int, op: String) throws {
     }
     guard !overflow, bytes <= limit else {
         throw EngineError(.resourceLimit, op: op, argument: "size",
-                          "output of shape \(fmt(shape)) exceeds the allocation limit of \(limit) bytes")
+                          "output of shape \(shapeText(shape)) exceeds the allocation limit of \(limit) bytes")
     }
 }
 
@@ -154,6 +156,6 @@ func pairArgument(_ v: [Int], op: String, name: String) throws -> (Int, Int) {
     switch v.count {
     case 1: return (v[0], v[0])
     case 2: return (v[0], v[1])
-    default: throw EngineError.invalid(op, name, "\(name) must be one int or a pair, got \(fmt(v))")
+    default: throw EngineError.invalid(op, name, "\(name) must be one int or a pair, got \(shapeText(v))")
     }
 }

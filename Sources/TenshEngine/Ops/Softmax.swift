@@ -1,10 +1,12 @@
+import TenshText
+
 /// The softmax family, numerically stable (the maximum is subtracted before
 /// `exp`). Each is one graph node whose gradient rule is written with public
 /// ops and the node's output, so it can be differentiated any number of times.
 
 private func softmaxInput(_ x: Tensor, _ dim: Int, _ op: String) throws -> Int {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(fmt(x.shape))); convert with dtype=\"f32\"")
+        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape))); convert with dtype=\"f32\"")
     }
     return try ShapeMath.dim(dim, rank: x.rank, op: op)
 }
@@ -43,7 +45,7 @@ public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor {
 /// Rows of -inf give -inf; an infinite maximum is not subtracted (as in torch).
 public func logsumexp(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid("logsumexp", "input", "logsumexp needs a floating point tensor, got \(x.dtype) (shape \(fmt(x.shape)))")
+        throw EngineError.invalid("logsumexp", "input", "logsumexp needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "logsumexp")
     let inShape = x.shape
@@ -56,7 +58,7 @@ public func logsumexp(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) thro
         let r = try add(s, m)
         return keepdim ? r : try r.reshaped(reducedShape(inShape, ds, keepdim: false))
     }
-    return out.recorded("Logsumexp", inputs: [x], attributes: [("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+    return out.recorded("Logsumexp", inputs: [x], attributes: [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
         // dx = g · exp(x - lse)
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
         let lse = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)

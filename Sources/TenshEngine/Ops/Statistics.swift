@@ -1,10 +1,12 @@
+import TenshText
+
 /// Spread and size reductions: `variance` (torch.var), `std`, `norm`.
 /// Forward values are computed in float64 and rounded to the input dtype; the
 /// gradient rules use public ops so they can be differentiated again.
 
 private func requireFloat(_ x: Tensor, _ op: String) throws {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(fmt(x.shape)))")
+        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
 }
 
@@ -32,7 +34,7 @@ private func spread(_ x: Tensor, dims: [Int], correction: Int, keepdim: Bool, ro
         return try (root ? sqrt(v) : v).to(x.dtype)
     }
     let inShape = x.shape
-    let attributes = [("dim", fmt(ds)), ("correction", "\(correction)"), ("keepdim", "\(keepdim)")]
+    let attributes = [("dim", shapeText(ds)), ("correction", "\(correction)"), ("keepdim", "\(keepdim)")]
     return out.recorded(root ? "Std" : "Var", inputs: [x], attributes: attributes) { c in
         let centered = try sub(x, mean(x, dims: ds, keepdim: true))
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
@@ -51,11 +53,11 @@ private func spread(_ x: Tensor, dims: [Int], correction: Int, keepdim: Bool, ro
 public func norm(_ x: Tensor, p: Double = 2, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     try requireFloat(x, "norm")
     guard p > 0, !p.isNaN else {
-        throw EngineError.invalid("norm", "p", "p must be positive or inf, got \(p) (shape \(fmt(x.shape)))")
+        throw EngineError.invalid("norm", "p", "p must be positive or inf, got \(p) (shape \(shapeText(x.shape)))")
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "norm")
     if p.isInfinite, let d = ds.first(where: { x.shape[$0] == 0 }) { // as torch: max has no identity
-        throw EngineError.invalid("norm", "input", "cannot compute the inf norm over dimension \(d) of size 0 (shape \(fmt(x.shape)))")
+        throw EngineError.invalid("norm", "input", "cannot compute the inf norm over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
     }
     let out = try GradMode.noGrad {
         let a = try abs(x.detached().to(.float64))
@@ -71,7 +73,7 @@ public func norm(_ x: Tensor, p: Double = 2, dims: [Int] = [], keepdim: Bool = f
         return try r.to(x.dtype)
     }
     let inShape = x.shape
-    return out.recorded("Norm", inputs: [x], attributes: [("p", "\(p)"), ("dim", fmt(ds)), ("keepdim", "\(keepdim)")]) { c in
+    return out.recorded("Norm", inputs: [x], attributes: [("p", "\(p)"), ("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
         let n = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)
         let signs = try sign(x)

@@ -1,3 +1,5 @@
+import TenshText
+
 /// The machinery shared by every strided view (permute, transpose, squeeze,
 /// unsqueeze, slicing, narrowing): a view is a `ViewLayout` computed from the
 /// input's layout. The forward result aliases the input's storage; the
@@ -39,10 +41,10 @@ func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [
 func gatherView(_ g: Tensor, from inShape: [Int], _ dense: ViewLayout) throws -> Tensor {
     let base = try g.contiguous()
     guard base.shape == inShape else {
-        throw EngineError(.autograd, op: "strided_view", "gradient shape \(fmt(base.shape)) does not match \(fmt(inShape))")
+        throw EngineError(.autograd, op: "strided_view", "gradient shape \(shapeText(base.shape)) does not match \(shapeText(inShape))")
     }
     let out = base.aliased(shape: dense.shape, strides: dense.strides, offset: base.offset + dense.offset)
-    return out.recorded("StridedView", inputs: [base], attributes: [("shape", fmt(dense.shape))]) { c in
+    return out.recorded("StridedView", inputs: [base], attributes: [("shape", shapeText(dense.shape))]) { c in
         [try scatterView(c.gradOutput, into: inShape, dense)]
     }
 }
@@ -53,7 +55,7 @@ func scatterView(_ g: Tensor, into inShape: [Int], _ dense: ViewLayout) throws -
     let out = try Tensor(zeros: inShape, dtype: g.dtype, op: "strided_view")
     let target = out.aliased(shape: dense.shape, strides: dense.strides, offset: dense.offset)
     copyStrided(g, into: target)
-    return out.recorded("ScatterView", inputs: [g], attributes: [("shape", fmt(inShape))]) { c in
+    return out.recorded("ScatterView", inputs: [g], attributes: [("shape", shapeText(inShape))]) { c in
         [try gatherView(c.gradOutput, from: inShape, dense)]
     }
 }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// unfold (im2col) and fold (col2im), like `torch.nn.functional.unfold/fold`.
 /// Each is the other's gradient (nodes `Unfold` and `Fold`).
 
@@ -9,7 +11,7 @@
 public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], padding: [Int] = [0],
                    stride: [Int] = [1]) throws -> Tensor {
     let op = "unfold"
-    guard x.rank == 4 else { throw EngineError.invalid(op, "input", "expected a 4-d input [N, C, H, W], got shape \(fmt(x.shape))") }
+    guard x.rank == 4 else { throw EngineError.invalid(op, "input", "expected a 4-d input [N, C, H, W], got shape \(shapeText(x.shape))") }
     guard x.dtype.isFloatingPoint else { throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(x.dtype)") }
     let g = try blockGeometry(op, image: x.shape, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride)
     let out = try Tensor.empty([g.batch, g.columnRows, g.outPixels], x.dtype, op: op)
@@ -31,17 +33,17 @@ public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], paddin
 public func fold(_ cols: Tensor, outputSize: [Int], kernelSize: [Int], dilation: [Int] = [1], padding: [Int] = [0],
                  stride: [Int] = [1]) throws -> Tensor {
     let op = "fold"
-    guard cols.rank == 3 else { throw EngineError.invalid(op, "input", "expected a 3-d input [N, C·Kh·Kw, L], got shape \(fmt(cols.shape))") }
+    guard cols.rank == 3 else { throw EngineError.invalid(op, "input", "expected a 3-d input [N, C·Kh·Kw, L], got shape \(shapeText(cols.shape))") }
     guard cols.dtype.isFloatingPoint else { throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(cols.dtype)") }
     let (h, w) = try ConvArguments.positivePair(outputSize, "output_size", op: op)
     let (kh, kw) = try ConvArguments.positivePair(kernelSize, "kernel_size", op: op)
     guard cols.shape[1] % (kh * kw) == 0 else {
-        throw EngineError.invalid(op, "input", "input dimension 1 (\(cols.shape[1])) must be divisible by the kernel size \(kh)·\(kw) (input \(fmt(cols.shape)))")
+        throw EngineError.invalid(op, "input", "input dimension 1 (\(cols.shape[1])) must be divisible by the kernel size \(kh)·\(kw) (input \(shapeText(cols.shape)))")
     }
     let g = try blockGeometry(op, image: [cols.shape[0], cols.shape[1] / (kh * kw), h, w], kernelSize: kernelSize,
                               dilation: dilation, padding: padding, stride: stride)
     guard g.outPixels == cols.shape[2] else {
-        throw EngineError.invalid(op, "input", "input has \(cols.shape[2]) blocks but output size \(fmt(outputSize)) with kernel \(fmt(kernelSize)) gives \(g.outHeight)·\(g.outWidth) = \(g.outPixels) (input \(fmt(cols.shape)))")
+        throw EngineError.invalid(op, "input", "input has \(cols.shape[2]) blocks but output size \(shapeText(outputSize)) with kernel \(shapeText(kernelSize)) gives \(g.outHeight)·\(g.outWidth) = \(g.outPixels) (input \(shapeText(cols.shape)))")
     }
     return try foldWith(cols, g, op: op)
 }
@@ -70,7 +72,7 @@ private func unfoldWith(_ x: Tensor, _ g: ConvGeometry, op: String) throws -> Te
 }
 
 private func blockAttributes(_ g: ConvGeometry) -> [(String, String)] {
-    [("kernel_size", fmt([g.kernelH, g.kernelW]))] + g.attributes.filter { $0.0 != "groups" }
+    [("kernel_size", shapeText([g.kernelH, g.kernelW]))] + g.attributes.filter { $0.0 != "groups" }
 }
 
 /// The im2col geometry of unfold/fold on an image shape, with checked arguments.
@@ -84,7 +86,7 @@ private func blockGeometry(_ op: String, image: [Int], kernelSize: [Int], dilati
     let (n, c, h, w) = (image[0], image[1], image[2], image[3])
     let spanH = dh * (kh - 1) + 1, spanW = dw * (kw - 1) + 1
     guard h + 2 * ph >= spanH && w + 2 * pw >= spanW else {
-        throw EngineError.invalid(op, "kernel_size", "kernel \(fmt([kh, kw])) (dilated to \(fmt([spanH, spanW]))) is larger than the padded input [\(h + 2 * ph), \(w + 2 * pw)] (input \(fmt(image)))")
+        throw EngineError.invalid(op, "kernel_size", "kernel \(shapeText([kh, kw])) (dilated to \(shapeText([spanH, spanW]))) is larger than the padded input [\(h + 2 * ph), \(w + 2 * pw)] (input \(shapeText(image)))")
     }
     let g = ConvGeometry(batch: n, channels: c, height: h, width: w, outChannels: c * kh * kw,
                          outHeight: (h + 2 * ph - spanH) / sh + 1, outWidth: (w + 2 * pw - spanW) / sw + 1,

@@ -1,3 +1,5 @@
+import TenshText
+
 /// `upsample` (F.interpolate with align_corners=False) as a separable linear map.
 
 public enum UpsampleMode: String, Sendable {
@@ -19,7 +21,7 @@ public func upsample(_ x: Tensor, scaleFactor: [Double]? = nil, size: [Int]? = n
     let useFloat = x.dtype == .float32 // torch computes source coordinates in the input's precision
     let rows = axisMap(h, axes.outH, axes.scaleH, mode, useFloat)
     let cols = axisMap(w, axes.outW, axes.scaleW, mode, useFloat)
-    var attributes: [(String, String)] = [("mode", mode.rawValue), ("size", fmt([axes.outH, axes.outW]))]
+    var attributes: [(String, String)] = [("mode", mode.rawValue), ("size", shapeText([axes.outH, axes.outW]))]
     if let scaleFactor { attributes.append(("scale_factor", "\(scaleFactor)")) }
     let y = try separableResample(x4, rows: rows, cols: cols,
                                   opName: mode == .nearest ? "UpsampleNearest2d" : "UpsampleBilinear2d",
@@ -50,7 +52,7 @@ private func upsampleAxes(inH: Int, inW: Int, scaleFactor: [Double]?, size: [Int
         return (outH, outW, 1 / fh, 1 / fw)
     case (nil, let s?):
         let (oh, ow) = try pairArgument(s, op: op, name: "size")
-        guard oh > 0, ow > 0 else { throw EngineError.invalid(op, "size", "size must be positive, got \(fmt(s))") }
+        guard oh > 0, ow > 0 else { throw EngineError.invalid(op, "size", "size must be positive, got \(shapeText(s))") }
         return (oh, ow, Double(inH) / Double(oh), Double(inW) / Double(ow))
     default:
         throw EngineError.invalid(op, "scale_factor", "give exactly one of scale_factor and size")

@@ -1,3 +1,5 @@
+import TenshText
+
 /// Shape transforms that share storage with their input, like PyTorch's:
 /// `view`, `permuted`, `transposed`, `T`, `flattened`, `squeezed`, `unsqueezed`, `narrowed`.
 
@@ -8,11 +10,11 @@ extension Tensor {
         let target = try inferShape(newShape, op: "view")
         guard let newStrides = viewStrides(target) else {
             throw EngineError.invalid("view", "shape",
-                "view size \(fmt(target)) is not compatible with input of shape \(fmt(shape)) and strides \(fmt(strides)) (at least one dimension spans across two contiguous subspaces); use reshape instead")
+                "view size \(shapeText(target)) is not compatible with input of shape \(shapeText(shape)) and strides \(shapeText(strides)) (at least one dimension spans across two contiguous subspaces); use reshape instead")
         }
         let out = aliased(shape: target, strides: newStrides, offset: offset)
         let inShape = shape
-        return out.recorded("View", inputs: [self], attributes: [("shape", fmt(target))]) { c in
+        return out.recorded("View", inputs: [self], attributes: [("shape", shapeText(target))]) { c in
             [try c.gradOutput.reshaped(inShape)]
         }
     }
@@ -48,13 +50,13 @@ extension Tensor {
     /// Dimensions reordered: result dimension i is input dimension `dims[i]` (a view).
     public func permuted(_ dims: [Int]) throws -> Tensor {
         guard dims.count == rank else {
-            throw EngineError.invalid("permute", "dims", "got \(dims.count) dims \(fmt(dims)) for a tensor of rank \(rank) (shape \(fmt(shape)))")
+            throw EngineError.invalid("permute", "dims", "got \(dims.count) dims \(shapeText(dims)) for a tensor of rank \(rank) (shape \(shapeText(shape)))")
         }
         let order = try dims.map { try ShapeMath.dim($0, rank: rank, op: "permute", argument: "dims") }
         guard Set(order).count == order.count else {
-            throw EngineError.invalid("permute", "dims", "dims \(fmt(dims)) repeat a dimension (shape \(fmt(shape)))")
+            throw EngineError.invalid("permute", "dims", "dims \(shapeText(dims)) repeat a dimension (shape \(shapeText(shape)))")
         }
-        return try stridedView(self, "Permute", attributes: [("dims", fmt(order))]) { l in
+        return try stridedView(self, "Permute", attributes: [("dims", shapeText(order))]) { l in
             ViewLayout(shape: order.map { l.shape[$0] }, strides: order.map { l.strides[$0] }, offset: l.offset)
         }
     }
@@ -73,7 +75,7 @@ extension Tensor {
     public var T: Tensor {
         get throws {
             guard rank <= 2 else {
-                throw EngineError.invalid("T", "input", "T needs a tensor of rank <= 2, got shape \(fmt(shape)); use permute")
+                throw EngineError.invalid("T", "input", "T needs a tensor of rank <= 2, got shape \(shapeText(shape)); use permute")
             }
             return rank == 2 ? try transposed(0, 1) : self
         }
@@ -84,7 +86,7 @@ extension Tensor {
         let s = try ShapeMath.dim(startDim, rank: rank, op: "flatten", argument: "start_dim")
         let e = try ShapeMath.dim(endDim, rank: rank, op: "flatten", argument: "end_dim")
         guard s <= e else {
-            throw EngineError.invalid("flatten", "start_dim", "start_dim \(startDim) comes after end_dim \(endDim) (shape \(fmt(shape)))")
+            throw EngineError.invalid("flatten", "start_dim", "start_dim \(startDim) comes after end_dim \(endDim) (shape \(shapeText(shape)))")
         }
         if rank == 0 { return try reshaped([1]) }
         let merged = shape[s...e].reduce(1, *)
@@ -102,7 +104,7 @@ extension Tensor {
         }
         if drop.isEmpty { return self }
         let keep = shape.indices.filter { !drop.contains($0) }
-        return try stridedView(self, "Squeeze", attributes: [("dim", fmt(drop))]) { l in
+        return try stridedView(self, "Squeeze", attributes: [("dim", shapeText(drop))]) { l in
             ViewLayout(shape: keep.map { l.shape[$0] }, strides: keep.map { l.strides[$0] }, offset: l.offset)
         }
     }
@@ -125,7 +127,7 @@ extension Tensor {
         let d = try ShapeMath.dim(dim, rank: rank, op: "narrow")
         let s = start < 0 ? start + shape[d] : start
         guard s >= 0, s <= shape[d], length >= 0, length <= shape[d] - s else {
-            throw EngineError.invalid("narrow", "start", "start \(start) and length \(length) exceed dimension \(d) of size \(shape[d]) (shape \(fmt(shape)))")
+            throw EngineError.invalid("narrow", "start", "start \(start) and length \(length) exceed dimension \(d) of size \(shape[d]) (shape \(shapeText(shape)))")
         }
         return try stridedView(self, "Narrow", attributes: [("dim", "\(d)"), ("start", "\(s)"), ("length", "\(length)")]) { l in
             var out = l

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// What the interpreter offers a builtin besides its arguments.
 protocol CallContext: AnyObject {

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// tensor, zeros, ones, full, arange, linspace, eye, zeros_like, ones_like.
 /// float32 unless `dtype=` says otherwise; `requires_grad=true` makes a leaf parameter.

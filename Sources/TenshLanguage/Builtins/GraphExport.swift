@@ -1,6 +1,7 @@
 import TenshEngine
 #if canImport(Glibc)
 import Glibc
+import TenshText
 #endif
 
 /// `dot(y, "file.dot")`: the autograd graph behind y in Graphviz format. The

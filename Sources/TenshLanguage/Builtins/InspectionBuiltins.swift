@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// summary, item, tolist.
 enum InspectionBuiltins {
@@ -56,40 +57,11 @@ enum InspectionBuiltins {
             let mean = finite.reduce(0, +) / Double(finite.count)
             let variance = finite.count > 1
                 ? finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count - 1) : 0
-            text += " min=\(short(lo)) max=\(short(hi)) mean=\(short(mean)) std=\(short(variance.squareRoot()))"
+            text += " min=\(NumberText.short(lo)) max=\(NumberText.short(hi)) mean=\(NumberText.short(mean)) std=\(NumberText.short(variance.squareRoot()))"
         }
         text += " nan=\(nans) inf=\(infs)"
         if let node = t.gradFn { text += " grad_fn=\(node.gradFnName)" } else if t.requiresGrad { text += " requires_grad=true" }
         return text
     }
-
-    /// Four significant digits.
-    static func short(_ x: Double) -> String {
-        if x == 0 { return "0" }
-        let magnitude = Swift.abs(x)
-        if magnitude >= 1e5 || magnitude < 1e-4 {
-            let exponent = Int((log10(magnitude)).rounded(.down))
-            let mantissa = x / pow10(exponent)
-            return trimmed(mantissa, 3) + "e" + (exponent < 0 ? "-" : "+") + String(Swift.abs(exponent))
-        }
-        let digits = max(0, 3 - Int((log10(magnitude)).rounded(.down)))
-        return trimmed(x, digits)
-    }
-
-    private static func pow10(_ e: Int) -> Double { Glibc.pow(10, Double(e)) }
-    private static func log10(_ x: Double) -> Double { Glibc.log10(x) }
-
-    /// `x` rounded to `digits` decimals, trailing zeros removed.
-    private static func trimmed(_ x: Double, _ digits: Int) -> String {
-        let scale = Glibc.pow(10, Double(digits))
-        let r = (x * scale).rounded() / scale
-        var s = "\(r)"
-        if s.contains("e") { return s }
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// `x.shape`, `x.ndim`, `x.dtype`, `x.grad`, `x.requires_grad`, `x.T`, ...
 extension Interpreter {

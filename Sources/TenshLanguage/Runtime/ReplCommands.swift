@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// The REPL's `:` commands (`:help`, `:vars`, `:time EXPR`, `:load FILE`,
 /// `:reset`, `:quit`), kept here so every front end (plain REPL, workbench,

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// Truthiness and equality of values, as in Python.
 extension Value {
@@ -64,4 +65,3 @@ extension Value {
     }
 }
 
-func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }

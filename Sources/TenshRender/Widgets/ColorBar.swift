@@ -1,3 +1,5 @@
+import TenshText
+
 /// A one-row colour bar: `min ▀▀▀▀▀▀ max`, the gradient in between, labels in plain text.
 public struct ColorBar: Sendable {
     public var scale: ColorScale

@@ -1,3 +1,5 @@
+import TenshText
+
 /// One series of a line plot.
 public struct PlotSeries: Hashable, Sendable {
     public var name: String

@@ -1,5 +1,6 @@
 import TenshEngine
 import TenshRender
+import TenshText
 
 /// The autograd graph behind a tensor, copied out of the engine into render's
 /// `GraphModel`, plus the tensor each node stands for (what `Enter` shows as
@@ -61,10 +62,10 @@ public struct AutogradGraph {
         if let fn = t.gradFn {
             return GraphNode(id: id, title: fn.op, kind: isRoot ? .output : .op,
                              attributes: fn.attributes.map { "\($0.name)=\($0.value)" },
-                             shape: TensorValues.shapeText(fn.outputShape) + dtypeSuffix(fn.outputDType), notes: notes)
+                             shape: shapeText(fn.outputShape) + dtypeSuffix(fn.outputDType), notes: notes)
         }
         return GraphNode(id: id, title: name ?? leafTitle(t), kind: t.requiresGrad ? .parameter : .input,
-                         shape: TensorValues.shapeText(t.shape) + dtypeSuffix(t.dtype), notes: notes)
+                         shape: shapeText(t.shape) + dtypeSuffix(t.dtype), notes: notes)
     }
 
     /// Unnamed one-element constants show their value (`2`); other leaves say `tensor`.

@@ -1,6 +1,7 @@
 import Foundation
 import TenshEngine
 import TenshRender
+import TenshText
 
 /// What the feature-map view draws for one tensor and one sample, as plain
 /// values: `[N, C, H, W]` sample n gives C channel matrices, `[C, H, W]` gives
@@ -24,7 +25,7 @@ public struct FeatureMaps {
     /// and samples out of range; messages name `show`, the argument and the shape.
     public init(_ tensor: Tensor, sample: Int = 0) throws {
         let shape = tensor.shape
-        let text = TensorValues.shapeText(shape)
+        let text = shapeText(shape)
         guard shape.count <= 4 else {
             throw EngineError(op: "show", argument: "x", "expects a tensor with 1 to 4 dimensions, got shape \(text)")
         }
@@ -77,12 +78,5 @@ public struct FeatureMaps {
         if isBars { return column >= 0 && column < bars.count ? bars[column] : .nan }
         guard channel >= 0, channel < channels.count else { return .nan }
         return channels[channel][row, column]
-    }
-
-    /// Numbers in status lines: up to 6 significant digits, `nan`/`inf` like torch.
-    public static func valueText(_ v: Double) -> String {
-        if v.isNaN { return "nan" }
-        if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        return String(format: "%.6g", v)
     }
 }

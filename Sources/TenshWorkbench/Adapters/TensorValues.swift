@@ -49,9 +49,4 @@ enum TensorValues {
         for v in doubles(t) { sum += v * v }
         return sum.squareRoot()
     }
-
-    /// `[2, 3, 4]`, the way shapes appear in messages and graph boxes.
-    static func shapeText(_ shape: [Int]) -> String {
-        "[" + shape.map(String.init).joined(separator: ", ") + "]"
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TenshEngine
 import TenshLanguage
 import TenshRender
+import TenshText
 
 /// `save_image(x, "f.png", cmap=)`: feature maps as a PNG, one image pixel per
 /// tensor element. A 4-d tensor gives a grid of its first sample's channels
@@ -26,7 +27,7 @@ enum ImageExport {
         let width = columns * cellW + (columns - 1) * gap, height = rows * cellH + (rows - 1) * gap
         guard width * height <= 1 << 26 else {
             throw EngineError(.resourceLimit, op: "save_image", argument: "x",
-                              "an image of \(width)x\(height) pixels is too large (shape \(TensorValues.shapeText(tensor.shape)))")
+                              "an image of \(width)x\(height) pixels is too large (shape \(shapeText(tensor.shape)))")
         }
         var rgb = [UInt8](repeating: 255, count: width * height * 3)
         for (index, channel) in channels.enumerated() {

@@ -1,4 +1,5 @@
 import TenshRender
+import TenshText
 
 /// The feature-map view in a rectangle: a header row (title, shape, sample,
 /// colormap, normalisation) above render's `FeatureMapView` widget (grid,
@@ -17,7 +18,7 @@ public enum FeatureMapPanel {
     /// `x  [2, 3, 8, 8] f64  n 1/2  viridis  per-channel`
     public static func header(_ state: FeatureMapState) -> String {
         let maps = state.maps
-        var parts = [state.title.isEmpty ? "x" : state.title, TensorValues.shapeText(maps.shape) + " " + maps.dtype.rawValue]
+        var parts = [state.title.isEmpty ? "x" : state.title, shapeText(maps.shape) + " " + maps.dtype.rawValue]
         if maps.shape.count == 4 { parts.append("n \(maps.sample + 1)/\(maps.sampleCount)") }
         if state.zoomed { parts.append("c\(state.channel) zoomed") }
         parts.append(state.colormap.rawValue)

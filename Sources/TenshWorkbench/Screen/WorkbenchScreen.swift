@@ -1,4 +1,5 @@
 import TenshRender
+import TenshText
 
 /// Composes the whole screen from the state: the pane (on top, or at the right
 /// on wide terminals), watches, the transcript, the input line and the status

@@ -1,5 +1,6 @@
 import TenshEngine
 import TenshRender
+import TenshText
 
 /// The feature-map view of one tensor: which sample and channel, zoom, colours.
 public struct FeatureMapState {
@@ -39,7 +40,7 @@ public struct FeatureMapState {
     public var cursorText: String {
         let c = maps.isBars ? 0 : channel
         let v = maps.value(channel: c, row: row, column: column)
-        return maps.indexText(name: title, channel: c, row: row, column: column) + " = " + FeatureMaps.valueText(v)
+        return maps.indexText(name: title, channel: c, row: row, column: column) + " = " + NumberText.precise(v)
     }
 
     /// Rows and columns of the cursor's space: the channel's pixels, or the bars.
