@@ -40,10 +40,11 @@ let package = Package(
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The terminal layer: the only Swift code that imports the shims.
-        // It imports TenshLanguage and TenshEngine directly: list them, or incremental builds
-        // keep stale struct layouts from those modules.
+        // It imports TenshLanguage, TenshEngine and TenshText directly: list them, or incremental
+        // builds keep stale struct layouts from those modules.
         .target(name: "TenshTerminal",
-                dependencies: ["TenshWorkbench", "TenshLanguage", "TenshEngine", "CNcurses", "CReadline"], swiftSettings: v5),
+                dependencies: ["TenshWorkbench", "TenshLanguage", "TenshEngine", "TenshText", "CNcurses", "CReadline"],
+                swiftSettings: v5),
         .executableTarget(name: "tensh", dependencies: ["TenshTerminal"], swiftSettings: v5),
         // The fuzz target behind scripts/fuzz.sh (libFuzzer when built with
         // -sanitize=fuzzer -DTENSH_FUZZ; otherwise a corpus replayer).

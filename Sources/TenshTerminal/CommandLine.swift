@@ -1,12 +1,13 @@
 import TenshEngine
 import TenshLanguage
+import TenshText
 import TenshWorkbench
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The `tensh` command line (SPEC §1): scripts, `-e`, `check`, the REPL.
+/// The `tensh` command line: scripts, `-e`, `check`, the REPL.
 public enum TenshCommandLine {
     public static let version = "tensh 0.1.0"
 
@@ -39,14 +40,15 @@ public enum TenshCommandLine {
             print(LanguageReference.generated(), terminator: "")
             return .success
         case .check(let path):
-            guard let source = readSource(path) else { return .missingFile }
-            let outcome = Session().check(source: source, file: path)
+            guard let source = readScript(path) else { return .missingFile }
+            let outcome = Session().check(source: source, file: Escaping.printable(path))
             report(outcome, color: color)
             return exitCode(outcome.status)
         case .script(let path):
-            guard let source = readSource(path) else { return .missingFile }
+            guard let source = readScript(path) else { return .missingFile }
             Interrupts.install()
-            return runScript(source, file: path, arguments: options.arguments, color: color, colorChoice: colorChoice)
+            return runScript(source, file: Escaping.printable(path), arguments: options.arguments, color: color,
+                             colorChoice: colorChoice)
         case .evaluate(let sources):
             Interrupts.install()
             let session = Session(arguments: options.arguments)
@@ -98,7 +100,7 @@ public enum TenshCommandLine {
         evaluator.output.target = { [weak workbench] text in workbench?.appendOutput(text) }
         evaluator.session.display = PaneDisplay(workbench: workbench)
         evaluator.session.progressSink = PaneProgress(workbench: workbench)
-        workbench.tensorNamer = { [weak evaluator] t in evaluator?.name(of: t) }
+        workbench.tensorNamer = { [weak evaluator] t in evaluator?.session.variableName(of: t) }
         let env = ProcessInfo.processInfo.environment
         let outcome = WorkbenchApp.run(workbench: workbench,
                                        options: .init(allowColor: choice.allowsWorkbenchColor(environment: env)))
@@ -129,27 +131,14 @@ public enum TenshCommandLine {
         }
     }
 
-    /// The file's text, or nil after printing why it cannot be read (exit 66).
-    static func readSource(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else {
-            fputs("tensh: cannot open '\(path)': \(String(cString: strerror(errno)))\n", stderr)
+    /// The script's text, or nil after printing why it cannot be read (exit 66).
+    static func readScript(_ path: String) -> String? {
+        do {
+            return try SourceFile.read(path)
+        } catch {
+            fputs("tensh: \(error)\n", stderr)
             return nil
         }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n > 0 { bytes += buffer[0..<n] }
-            if n < buffer.count {
-                if ferror(file) != 0 {
-                    fputs("tensh: cannot read '\(path)': \(String(cString: strerror(errno)))\n", stderr)
-                    return nil
-                }
-                break
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func useColor(_ mode: Options.ColorMode) -> Bool {

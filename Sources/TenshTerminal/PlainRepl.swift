@@ -1,4 +1,3 @@
-import TenshEngine
 import TenshLanguage
 import TenshWorkbench
 #if canImport(Glibc)
@@ -15,14 +14,13 @@ struct PlainRepl {
         let session = Session(mode: .repl)
         session.progressSink = StatusLineProgress.ifTerminal()
         TenshCommandLine.attachPlainDisplay(session, colorChoice)
-        let reader = LineReader(session: session)
+        let reader = LineReader { line, word in session.completions(line: line, word: word) }
+        defer { reader.close() }
         Interrupts.install()
         if reader.interactive { print("\(TenshCommandLine.version) — :help for commands, Ctrl-D to quit") }
         var exitStatus = ExitCode.success
-        while let input = readInput(reader) {
-            reader.remember(input)
-            Cancellation.reset()
-            let (result, outcome) = session.runReplInput(input, readFile: TenshCommandLine.readSource)
+        while let entry = readEntry(reader, session) {
+            let (result, outcome) = session.runReplInput(entry, readSource: SourceFile.read)
             if let outcome {
                 // The terminal echoed `^C` without a newline.
                 if outcome.status == .interrupted && reader.interactive { print("") }
@@ -37,13 +35,20 @@ struct PlainRepl {
         return exitStatus
     }
 
-    /// A complete input: more lines are read while brackets or braces are open.
-    private func readInput(_ reader: LineReader) -> String? {
-        guard var text = reader.read(prompt: ">>> ") else { return nil }
-        while Parser.needsMoreInput(text) {
-            guard let more = reader.read(prompt: "... ") else { break }
-            text += "\n" + more
+    /// The next complete entry: lines are read while a bracket or brace is open.
+    /// nil at the end of input; an entry left unfinished there still runs, and
+    /// its syntax error says which bracket was never closed.
+    private func readEntry(_ reader: LineReader, _ session: Session) -> Session.ReplEntry? {
+        var buffer = EntryBuffer()
+        var text = ""
+        while let line = reader.read(prompt: buffer.prompt) {
+            text = buffer.add(line)
+            if EntryBuffer.isBlank(text) {
+                buffer.clear()
+                continue
+            }
+            if let entry = session.prepareReplInput(text) { return entry }
         }
-        return text
+        return text.isEmpty ? nil : session.prepareReplInput(text, atEnd: true)
     }
 }

@@ -3,9 +3,9 @@ import TenshLanguage
 import TenshWorkbench
 
 /// Connects the workbench to a `Session`: each REPL entry (source or a `:`
-/// command) runs through `Session.runReplInput`, exactly as in the plain REPL.
-/// `print` output reaches the transcript as it is written (through
-/// `ForwardingOutput`), so `Evaluation.output` stays empty.
+/// command) is prepared and run by `Session.prepareReplInput`/`runReplInput`,
+/// exactly as in the plain REPL. `print` output reaches the transcript as it is
+/// written (through `ForwardingOutput`), so `Evaluation.output` stays empty.
 final class SessionEvaluator: LineEvaluator {
     let session: Session
     let output: ForwardingOutput
@@ -15,9 +15,27 @@ final class SessionEvaluator: LineEvaluator {
         session = Session(output: output, arguments: arguments, mode: .repl)
     }
 
-    func evaluate(_ source: String) -> Evaluation {
-        Cancellation.reset()
-        let (result, outcome) = session.runReplInput(source, readFile: TenshCommandLine.readSource)
+    func prepare(_ source: String) -> (() -> Evaluation)? {
+        guard let entry = session.prepareReplInput(source) else { return nil }
+        return { [self] in evaluation(session.runReplInput(entry, readSource: SourceFile.read)) }
+    }
+
+    /// A watch's echo is its value on the watch line, so the text written while
+    /// it runs is captured instead of going to the transcript.
+    func evaluateWatch(_ expression: String) -> Evaluation {
+        let transcript = output.target
+        var captured = ""
+        output.target = { captured += $0 }
+        defer { output.target = transcript }
+        var evaluation = evaluation(session.runReplInput(expression, readSource: SourceFile.read))
+        evaluation.output = captured + evaluation.output
+        return evaluation
+    }
+
+    func completions(for word: String, line: String) -> [String] { session.completions(line: line, word: word) }
+
+    private func evaluation(_ ran: (Session.ReplResult, Session.Outcome?)) -> Evaluation {
+        let (result, outcome) = ran
         var evaluation = Evaluation()
         if let outcome, !outcome.diagnostics.isEmpty {
             var text = outcome.rendered
@@ -29,39 +47,10 @@ final class SessionEvaluator: LineEvaluator {
         }
         return evaluation
     }
-
-    /// A watch's echo is its value on the watch line, so the text written while
-    /// it runs is captured instead of going to the transcript.
-    func evaluateWatch(_ expression: String) -> Evaluation {
-        let transcript = output.target
-        var captured = ""
-        output.target = { captured += $0 }
-        defer { output.target = transcript }
-        var evaluation = evaluate(expression)
-        evaluation.output = captured + evaluation.output
-        return evaluation
-    }
-
-    func needsMoreInput(_ source: String) -> Bool { Parser.needsMoreInput(source) }
-
-    func completions(for word: String, line: String) -> [String] { session.completions(line: line, word: word) }
-
-    /// The name of a session variable holding exactly this tensor (for graph labels).
-    func name(of tensor: Tensor) -> String? { session.variableName(of: tensor) }
 }
 
 /// An OutputWriter whose text goes wherever `target` says (the transcript).
 final class ForwardingOutput: OutputWriter {
     var target: ((String) -> Void)?
     func write(_ text: String) { target?(text) }
-}
-
-extension Session {
-    /// The first global variable (by name) whose value is this very tensor.
-    func variableName(of tensor: Tensor) -> String? {
-        for (name, value) in variables {
-            if case .tensor(let t) = value, t === tensor { return name }
-        }
-        return nil
-    }
 }

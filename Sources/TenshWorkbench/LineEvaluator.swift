@@ -1,11 +1,12 @@
-/// What the workbench needs from the language: evaluate one REPL entry and say
-/// what it printed. The lead wires this to `Session`; tests use small fakes.
-/// `print` output may also arrive earlier through `Workbench.appendOutput`.
+/// What the workbench needs from the language: prepare and run one REPL entry,
+/// say what it printed, complete a word. `SessionEvaluator` (the terminal module)
+/// implements it with a `Session`; tests use small fakes. `print` output may also
+/// arrive earlier through `Workbench.appendOutput`.
 public protocol LineEvaluator: AnyObject {
-    /// Runs `source` (one or more complete lines) as a REPL entry.
-    func evaluate(_ source: String) -> Evaluation
-    /// True when `source` has open brackets/braces and needs another line.
-    func needsMoreInput(_ source: String) -> Bool
+    /// Lexes and parses `source` (the lines of one entry so far) once: nil while
+    /// a bracket or brace is open (the prompt asks for another line), otherwise
+    /// what runs it.
+    func prepare(_ source: String) -> (() -> Evaluation)?
     /// Tab completion candidates for `word` (the text before the cursor back to a word start).
     func completions(for word: String, line: String) -> [String]
     /// Evaluates a watched expression; its echo must come back in `output`
@@ -14,9 +15,11 @@ public protocol LineEvaluator: AnyObject {
 }
 
 extension LineEvaluator {
-    public func evaluateWatch(_ expression: String) -> Evaluation { evaluate(expression) }
-    public func needsMoreInput(_ source: String) -> Bool { false }
     public func completions(for word: String, line: String) -> [String] { [] }
+
+    public func evaluateWatch(_ expression: String) -> Evaluation {
+        prepare(expression)?() ?? Evaluation(error: "watch: the expression is unfinished (a bracket is open)")
+    }
 }
 
 /// The result of one REPL entry.

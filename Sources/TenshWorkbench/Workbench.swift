@@ -1,6 +1,8 @@
 import Foundation
 import TenshEngine
+import TenshLanguage
 import TenshRender
+import TenshText
 
 /// The workbench's model: state plus the evaluator. Lines come in from the
 /// input (readline in the terminal, strings in tests), keys from the pane; both
@@ -11,15 +13,11 @@ public final class Workbench {
     /// Called while a statement runs when the pane or transcript changed (a plot
     /// updated each epoch, printed output): the backend repaints then.
     public var onLiveUpdate: (() -> Void)?
-    /// Names tensors in graphs (`x`, `w`); the lead may wire it to the session's variables.
+    /// Names tensors in graphs (`x`, `w`), after the session's variables.
     public var tensorNamer: (Tensor) -> String? = { _ in nil }
     /// Set when a line asked to leave (`:quit`, `exit(n)`).
     public private(set) var exitCode: Int32?
-    /// Lines of an entry whose brackets are still open.
-    private var pending: [String] = []
-
-    public static let primaryPrompt = ">>> "
-    public static let continuationPrompt = "... "
+    private var entry = EntryBuffer()
 
     public init(evaluator: LineEvaluator, width: Int = 80, height: Int = 24) {
         self.evaluator = evaluator
@@ -44,7 +42,7 @@ public final class Workbench {
     }
 
     /// The prompt readline should show next.
-    public var prompt: String { pending.isEmpty ? Self.primaryPrompt : Self.continuationPrompt }
+    public var prompt: String { entry.prompt }
 
     /// Output printed while a statement runs (the session's `print`).
     public func appendOutput(_ text: String, isError: Bool = false) {
@@ -59,23 +57,33 @@ public final class Workbench {
         onLiveUpdate?()
     }
 
-    /// One line typed at the prompt: pane commands, `watch(...)`, or the language.
+    /// One line typed at the prompt: a pane command, `watch(...)`, or the language.
+    /// The entry is prepared (lexed and parsed) once; `onLiveUpdate` fires once
+    /// before it runs, so the echo and the busy status are on screen meanwhile.
     @discardableResult
     public func submit(_ line: String) -> Reaction {
         state.append(prompt + line, style: WorkbenchScreen.echoStyle)
-        pending.append(line)
-        let source = pending.joined(separator: "\n")
-        if evaluator.needsMoreInput(source) { return [.transcript, .input] }
-        pending = []
-        let trimmed = source.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return [.transcript, .input] }  // a blank line runs nothing
-        if let reaction = runCommand(trimmed) { return reaction }
-        return run(source)
+        let source = entry.add(line)
+        if EntryBuffer.isBlank(source) {
+            entry.clear()
+            return [.transcript, .input]
+        }
+        if let reaction = runPaneCommand(source) {
+            entry.clear()
+            return reaction
+        }
+        guard let evaluation = evaluator.prepare(source) else { return [.transcript, .input] }
+        entry.clear()
+        if let expression = Self.watchExpression(source.trimmingCharacters(in: .whitespaces)) {
+            addWatch(expression)
+            return [.transcript]
+        }
+        return run(evaluation)
     }
 
     /// Ctrl-C at the prompt: forget the open lines of an unfinished entry.
     public func cancelPendingInput() {
-        pending = []
+        entry.clear()
     }
 
     /// Adds `expression` to the watch list and evaluates it now.
@@ -96,11 +104,11 @@ public final class Workbench {
 
     public func clearWatches() { state.watches = [] }
 
-    private func run(_ source: String) -> Reaction {
+    private func run(_ evaluation: @escaping () -> Evaluation) -> Reaction {
         state.busy = "running…  (Ctrl-C cancels)"
         defer { state.busy = nil }
         onLiveUpdate?()
-        let result = evaluator.evaluate(source)
+        let result = evaluation()
         if !result.output.isEmpty { state.append(result.output) }
         if let error = result.error { state.append(error, style: WorkbenchScreen.errorStyle) }
         if let code = result.exitCode {
@@ -112,25 +120,21 @@ public final class Workbench {
         return [.transcript, .pane, .status, .input]
     }
 
-    /// `:pane on|off`, `watch(expr)`, `:unwatch`; nil for everything else.
-    private func runCommand(_ text: String) -> Reaction? {
-        switch text {
-        case ":pane on", ":pane off":
-            return state.update(.setPaneVisible(text == ":pane on"))
-        case ":pane":
+    /// The commands of `ReplCommand.all` that act on the pane (`:pane on|off`,
+    /// `:unwatch`); nil for every other line, which the session runs.
+    private func runPaneCommand(_ text: String) -> Reaction? {
+        guard let (command, _, argument) = ReplCommand.parse(text), let command, command.needsPane else { return nil }
+        switch (command.action, argument) {
+        case (.pane, "on"), (.pane, "off"):
+            return state.update(.setPaneVisible(argument == "on"))
+        case (.pane, ""):
             state.append(state.paneVisible ? "pane is on (:pane off hides it)" : "pane is off (:pane on shows it)")
-            return [.transcript]
-        case ":unwatch":
-            clearWatches()
-            return [.transcript]
+        case (.pane, _):
+            state.append("\(command.usage): expected on or off, got \(Escaping.pythonRepr(argument))", style: WorkbenchScreen.errorStyle)
         default:
-            break
+            clearWatches()
         }
-        if let expression = Self.watchExpression(text) {
-            addWatch(expression)
-            return [.transcript]
-        }
-        return nil
+        return [.transcript]
     }
 
     /// `watch(x.sum())` → `x.sum()`; nil when the text is not a lone watch call.

@@ -10,9 +10,11 @@ final class StreamingEvaluator: LineEvaluator {
     var values: [String: String] = [:]
     var watchCalls = 0
 
-    func evaluate(_ source: String) -> Evaluation {
-        streamed.append(values[source] ?? "")
-        return Evaluation()
+    func prepare(_ source: String) -> (() -> Evaluation)? {
+        {
+            self.streamed.append(self.values[source] ?? "")
+            return Evaluation()
+        }
     }
 
     func evaluateWatch(_ expression: String) -> Evaluation {

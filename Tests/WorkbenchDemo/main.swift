@@ -47,8 +47,8 @@ final class DemoEvaluator: LineEvaluator {
         return Evaluation()
     }
 
-    func needsMoreInput(_ source: String) -> Bool {
-        source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count
+    func prepare(_ source: String) -> (() -> Evaluation)? {
+        source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count ? nil : { self.evaluate(source) }
     }
 
     func completions(for word: String, line: String) -> [String] {

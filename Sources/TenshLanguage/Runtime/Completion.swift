@@ -5,12 +5,16 @@ import Glibc
 /// Tab completion for the REPL: builtins, variables, keywords of the
 /// function being called, attributes after `.`, file names inside strings.
 extension Session {
-    /// Candidates that complete `word`, the text before the cursor back to a word break.
+    /// Candidates that complete `word`, the text before the cursor back to a word
+    /// break. After a `.` they are attributes and methods; a word that holds the
+    /// dot itself (`w1.sha`) gets them with its receiver (`w1.shape`).
     public func completions(line: String, word: String) -> [String] {
         let before = line.hasSuffix(word) ? String(line.dropLast(word.count)) : line
         if Session.insideString(before) { return fileNames(matching: word) }
-        if before.hasSuffix(".") {
-            return (Interpreter.tensorAttributes + registry.names).filter { $0.hasPrefix(word) }.sorted()
+        if before.hasSuffix(".") { return attributes(matching: word) }
+        if let dot = word.lastIndex(of: "."), word.first?.isNumber == false {
+            let receiver = word[...dot]
+            return attributes(matching: String(word[word.index(after: dot)...])).map { receiver + $0 }
         }
         var names = registry.names + variables.map(\.name) + Keyword.allCases.map(\.rawValue) + ["no_grad", "time"]
         if let function = Session.calledFunction(before) {
@@ -20,9 +24,13 @@ extension Session {
                 names = b.parameters.filter { !$0.isVariadic }.map { $0.name + "=" } + names
             }
         }
-        if before.trimmingSpaces.isEmpty && word.hasPrefix(":") { names = Session.replCommands }
+        if before.trimmingSpaces.isEmpty && word.hasPrefix(":") { names = ReplCommand.names }
         var seen = Set<String>()
         return names.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+    }
+
+    private func attributes(matching prefix: String) -> [String] {
+        (Interpreter.tensorAttributes + registry.names).filter { $0.hasPrefix(prefix) }.sorted()
     }
 
     /// Whether the text ends inside a string literal.

@@ -49,7 +49,12 @@ public final class Session {
     /// variable assigned so far.
     @discardableResult
     public func run(source: String, file: String = "<stdin>") -> Outcome {
-        let (statements, errors) = Parser.parse(source)
+        run(Parser.parse(source), source: source, file: file)
+    }
+
+    /// Runs statements already parsed from `source` (a REPL entry is lexed once).
+    func run(_ parsed: (statements: [Stmt], errors: [Diagnostic]), source: String, file: String) -> Outcome {
+        let (statements, errors) = parsed
         if !errors.isEmpty { return outcome(.syntaxError, errors, source, file) }
         let origin = SourceOrigin(source: source, file: file)
         interpreter.currentOrigin = origin
@@ -109,6 +114,14 @@ public final class Session {
     }
 
     public func value(of name: String) -> Value? { interpreter.environment.lookup(name) }
+
+    /// The first global variable (by name) whose value is this very tensor: graph labels.
+    public func variableName(of tensor: Tensor) -> String? {
+        for (name, value) in variables {
+            if case .tensor(let t) = value, t === tensor { return name }
+        }
+        return nil
+    }
 
     /// Forgets every variable (`:reset`).
     public func reset() { interpreter.environment.reset() }

@@ -16,7 +16,19 @@ public struct Parser {
 
     /// Parses a whole program (a script, or one REPL input).
     public static func parse(_ source: String) -> (statements: [Stmt], errors: [Diagnostic]) {
+        parse(lexed: Lexer.tokenize(source))
+    }
+
+    /// Parses one REPL entry, lexing it once: nil while it is unfinished (the
+    /// REPL then reads another line), unless `atEnd` says no line will follow.
+    public static func parseEntry(_ source: String, atEnd: Bool = false) -> (statements: [Stmt], errors: [Diagnostic])? {
         let lexed = Lexer.tokenize(source)
+        return isUnfinished(lexed) && !atEnd ? nil : parse(lexed: lexed)
+    }
+
+    private typealias Lexed = (tokens: [Token], errors: [Diagnostic], unclosed: [SourceSpan])
+
+    private static func parse(lexed: Lexed) -> (statements: [Stmt], errors: [Diagnostic]) {
         var parser = Parser(tokens: lexed.tokens, unclosed: lexed.unclosed)
         let (statements, errors) = parser.program()
         // A lexical error and a parse error on the same line: keep the lexer's, it is the cause.
@@ -26,7 +38,11 @@ public struct Parser {
 
     /// Whether `source` is unfinished (an open bracket or brace): the REPL then reads more lines.
     public static func needsMoreInput(_ source: String) -> Bool {
-        !Lexer.tokenize(source).unclosed.isEmpty
+        isUnfinished(Lexer.tokenize(source))
+    }
+
+    private static func isUnfinished(_ lexed: Lexed) -> Bool {
+        !lexed.unclosed.isEmpty
     }
 
     // MARK: token helpers

@@ -9,9 +9,9 @@ import Glibc
 
 /// The interactive workbench: ncurses screen + readline + the `Workbench` model.
 ///
-///     let workbench = Workbench(evaluator: sessionAdapter)
+///     let workbench = Workbench(evaluator: SessionEvaluator())
 ///     session.display = PaneDisplay(workbench: workbench)
-///     switch WorkbenchApp.run(workbench: workbench, options: .init(historyPath: path)) {
+///     switch WorkbenchApp.run(workbench: workbench) {
 ///     case .exited(let code): exit(code)
 ///     case .unavailable(let notice): print(notice); runPlainRepl()
 ///     }
@@ -22,7 +22,7 @@ public enum WorkbenchApp {
         /// Where readline history is read from and saved to (nil: no history file).
         public var historyPath: String?
 
-        public init(allowColor: Bool = true, historyPath: String? = WorkbenchApp.defaultHistoryPath()) {
+        public init(allowColor: Bool = true, historyPath: String? = ReplHistory.defaultPath()) {
             self.allowColor = allowColor
             self.historyPath = historyPath
         }
@@ -34,12 +34,6 @@ public enum WorkbenchApp {
         /// No workbench here (not a TTY, terminal smaller than 80x24, no terminfo):
         /// run the plain REPL and print this notice.
         case unavailable(String)
-    }
-
-    /// `$XDG_STATE_HOME/tensh/history`, or `~/.tensh_history`.
-    public static func defaultHistoryPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/tensh/history" }
-        return environment["HOME"].map { $0 + "/.tensh_history" }
     }
 
     /// Runs until the user leaves; the terminal is restored on every return path.

@@ -1,22 +1,28 @@
 import CNcurses
 import Foundation
-import TenshEngine
 import TenshWorkbench
 
 /// The event loop: keys go to readline (prompt focus) or to workbench actions
-/// (pane focus); reactions decide what to repaint; only this loop paints.
+/// (pane focus); reactions mark the screen stale, and the loop paints once per
+/// event. While a statement runs the workbench asks for live repaints instead
+/// (`paintLive`); the first of them shows the echo and the busy status before
+/// the statement starts.
 final class WorkbenchLoop {
     private let workbench: Workbench
     private let screen: CursesScreen
     private let readline: ReadlineBridge
     private var exitCode: Int32?
+    private var stale = true
     private var lastLivePaint = Date.distantPast
     private var keys = KeyParser()
 
     init(workbench: Workbench, screen: CursesScreen, historyPath: String?) {
         self.workbench = workbench
         self.screen = screen
-        self.readline = ReadlineBridge(prompt: workbench.prompt, historyPath: historyPath)
+        let core = ReadlineCore(historyPath: historyPath) { [weak workbench] line, word in
+            workbench?.evaluator.completions(for: word, line: line) ?? []
+        }
+        self.readline = ReadlineBridge(prompt: workbench.prompt, core: core)
         let size = screen.size
         workbench.perform(.resize(width: size.width, height: size.height))
         wireReadline()
@@ -26,7 +32,7 @@ final class WorkbenchLoop {
     private func wireReadline() {
         readline.onRedisplay = { [weak self] prompt, line, point in
             self?.workbench.setInputLine(prompt: prompt, line: line, point: point)
-            self?.paint()
+            self?.stale = true
         }
         readline.onLine = { [weak self] line in self?.submit(line) }
         readline.onToggleFocus = { [weak self] in self?.apply(self?.workbench.perform(.toggleFocus) ?? []) }
@@ -35,9 +41,6 @@ final class WorkbenchLoop {
             let rows = max(1, (self.workbench.state.layout?.transcript.height ?? 10) - 1)
             self.apply(self.workbench.perform(.scrollTranscript(-direction * rows)))
         }
-        readline.completions = { [weak self] word, line in
-            self?.workbench.evaluator.completions(for: word, line: line) ?? []
-        }
         readline.onShowMatches = { [weak self] matches in
             self?.workbench.appendOutput(matches.joined(separator: "  "))
         }
@@ -45,22 +48,22 @@ final class WorkbenchLoop {
 
     func run() -> Int32 {
         readline.redisplay()
-        paint()
         while exitCode == nil {
+            if stale { paint() }
             // A pending ESC waits briefly for the rest of its sequence.
             let code = screen.readKey(timeout: keys.isPending ? 30 : 200)
             if WorkbenchSignals.interruptedAtPrompt.exchange(false, ordering: .relaxed) { readline.clearLine() }
             if code == ERR {
                 for key in keys.flush() { apply(workbench.handle(key)) }
-                continue
-            }
-            if code == KEY_RESIZE {
+            } else if code == KEY_RESIZE {
                 let size = screen.size
                 screen.invalidate()
                 apply(workbench.perform(.resize(width: size.width, height: size.height)))
-                continue
+            } else if workbench.state.focus == .prompt {
+                promptKey(code)
+            } else {
+                paneKey(code)
             }
-            if workbench.state.focus == .prompt { promptKey(code) } else { paneKey(code) }
         }
         return exitCode ?? 0
     }
@@ -95,27 +98,21 @@ final class WorkbenchLoop {
         }
     }
 
+    /// A line readline accepted (already in the history); nil is Ctrl-D on an empty line.
     private func submit(_ line: String?) {
-        guard let line else {  // Ctrl-D on an empty line
+        guard let line else {
             exitCode = 0
             return
         }
-        readline.addHistory(line)
         workbench.setInputLine(prompt: workbench.prompt, line: "", point: 0)
         // Ctrl-C must raise SIGINT while the statement runs (raw mode swallows it).
         noraw()
         cbreak()
-        Cancellation.reset()
         WorkbenchSignals.evaluating.store(true, ordering: .relaxed)
-        paint()
+        lastLivePaint = .distantPast
         let reaction = workbench.submit(line)
         WorkbenchSignals.evaluating.store(false, ordering: .relaxed)
-        Cancellation.reset()
         raw()
-        if reaction.contains(.quit) {
-            exitCode = workbench.exitCode ?? 0
-            return
-        }
         readline.setPrompt(workbench.prompt)
         apply(reaction)
     }
@@ -123,14 +120,16 @@ final class WorkbenchLoop {
     private func apply(_ reaction: Reaction) {
         if reaction.contains(.quit) { exitCode = workbench.exitCode ?? 0 }
         if reaction.contains(.focus) { keys = KeyParser() }
-        if !reaction.isEmpty { paint() }
+        if !reaction.isEmpty { stale = true }
     }
 
     private func paint() {
+        stale = false
         screen.paint(workbench.render(), cursor: WorkbenchScreen.cursor(workbench.state))
     }
 
-    /// Repaints during a running statement (a plot each epoch), at most 20 times a second.
+    /// Repaints while a statement runs: at once for the first request (the echo
+    /// and the busy status), then at most 20 times a second (a plot each epoch).
     private func paintLive() {
         let now = Date()
         guard now.timeIntervalSince(lastLivePaint) > 0.05 else { return }

@@ -28,8 +28,8 @@ final class FakeEvaluator: LineEvaluator {
         return answers[source] ?? Evaluation(error: "<stdin>:1:1: error: unknown name '\(source)'")
     }
 
-    func needsMoreInput(_ source: String) -> Bool {
-        source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count
+    func prepare(_ source: String) -> (() -> Evaluation)? {
+        source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count ? nil : { self.evaluate(source) }
     }
 }
 

@@ -8,40 +8,35 @@ import Glibc
 /// the loop feeds bytes (`rl_getc_function` reads from a queue), readline
 /// edits, and its redisplay goes to `onRedisplay` instead of the terminal, so
 /// history, Ctrl-R, completion and emacs keys all work in the workbench.
-/// Readline's hooks are C function pointers without context, hence one active
-/// bridge at a time (`current`).
+/// Settings, history and completion are the `ReadlineCore` the plain REPL uses
+/// too. The hooks here are C function pointers without context, hence one
+/// active bridge at a time (`current`).
 final class ReadlineBridge {
-    nonisolated(unsafe) static var current: ReadlineBridge?
+    nonisolated(unsafe) fileprivate static var current: ReadlineBridge?
 
+    let core: ReadlineCore
     /// The prompt (may be readline's search prompt), the line, and the cursor in characters.
     var onRedisplay: (String, String, Int) -> Void = { _, _, _ in }
-    /// A complete line, or nil for Ctrl-D on an empty line.
+    /// A complete line (already in the history), or nil for Ctrl-D on an empty line.
     var onLine: (String?) -> Void = { _ in }
     /// F2 (bound here, as readline sees its raw escape sequence): give the pane the focus.
     var onToggleFocus: () -> Void = {}
     /// PgUp / PgDn at the prompt scroll the transcript (-1 older, +1 newer).
     var onPage: (Int) -> Void = { _ in }
-    var completions: (String, String) -> [String] = { _, _ in [] }
     /// Completion lists readline would print (shown in the transcript instead).
     var onShowMatches: ([String]) -> Void = { _ in }
 
     private var queue: [Int32] = []
-    private var candidates: [String] = []
-    private let historyPath: String?
     private var nullStream: UnsafeMutablePointer<FILE>?
 
-    init(prompt: String, historyPath: String?) {
-        self.historyPath = historyPath
+    init(prompt: String, core: ReadlineCore) {
+        self.core = core
         ReadlineBridge.current = self
         configure()
-        using_history()
-        if let path = historyPath { read_history(path) }
         rl_callback_handler_install(prompt, readlineLineHandler)
     }
 
     private func configure() {
-        rl_readline_name = UnsafePointer(strdup("tensh"))
-        rl_catch_signals = 0
         rl_catch_sigwinch = 0
         rl_change_environment = 0
         // Readline must never write to the terminal ncurses owns.
@@ -52,7 +47,6 @@ final class ReadlineBridge {
         rl_getc_function = { _ in ReadlineBridge.current?.nextByte() ?? -1 }
         rl_input_available_hook = { (ReadlineBridge.current?.queue.isEmpty ?? true) ? 0 : 1 }
         rl_redisplay_function = { ReadlineBridge.current?.redisplay() }
-        rl_attempted_completion_function = readlineCompletion
         rl_completion_display_matches_hook = readlineDisplayMatches
         for sequence in ["\\eOQ", "\\e[12~", "\\e[[B"] { rl_bind_keyseq(sequence, readlineToggleFocus) }
         rl_bind_keyseq("\\e[5~", readlinePageUp)
@@ -88,32 +82,10 @@ final class ReadlineBridge {
         onRedisplay(prompt, line, before.count)
     }
 
-    fileprivate func complete(_ text: String) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        let line = rl_line_buffer.map { String(cString: $0) } ?? ""
-        candidates = completions(text, line).filter { $0.hasPrefix(text) }.sorted()
-        rl_attempted_completion_over = 1
-        return rl_completion_matches(text, readlineCompletionEntry)
-    }
-
-    fileprivate func candidate(_ index: Int) -> UnsafeMutablePointer<CChar>? {
-        index < candidates.count ? strdup(candidates[index]) : nil
-    }
-
-    /// Adds a line to the history and appends it to the history file at once,
-    /// so a crash or a kill loses nothing typed before it.
-    func addHistory(_ line: String) {
-        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-        add_history(line)
-        guard let path = historyPath else { return }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
-        if access(path, F_OK) != 0 { write_history(path) } else { append_history(1, path) }
-    }
-
-    /// Trims the history file and uninstalls the handler.
+    /// Uninstalls the handler and closes the core (the history file is cut to size).
     func close() {
-        if let path = historyPath { history_truncate_file(path, 10_000) }
         rl_callback_handler_remove()
+        core.close()
         if let s = nullStream { fclose(s) }
         nullStream = nil
         if ReadlineBridge.current === self { ReadlineBridge.current = nil }
@@ -127,7 +99,9 @@ final class ReadlineBridge {
 private func readlineLineHandler(_ line: UnsafeMutablePointer<CChar>?) {
     let text = line.map { String(cString: $0) }
     free(line)
-    ReadlineBridge.current?.onLine(text)
+    guard let bridge = ReadlineBridge.current else { return }
+    if let text { bridge.core.remember(text) }
+    bridge.onLine(text)
 }
 
 private func readlineToggleFocus(_: Int32, _: Int32) -> Int32 {
@@ -143,16 +117,6 @@ private func readlinePageUp(_: Int32, _: Int32) -> Int32 {
 private func readlinePageDown(_: Int32, _: Int32) -> Int32 {
     ReadlineBridge.current?.onPage(1)
     return 0
-}
-
-private func readlineCompletion(_ text: UnsafePointer<CChar>?, _: Int32, _: Int32)
-    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-    ReadlineBridge.current?.complete(text.map { String(cString: $0) } ?? "")
-}
-
-private func readlineCompletionEntry(_: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
-    // Readline calls with state 0, 1, 2, ... until nil: state is the candidate index.
-    ReadlineBridge.current?.candidate(Int(state))
 }
 
 private func readlineDisplayMatches(_ matches: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ count: Int32, _: Int32) {
