@@ -1,6 +1,8 @@
 import TenshEngine
+import TenshText
 
-/// The process exit status: the sysexits codes of SPEC §1, or the code a script passed to `exit`.
+/// The process exit status: the sysexits codes (64 usage, 65 syntax, 66 unreadable file,
+/// 70 runtime error, 130 interrupted), or the code a script passed to `exit`.
 public struct ExitCode: RawRepresentable, Equatable, Sendable {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
@@ -77,7 +79,7 @@ struct Options: Equatable {
                 } else if arg.hasPrefix("--color=") {
                     o.color = try colorMode(String(arg.dropFirst("--color=".count)))
                 } else if arg.hasPrefix("-") && arg != "-" {
-                    throw UsageError(message: "unknown option '\(arg)'")
+                    throw UsageError(message: "unknown option \(Escaping.pythonRepr(arg))")
                 } else {
                     positional.append(arg)
                 }
@@ -98,7 +100,7 @@ struct Options: Equatable {
     }
 
     private static func threadCount(_ s: String) throws -> Int {
-        guard let n = Int(s), n > 0, n <= 256 else { throw UsageError(message: "--threads needs a number in 1...256, got '\(s)'") }
+        guard let n = Int(s), n > 0, n <= 256 else { throw UsageError(message: "--threads needs a number in 1...256, got \(Escaping.pythonRepr(s))") }
         return n
     }
 
@@ -111,16 +113,16 @@ struct Options: Equatable {
             scale = unit
         }
         guard let n = Int(digits), n > 0 else {
-            throw UsageError(message: "--max-tensor-bytes needs a positive size like 1048576, 512M or 8G, got '\(s)'")
+            throw UsageError(message: "--max-tensor-bytes needs a positive size like 1048576, 512M or 8G, got \(Escaping.pythonRepr(s))")
         }
         let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
-        guard !overflow else { throw UsageError(message: "--max-tensor-bytes: '\(s)' is too large") }
+        guard !overflow else { throw UsageError(message: "--max-tensor-bytes: \(Escaping.pythonRepr(s)) is too large") }
         return bytes
     }
 
     private static func colorMode(_ s: String) throws -> ColorMode {
         guard let mode = ColorMode(rawValue: s) else {
-            throw UsageError(message: "--color must be auto, always or never, got '\(s)'")
+            throw UsageError(message: "--color must be auto, always or never, got \(Escaping.pythonRepr(s))")
         }
         return mode
     }

@@ -1,4 +1,5 @@
 import TenshLanguage
+import TenshText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +9,7 @@ import Glibc
 final class StatusLineProgress: ProgressSink {
     private var lastDraw = ContinuousClock.now - .seconds(1)
 
-    /// A sink for `session`, or nil when stderr is not a terminal (nothing is drawn).
+    /// A sink, or nil when stderr is not a terminal (nothing is drawn).
     static func ifTerminal() -> StatusLineProgress? {
         isatty(STDERR_FILENO) != 0 ? StatusLineProgress() : nil
     }
@@ -17,7 +18,7 @@ final class StatusLineProgress: ProgressSink {
         let now = ContinuousClock.now
         guard now - lastDraw >= .milliseconds(100) || state.done == state.total else { return }
         lastDraw = now
-        fputs("\r\u{1B}[K" + state.line(), stderr)
+        fputs("\r\u{1B}[K" + Escaping.printable(state.line()), stderr)
     }
 
     func finish(_ state: ProgressState) {

@@ -3,10 +3,10 @@ import TenshLanguage
 import XCTest
 @testable import TenshWorkbench
 
-/// The display rows of issue 6's bad-input table, run against the real
-/// `PlainDisplay` (what `--plain` and scripts use): bad `show`/`graph`/`plot`
-/// arguments and unwritable `save_image` paths fail at their argument and the
-/// session keeps working.
+/// The display rows of the bad-input table, run against the real `PlainDisplay`
+/// (what `--plain` and scripts use): bad `show`/`graph`/`plot` arguments,
+/// images too large to allocate and unwritable `save_image` paths fail at their
+/// argument, user text in messages is escaped, and the session keeps working.
 final class DisplayBadInputTests: XCTestCase {
     static let rows: [(source: String, message: String, location: String)] = [
         ("show(zeros(2, 2, 2, 2, 2))", "show: expects a tensor with 1 to 4 dimensions, got shape [2, 2, 2, 2, 2]", "1:6"),
@@ -21,6 +21,10 @@ final class DisplayBadInputTests: XCTestCase {
         ("save_image(zeros(2, 2), \"/proc/x.png\")", "save_image: cannot write '/proc/x.png'", "1:25"),
         ("save_image(zeros(2, 2, 2, 2, 2), \"/tmp/x.png\")", "save_image: expects a tensor with 1 to 4 dimensions, got shape [2, 2, 2, 2, 2]", "1:12"),
         ("save_image(zeros(2, 2), \"/tmp/x.png\", cmap=\"rainbow\")", "save_image: unknown colormap 'rainbow' (expected one of viridis, gray, diverging)", "1:39"),
+        ("save_image(ones(1, 1).expand(40000, 40000), \"/tmp/x.png\")", "save_image: an image of 40000x40000 pixels is too large (shape [40000, 40000]): the limit is 67108864 pixels", "1:12"),
+        ("save_image(ones(1).expand(100000000), \"/tmp/x.png\")", "save_image: an image of 100000000x1 pixels is too large (shape [100000000]): the limit is 67108864 pixels", "1:12"),
+        ("save_image(ones(1, 1, 1, 1).expand(1, 70000, 1000, 1), \"/tmp/x.png\")", "save_image: an image of 529x265264 pixels is too large (shape [1, 70000, 1000, 1]): the limit is 67108864 pixels", "1:12"),
+        ("show(zeros(2, 2), cmap=\"\u{1b}]0;pwned\u{7}\")", "show: unknown colormap '\\x1b]0;pwned\\x07' (expected one of viridis, gray, diverging)", "1:19"),
     ]
 
     func testDisplayBadInputsFailAtTheirArgumentAndTheSessionSurvives() {

@@ -1,6 +1,7 @@
 import CNcurses
 import Foundation
 import TenshRender
+import TenshText
 import TenshWorkbench
 #if canImport(Glibc)
 import Glibc
@@ -113,11 +114,17 @@ final class CursesScreen {
         let fg = colorMode.colorNumber(cell.fg), bg = colorMode.colorNumber(cell.bg)
         let allocation = pairs.pair(fg: fg, bg: bg)
         if allocation.isNew { init_extended_pair(allocation.pair, fg, bg) }
-        var text: [wchar_t] = cell.symbol.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+        var text: [wchar_t] = Self.displayable(cell.symbol).unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
         if text.isEmpty { text = [wchar_t(32)] }
         text.append(0)
         _ = tensh_put_cell(tensh_stdscr(), Int32(y), Int32(x), text, attributes(cell.attributes), allocation.pair)
         return allocation.reset
+    }
+
+    /// A cell never sends the terminal a control, format (bidi override) or other
+    /// non-printable character: printed text reaches the transcript as it is.
+    static func displayable(_ symbol: String) -> String {
+        symbol.unicodeScalars.allSatisfy(Escaping.isPrintable) ? symbol : "\u{FFFD}"
     }
 
     private func attributes(_ a: Attributes) -> Int32 {

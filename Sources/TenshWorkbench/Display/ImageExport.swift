@@ -7,49 +7,94 @@ import TenshText
 /// `save_image(x, "f.png", cmap=)`: feature maps as a PNG, one image pixel per
 /// tensor element. A 4-d tensor gives a grid of its first sample's channels
 /// (as the pane shows them), 1 px apart; each channel is normalised on its own.
+/// The image's size is checked before anything is read or allocated, and the
+/// tensor is read through its strides straight into the pixels (no copy).
 enum ImageExport {
     static let gap = 1
+    /// 64 Mpx: well beyond any feature map, and 192 MiB of RGB.
+    static let maxPixels = 1 << 26
 
     static func png(_ tensor: Tensor, colormap name: String?) throws -> [UInt8] {
-        let maps: FeatureMaps, colormap: Colormap
-        do {
-            maps = try FeatureMaps(tensor)
-            colormap = try ShowRequest.colormap(named: name, gradient: false)
-        } catch let error as EngineError {
-            // The checks are shared with `show`; the message names the builtin that was called.
-            throw EngineError(error.kind, op: "save_image", argument: error.argument, error.detail)
-        }
-        let channels = maps.isBars ? [Matrix(rows: 1, columns: maps.bars.count, values: maps.bars)] : maps.channels
-        let ranges = maps.isBars ? [ValueRange(of: maps.bars)] : maps.ranges(global: false)
-        let columns = Int(Double(channels.count).squareRoot().rounded(.up))
-        let rows = (channels.count + columns - 1) / columns
-        let cellW = channels[0].columns, cellH = channels[0].rows
-        let width = columns * cellW + (columns - 1) * gap, height = rows * cellH + (rows - 1) * gap
-        guard width * height <= 1 << 26 else {
-            throw EngineError(.resourceLimit, op: "save_image", argument: "x",
-                              "an image of \(width)x\(height) pixels is too large (shape \(shapeText(tensor.shape)))")
-        }
-        var rgb = [UInt8](repeating: 255, count: width * height * 3)
-        for (index, channel) in channels.enumerated() {
-            let scale = ColorScale(colormap: colormap, range: ranges[index])
-            let x0 = (index % columns) * (cellW + gap), y0 = (index / columns) * (cellH + gap)
-            for y in 0..<cellH {
-                for x in 0..<cellW {
-                    let (r, g, b) = components(scale.color(for: channel[y, x]))
-                    let p = ((y0 + y) * width + x0 + x) * 3
-                    rgb[p] = r; rgb[p + 1] = g; rgb[p + 2] = b
-                }
-            }
-        }
-        guard let png = PngEncoder.encode(width: width, height: height, rgb: rgb) else {
-            throw EngineError(op: "save_image", argument: "x", "cannot encode an image of \(width)x\(height) pixels")
+        let image = try pixels(tensor, colormap: name)
+        guard let png = PngEncoder.encode(width: image.width, height: image.height, rgb: image.rgb) else {
+            throw EngineError(op: "save_image", argument: "x", "cannot encode an image of \(image.width)x\(image.height) pixels")
         }
         return png
+    }
+
+    /// The image as rows of RGB bytes, white between channels.
+    static func pixels(_ tensor: Tensor, colormap name: String?) throws -> (width: Int, height: Int, rgb: [UInt8]) {
+        let layout: FeatureLayout, colormap: Colormap
+        do {
+            layout = try FeatureLayout(tensor.shape, op: "save_image")
+            colormap = try ShowRequest.colormap(named: name, gradient: false)
+        } catch let error as EngineError {
+            // The colormap check is shared with `show`; the message names the builtin that was called.
+            throw EngineError(error.kind, op: "save_image", argument: error.argument, error.detail)
+        }
+        let grid = try Grid(layout, shape: tensor.shape)
+        var rgb = [UInt8](repeating: 255, count: grid.width * grid.height * 3)
+        for channel in 0..<layout.channels {
+            let leading = layout.leading(sample: 0, channel: channel)
+            let scale = ColorScale(colormap: colormap, range: ValueRange(of: TensorValues.elements(tensor, leading: leading)))
+            let (x0, y0) = grid.origin(of: channel)
+            for (i, value) in TensorValues.elements(tensor, leading: leading).enumerated() {
+                let (r, g, b) = components(scale.color(for: value))
+                let p = ((y0 + i / layout.columns) * grid.width + x0 + i % layout.columns) * 3
+                rgb[p] = r; rgb[p + 1] = g; rgb[p + 2] = b
+            }
+        }
+        return (grid.width, grid.height, rgb)
     }
 
     /// Writes via a temporary file and a rename, so an interrupted save leaves no half-written image.
     static func write(_ tensor: Tensor, path: String, colormap: String?) throws {
         try AtomicWrite.write(try png(tensor, colormap: colormap), to: path, op: "save_image")
+    }
+
+    /// The channels laid out in a near-square grid; its size is checked against
+    /// `maxPixels` and the allocation limit before the pixels are allocated.
+    struct Grid {
+        let columns: Int
+        let cellWidth: Int
+        let cellHeight: Int
+        let width: Int
+        let height: Int
+
+        init(_ layout: FeatureLayout, shape: [Int]) throws {
+            let count = layout.channels
+            columns = Int(Double(count).squareRoot().rounded(.up))
+            let rows = (count + columns - 1) / columns
+            cellWidth = layout.columns
+            cellHeight = layout.rows
+            let (w, h) = (Self.extent(columns, cellWidth), Self.extent(rows, cellHeight))
+            width = w ?? Int.max
+            height = h ?? Int.max
+            let pixels = w.flatMap { w in h.flatMap { w.multipliedReportingOverflow(by: $0).overflow ? nil : w * $0 } }
+            let limit = EngineConfig.maxTensorBytes
+            guard let pixels, pixels <= maxPixels else {
+                throw Self.tooLarge(w, h, shape, "the limit is \(maxPixels) pixels")
+            }
+            guard pixels <= limit / 3 else {
+                throw Self.tooLarge(w, h, shape, "its \(pixels * 3) bytes of RGB exceed the allocation limit of \(limit) bytes")
+            }
+        }
+
+        private static func tooLarge(_ w: Int?, _ h: Int?, _ shape: [Int], _ reason: String) -> EngineError {
+            let size = w.flatMap { w in h.map { "\(w)x\($0)" } } ?? "more than \(Int.max)"
+            return EngineError(.resourceLimit, op: "save_image", argument: "x",
+                               "an image of \(size) pixels is too large (shape \(shapeText(shape))): \(reason)")
+        }
+
+        /// `n` cells of `size` pixels with a gap between them, or nil on overflow.
+        private static func extent(_ n: Int, _ size: Int) -> Int? {
+            let (cells, overflow) = n.multipliedReportingOverflow(by: size)
+            return overflow || cells > Int.max / 2 ? nil : cells + (n - 1) * ImageExport.gap
+        }
+
+        func origin(of channel: Int) -> (x: Int, y: Int) {
+            ((channel % columns) * (cellWidth + ImageExport.gap), (channel / columns) * (cellHeight + ImageExport.gap))
+        }
     }
 
     private static func components(_ color: Color) -> (UInt8, UInt8, UInt8) {

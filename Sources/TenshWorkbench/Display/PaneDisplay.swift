@@ -1,5 +1,6 @@
 import TenshEngine
 import TenshLanguage
+import TenshText
 
 /// `show`, `graph` and `plot` in the workbench: they replace what the pane shows.
 /// Holds the workbench weakly (the workbench owns the evaluator, which owns the
@@ -16,7 +17,7 @@ public final class PaneDisplay: DisplaySink {
 
     public func showGraph(of tensor: Tensor, title: String) throws {
         let namer = workbench?.tensorNamer ?? { _ in nil }
-        let view = GraphState(graph: AutogradGraph(root: tensor, name: namer), title: title)
+        let view = GraphState(graph: AutogradGraph(root: tensor, name: namer), title: Escaping.printable(title))
         workbench?.present(.graph(view))
     }
 

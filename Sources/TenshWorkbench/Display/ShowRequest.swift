@@ -1,14 +1,16 @@
 import TenshEngine
 import TenshLanguage
 import TenshRender
+import TenshText
 
-/// Turns `show(x, ...)` options into a feature-map view; shared by both displays.
+/// Turns `show(x, ...)` and `plot(...)` arguments into views; shared by both
+/// displays. Titles and labels are user text: they are escaped here.
 enum ShowRequest {
     /// The view for `tensor`; throws for unknown colormaps and unshowable tensors.
     static func view(_ tensor: Tensor, options: ShowOptions) throws -> FeatureMapState {
         let isGradient = options.title.hasSuffix(".grad") || options.title.hasPrefix("grad(")
         let colormap = try colormap(named: options.colormap, gradient: isGradient)
-        return try FeatureMapState(tensor: tensor, title: options.title.isEmpty ? "x" : options.title,
+        return try FeatureMapState(tensor: tensor, title: options.title.isEmpty ? "x" : Escaping.printable(options.title),
                                   sample: options.sample, colormap: colormap,
                                   globalNormalization: options.globalNormalization)
     }
@@ -18,7 +20,7 @@ enum ShowRequest {
         guard let name else { return gradient ? .diverging : .viridis }
         guard let map = Colormap(rawValue: name.lowercased()) else {
             let known = Colormap.allCases.map(\.rawValue).joined(separator: ", ")
-            throw EngineError(op: "show", argument: "cmap", "unknown colormap '\(name)' (expected one of \(known))")
+            throw EngineError(op: "show", argument: "cmap", "unknown colormap \(Escaping.pythonRepr(name)) (expected one of \(known))")
         }
         return map
     }
@@ -27,6 +29,7 @@ enum ShowRequest {
         guard !series.isEmpty, series.contains(where: { !$0.values.isEmpty }) else {
             throw EngineError(op: "plot", argument: "values", "nothing to plot (no values)")
         }
-        return PlotState(series: series.map { TenshRender.PlotSeries($0.label, values: $0.values) }, title: title)
+        return PlotState(series: series.map { TenshRender.PlotSeries(Escaping.printable($0.label), values: $0.values) },
+                         title: Escaping.printable(title))
     }
 }

@@ -15,11 +15,13 @@ public enum FeatureMapPanel {
     /// Where channels, the zoomed channel, the image or the bars go.
     public static func body(of area: Rect) -> Rect { parts(area).body }
 
-    /// `x  [2, 3, 8, 8] f64  n 1/2  viridis  per-channel`
+    /// `x  [2, 3, 8, 8] f64  n 1/2  viridis  per-channel`; a sampled tensor adds
+    /// what was read (`[::4, ::4]`).
     public static func header(_ state: FeatureMapState) -> String {
         let maps = state.maps
         var parts = [state.title.isEmpty ? "x" : state.title, shapeText(maps.shape) + " " + maps.dtype.rawValue]
         if maps.shape.count == 4 { parts.append("n \(maps.sample + 1)/\(maps.sampleCount)") }
+        if !maps.samplingNote.isEmpty { parts.append(maps.samplingNote) }
         if state.zoomed { parts.append("c\(state.channel) zoomed") }
         parts.append(state.colormap.rawValue)
         if maps.channels.count > 1 { parts.append(state.globalNormalization ? "global" : "per-channel") }
