@@ -1,21 +1,11 @@
 import Foundation
 import XCTest
 
-/// `--max-tensor-bytes` (SPEC §4): the real binary refuses one allocation above
+/// `--max-tensor-bytes`: the real binary refuses one allocation above
 /// the limit with a runtime error (exit 70) and rejects a bad size as usage (64).
 final class CommandLineLimitTests: XCTestCase {
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TenshBinaryWorkbenchTests.tenshBinary())
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> TenshProcess.Result {
+        try TenshProcess.run(arguments)
     }
 
     func testAllocationAboveTheLimitIsARuntimeError() throws {

@@ -42,7 +42,7 @@ final class ReplFrontEndTests: XCTestCase {
         let dir = NSTemporaryDirectory() + "tensh-complete-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: dir + "/weights.npy", contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/weights.npy", contents: Data()))
         let (s, _) = repl()
         let word = dir + "/weights.n"
         XCTAssertEqual(s.completions(line: "load(\"" + word, word: word), [dir + "/weights.npy"])

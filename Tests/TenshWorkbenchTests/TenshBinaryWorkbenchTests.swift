@@ -98,6 +98,53 @@ final class TenshBinaryWorkbenchTests: XCTestCase {
         try session.wait(forText: "plot losses")
     }
 
+    /// One readline core: `w1.sha<Tab>` completes to `w1.shape` in the workbench and
+    /// in `--plain`; `:help` lists the pane commands and F2; each line is appended
+    /// to the history file, whose directories are created.
+    func testAttributeCompletionHelpAndHistoryInBothFrontEnds() throws {
+        let state = scratch + "/nested/state"
+        let binary = shellQuoted(try Self.tenshBinary())
+        let workbench = try TmuxSession(command: "XDG_STATE_HOME=\(shellQuoted(state)) \(binary); sleep 60", width: 100, height: 40)
+        defer { workbench.kill() }
+        try workbench.wait(forText: "F2 pane")
+        try workbench.type("w1 = ones(2, 3)")
+        try workbench.send("w1.sha", literal: true)
+        try workbench.send("Tab")
+        try workbench.wait(forText: ">>> w1.shape")
+        try workbench.send("Enter")
+        try workbench.wait(forText: "[2, 3]")
+        try workbench.type(":help")
+        let help = try workbench.wait(forText: "focus the prompt")
+        XCTAssertTrue(help.contains("F2 Tab") && help.contains("PgUp PgDn"), help)
+        try workbench.send("PageUp")
+        let top = try workbench.wait(forText: ":pane on|off")
+        XCTAssertTrue(top.contains(":unwatch"), top)
+        let history = try String(contentsOfFile: state + "/tensh/history", encoding: .utf8)
+        XCTAssertEqual(history, "w1 = ones(2, 3)\nw1.shape\n:help\n")
+
+        let plain = try TmuxSession(command: "XDG_STATE_HOME=\(shellQuoted(state)) \(binary) --plain; sleep 60", width: 100, height: 30)
+        defer { plain.kill() }
+        try plain.wait(forText: ">>>")
+        try plain.type("w2 = zeros(4)")
+        try plain.send("w2.sha", literal: true)
+        try plain.send("Tab")
+        try plain.wait(forText: ">>> w2.shape")
+        try plain.send("Enter")
+        try plain.wait(forText: "[4]")
+    }
+
+    /// A script name that is a terminal escape (retitle, clear screen) is printed escaped.
+    func testAHostileFileNameNeitherRetitlesNorClearsTheTerminal() throws {
+        let name = "$'\\e]0;pwned\\a\\e[2J.tsh'"
+        let session = try TmuxSession(command: "echo before; \(shellQuoted(try Self.tenshBinary())) \(name); echo \"exit=$?\"; sleep 60",
+                                      width: 100, height: 20)
+        defer { session.kill() }
+        let screen = try session.wait(forText: "exit=66")
+        XCTAssertTrue(screen.contains("before"), "the screen was cleared:\n\(screen)")
+        XCTAssertTrue(screen.contains("tensh: cannot open '\\x1b]0;pwned\\x07\\x1b[2J.tsh'"), screen)
+        XCTAssertNotEqual(try session.title(), "pwned")
+    }
+
     /// Without COLORTERM the pane uses the 256-colour palette; `--plain` is the text REPL.
     func testTwoHundredFiftySixColoursAndPlain() throws {
         let binary = shellQuoted(try Self.tenshBinary())

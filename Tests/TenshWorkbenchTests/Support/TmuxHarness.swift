@@ -45,6 +45,11 @@ final class TmuxSession {
         try tmux(["capture-pane", "-t", name, "-p"] + (escapes ? ["-e"] : []))
     }
 
+    /// The pane's title, as escape sequences from the program may have set it.
+    func title() throws -> String {
+        try tmux(["display-message", "-p", "-t", name, "#{pane_title}"]).trimmingCharacters(in: .newlines)
+    }
+
     func resize(width: Int, height: Int) throws {
         _ = try tmux(["resize-window", "-t", name, "-x", String(width), "-y", String(height)])
     }
