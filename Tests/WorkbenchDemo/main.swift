@@ -1,5 +1,5 @@
-// A test-only stand-in for the Session so the ncurses backend can be driven in
-// tmux before the language is wired: a handful of fixed commands.
+// A test-only stand-in for the Session: a handful of fixed commands, so the
+// ncurses backend is driven in tmux independently of the language.
 import Foundation
 import TenshEngine
 import TenshLanguage
