@@ -5,18 +5,7 @@ import XCTest
 /// through one reader: a device, a directory or a FIFO is refused with exit 66
 /// (never read, never waited on), and so is a file above the 16 MiB source
 /// limit; file names and option values are escaped before they are printed.
-final class ScriptSourceTests: XCTestCase {
-    var scratch = ""
-
-    override func setUpWithError() throws {
-        scratch = NSTemporaryDirectory() + "tensh-sources-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-
+final class ScriptSourceTests: ScratchDirectoryTestCase {
     func fifo() throws -> String {
         let path = scratch + "/pipe.tsh"
         XCTAssertEqual(mkfifo(path, 0o600), 0)

@@ -5,18 +5,7 @@ import XCTest
 /// a Session, checked on what a person sees — heatmap half-blocks in 24-bit
 /// colour, channel labels and shape, graph boxes, an error with its location,
 /// Ctrl-C recovery with the variables intact, and history saved after :quit.
-final class TenshBinaryWorkbenchTests: XCTestCase {
-    var scratch = ""
-
-    override func setUpWithError() throws {
-        scratch = NSTemporaryDirectory() + "tensh-e2e-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-
+final class TenshBinaryWorkbenchTests: ScratchDirectoryTestCase {
     static func tenshBinary() throws -> String {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("tensh").path }
@@ -104,33 +93,27 @@ final class TenshBinaryWorkbenchTests: XCTestCase {
     func testAttributeCompletionHelpAndHistoryInBothFrontEnds() throws {
         let state = scratch + "/nested/state"
         let binary = shellQuoted(try Self.tenshBinary())
-        let workbench = try TmuxSession(command: "XDG_STATE_HOME=\(shellQuoted(state)) \(binary); sleep 60", width: 100, height: 40)
-        defer { workbench.kill() }
-        try workbench.wait(forText: "F2 pane")
-        try workbench.type("w1 = ones(2, 3)")
-        try workbench.send("w1.sha", literal: true)
-        try workbench.send("Tab")
-        try workbench.wait(forText: ">>> w1.shape")
-        try workbench.send("Enter")
-        try workbench.wait(forText: "[2, 3]")
-        try workbench.type(":help")
-        let help = try workbench.wait(forText: "focus the prompt")
-        XCTAssertTrue(help.contains("F2 Tab") && help.contains("PgUp PgDn"), help)
-        try workbench.send("PageUp")
-        let top = try workbench.wait(forText: ":pane on|off")
-        XCTAssertTrue(top.contains(":unwatch"), top)
+        for (options, ready) in [("", "F2 pane"), (" --plain", ">>>")] {
+            let session = try TmuxSession(command: "XDG_STATE_HOME=\(shellQuoted(state)) \(binary)\(options); sleep 60",
+                                          width: 100, height: 40)
+            defer { session.kill() }
+            try session.wait(forText: ready)
+            try session.type("w1 = ones(2, 3)")
+            try session.send("w1.sha", literal: true)
+            try session.send("Tab")
+            try session.wait(forText: ">>> w1.shape")
+            try session.send("Enter")
+            try session.wait(forText: "[2, 3]")
+            guard options.isEmpty else { continue }
+            try session.type(":help")
+            let help = try session.wait(forText: "focus the prompt")
+            XCTAssertTrue(help.contains("F2 Tab") && help.contains("PgUp PgDn"), help)
+            try session.send("PageUp")
+            let top = try session.wait(forText: ":pane on|off")
+            XCTAssertTrue(top.contains(":unwatch"), top)
+        }
         let history = try String(contentsOfFile: state + "/tensh/history", encoding: .utf8)
-        XCTAssertEqual(history, "w1 = ones(2, 3)\nw1.shape\n:help\n")
-
-        let plain = try TmuxSession(command: "XDG_STATE_HOME=\(shellQuoted(state)) \(binary) --plain; sleep 60", width: 100, height: 30)
-        defer { plain.kill() }
-        try plain.wait(forText: ">>>")
-        try plain.type("w2 = zeros(4)")
-        try plain.send("w2.sha", literal: true)
-        try plain.send("Tab")
-        try plain.wait(forText: ">>> w2.shape")
-        try plain.send("Enter")
-        try plain.wait(forText: "[4]")
+        XCTAssertEqual(history, "w1 = ones(2, 3)\nw1.shape\n:help\nw1 = ones(2, 3)\nw1.shape\n")
     }
 
     /// A script name that is a terminal escape (retitle, clear screen) is printed escaped.

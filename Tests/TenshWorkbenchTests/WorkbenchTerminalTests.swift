@@ -4,18 +4,7 @@ import XCTest
 /// End to end: the real ncurses backend (the test-only `tensh-workbench-demo`
 /// executable, a fixed-command evaluator behind `WorkbenchApp.run`) inside tmux
 /// with COLORTERM=truecolor, asserting on what a person would see.
-final class WorkbenchTerminalTests: XCTestCase {
-    var scratch = ""
-
-    override func setUpWithError() throws {
-        scratch = NSTemporaryDirectory() + "tensh-wb-\(getpid())-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-
+final class WorkbenchTerminalTests: ScratchDirectoryTestCase {
     /// The demo binary next to the test bundle (`swift build` builds it with the tests).
     static func demoBinary() throws -> String {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
