@@ -16,6 +16,7 @@ final class DisplayBadInputTests: XCTestCase {
         ("show(\"text\")", "show: argument 'x' must be a tensor or a number, got string", "1:6"),
         ("plot(\"a\")", "plot: plot needs numbers, a 1-d tensor, or a list of them", "1:6"),
         ("plot([])", "plot: nothing to plot (no values)", "1:6"),
+        ("plot(ones(1).expand(2000000000))", "plot: 2000000000 values to plot exceed the allocation limit of 8589934592 bytes as float64", "1:6"),
         ("save_image(zeros(2, 2), \"/nonexistent/dir/x.png\")", "save_image: cannot write '/nonexistent/dir/x.png': No such file or directory", "1:25"),
         ("save_image(zeros(2, 2), \"/\")", "save_image: '/' names a directory, not a file", "1:25"),
         ("save_image(zeros(2, 2), \"/proc/x.png\")", "save_image: cannot write '/proc/x.png'", "1:25"),

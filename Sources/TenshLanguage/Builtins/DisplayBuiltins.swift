@@ -87,7 +87,12 @@ enum DisplayBuiltins {
 
     static func numbers(_ a: Arguments, _ value: Value) throws -> [Double] {
         switch value {
-        case .tensor(let t): return t.toDoubles()
+        case .tensor(let t):
+            // Plotted values are Doubles: refuse a (view of a) tensor they would not fit in.
+            guard t.count <= EngineConfig.maxTensorBytes / MemoryLayout<Double>.size else {
+                throw a.error("values", "\(t.count) values to plot exceed the allocation limit of \(EngineConfig.maxTensorBytes) bytes as float64")
+            }
+            return t.toDoubles()
         case .int(let i): return [Double(i)]
         case .float(let f): return [f]
         case .list(let items): return try items.flatMap { try numbers(a, $0) }
