@@ -104,7 +104,7 @@ public final class Workbench {
 
     public func clearWatches() { state.watches = [] }
 
-    private func run(_ evaluation: @escaping () -> Evaluation) -> Reaction {
+    private func run(_ evaluation: () -> Evaluation) -> Reaction {
         state.busy = "running…  (Ctrl-C cancels)"
         defer { state.busy = nil }
         onLiveUpdate?()
