@@ -22,8 +22,8 @@ enum ImageExport {
         return png
     }
 
-    /// The image as rows of RGB bytes, white between channels.
-    static func pixels(_ tensor: Tensor, colormap name: String?) throws -> (width: Int, height: Int, rgb: [UInt8]) {
+    /// The RGB pixels (3 bytes each, rows top to bottom, white between channels) and the image's size.
+    static func pixels(_ tensor: Tensor, colormap name: String?) throws -> (rgb: [UInt8], width: Int, height: Int) {
         let layout: FeatureLayout, colormap: Colormap
         do {
             layout = try FeatureLayout(tensor.shape, op: "save_image")
@@ -44,7 +44,7 @@ enum ImageExport {
                 rgb[p] = r; rgb[p + 1] = g; rgb[p + 2] = b
             }
         }
-        return (grid.width, grid.height, rgb)
+        return (rgb, grid.width, grid.height)
     }
 
     /// Writes via a temporary file and a rename, so an interrupted save leaves no half-written image.
