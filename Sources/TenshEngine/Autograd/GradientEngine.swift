@@ -3,36 +3,68 @@ import TenshText
 /// Reverse-mode differentiation over the recorded graph: an iterative
 /// depth-first walk (no recursion, so graphs of any depth are safe) gives a
 /// topological order; gradients then flow from outputs to inputs in that order.
+///
+/// Gradients collect at *positions*: the output of a node (keyed by the node)
+/// or a leaf tensor (keyed by the tensor). Edges are the `inputNodes` each node
+/// recorded, so a tensor changed in place after it was used still sends the
+/// gradient of its old use to its old history.
 enum GradientEngine {
+    /// A place in the graph: a node's output, seen through some tensor object
+    /// holding it (the rule's `output`), or a leaf tensor (`node` nil).
+    struct Position {
+        let tensor: Tensor
+        let node: Node?
+        var id: ObjectIdentifier { node.map(ObjectIdentifier.init) ?? ObjectIdentifier(tensor) }
+
+        /// Where `t`'s gradient goes now: its current node, or itself as a leaf.
+        init(_ t: Tensor) {
+            tensor = t
+            node = t.gradFn
+        }
+
+        init(tensor: Tensor, node: Node?) {
+            self.tensor = tensor
+            self.node = node
+        }
+
+        /// The positions input i of this node's rule sends gradients to (nil when it did not require grad).
+        func input(_ i: Int) -> Position? {
+            guard let n = node, n.inputRequiredGrad[i] else { return nil }
+            return Position(tensor: n.inputs[i], node: n.inputNodes[i])
+        }
+    }
+
     /// Gradients of `outputs` (weighted by `gradOutputs`) with respect to every
-    /// tensor in `targets`. Returns the accumulated gradient per target identity.
-    static func run(outputs: [Tensor], gradOutputs: [Tensor?], targets: [Tensor], op: String,
+    /// position in `targets`. Returns the accumulated gradient per position id.
+    static func run(outputs: [Tensor], gradOutputs: [Tensor?], targets: [Position], op: String,
                     createGraph: Bool) throws -> [ObjectIdentifier: Tensor] {
         let seeds = try seedGradients(outputs, gradOutputs, op: op)
-        let order = topologicalOrder(outputs)
-        let targetIDs = Set(targets.map(ObjectIdentifier.init))
-        let needed = tensorsLeadingTo(targetIDs, order: order)
+        let roots = outputs.map(Position.init)
+        let order = topologicalOrder(roots)
+        let targetIDs = Set(targets.map(\.id))
+        let needed = positionsLeadingTo(targetIDs, order: order)
 
         var grads: [ObjectIdentifier: Tensor] = [:]
         return try GradMode.with(enabled: createGraph) {
-            for (t, g) in zip(outputs, seeds) { try accumulate(&grads, ObjectIdentifier(t), g) }
-            // Reverse post-order: every consumer of a tensor runs before the tensor itself.
-            for tensor in order.reversed() {
+            for (p, g) in zip(roots, seeds) { try accumulate(&grads, p.id, g) }
+            // Reverse post-order: every consumer of a position runs before the position itself.
+            for position in order.reversed() {
                 try Cancellation.check(op)
-                let id = ObjectIdentifier(tensor)
-                guard let node = tensor.gradFn, needed.contains(id), let gOut = grads[id] else { continue }
-                let needs = node.inputs.map { $0.requiresGrad && needed.contains(ObjectIdentifier($0)) }
-                guard needs.contains(true) else { continue }
-                let ctx = Node.Context(gradOutput: gOut, output: tensor, inputs: node.inputs, needsGrad: needs)
-                guard let rule = node.backward else { continue }
+                let id = position.id
+                guard let node = position.node, needed.contains(id), let gOut = grads[id] else { continue }
+                let next = node.inputs.indices.map { position.input($0) }
+                let needs = next.map { $0.map { needed.contains($0.id) } ?? false }
+                guard needs.contains(true), let rule = node.backward else { continue }
+                for s in node.saved { try s.check(in: node, op: op) }
+                let ctx = Node.Context(gradOutput: gOut, output: position.tensor, inputs: node.inputs, needsGrad: needs)
                 let inputGrads = try rule(ctx)
                 for (i, input) in node.inputs.enumerated() where needs[i] {
-                    guard i < inputGrads.count, let g = inputGrads[i] else { continue }
+                    guard i < inputGrads.count, let g = inputGrads[i], let target = next[i] else { continue }
                     guard g.shape == input.shape else {
                         throw EngineError(.autograd, op: node.gradFnName,
                             "gradient for input \(i) has shape \(shapeText(g.shape)) but the input has shape \(shapeText(input.shape))")
                     }
-                    try accumulate(&grads, ObjectIdentifier(input), g)
+                    try accumulate(&grads, target.id, g)
                 }
                 if !targetIDs.contains(id) { grads[id] = nil } // free intermediate gradients early
             }
@@ -69,23 +101,22 @@ enum GradientEngine {
         if let existing = grads[id] { grads[id] = try add(existing, g) } else { grads[id] = g }
     }
 
-    /// Post-order of every tensor reachable from `roots` through tensors that require grad.
-    static func topologicalOrder(_ roots: [Tensor]) -> [Tensor] {
-        var order: [Tensor] = []
+    /// Post-order of every position reachable from `roots` along recorded edges.
+    static func topologicalOrder(_ roots: [Position]) -> [Position] {
+        var order: [Position] = []
         var visited = Set<ObjectIdentifier>()
-        var stack: [(tensor: Tensor, nextInput: Int)] = []
-        for root in roots where visited.insert(ObjectIdentifier(root)).inserted {
+        var stack: [(position: Position, nextInput: Int)] = []
+        for root in roots where visited.insert(root.id).inserted {
             stack.append((root, 0))
             while let top = stack.last {
-                let inputs = top.tensor.gradFn?.inputs ?? []
-                if top.nextInput < inputs.count {
+                let inputCount = top.position.node?.inputs.count ?? 0
+                if top.nextInput < inputCount {
                     stack[stack.count - 1].nextInput += 1
-                    let child = inputs[top.nextInput]
-                    if child.requiresGrad, visited.insert(ObjectIdentifier(child)).inserted {
+                    if let child = top.position.input(top.nextInput), visited.insert(child.id).inserted {
                         stack.append((child, 0))
                     }
                 } else {
-                    order.append(top.tensor)
+                    order.append(top.position)
                     stack.removeLast()
                 }
             }
@@ -93,13 +124,13 @@ enum GradientEngine {
         return order
     }
 
-    /// Tensors from which some target is reachable (the only ones worth differentiating).
-    private static func tensorsLeadingTo(_ targets: Set<ObjectIdentifier>, order: [Tensor]) -> Set<ObjectIdentifier> {
+    /// Positions from which some target is reachable (the only ones worth differentiating).
+    private static func positionsLeadingTo(_ targets: Set<ObjectIdentifier>, order: [Position]) -> Set<ObjectIdentifier> {
         var needed = targets
-        for t in order { // post-order: inputs are decided before their consumers
-            let id = ObjectIdentifier(t)
-            if let inputs = t.gradFn?.inputs, inputs.contains(where: { needed.contains(ObjectIdentifier($0)) }) {
-                needed.insert(id)
+        for p in order { // post-order: inputs are decided before their consumers
+            guard let node = p.node else { continue }
+            if node.inputs.indices.contains(where: { p.input($0).map { needed.contains($0.id) } ?? false }) {
+                needed.insert(p.id)
             }
         }
         return needed
@@ -116,10 +147,11 @@ public func grad(_ outputs: [Tensor], _ inputs: [Tensor], gradOutputs: [Tensor?]
         throw EngineError(.autograd, op: "grad", argument: "inputs",
                           "input \(i) (shape \(shapeText(x.shape))) does not require grad")
     }
-    let grads = try GradientEngine.run(outputs: outputs, gradOutputs: gradOutputs, targets: inputs,
+    let targets = inputs.map(GradientEngine.Position.init)
+    let grads = try GradientEngine.run(outputs: outputs, gradOutputs: gradOutputs, targets: targets,
                                        op: "grad", createGraph: createGraph)
     return try inputs.enumerated().map { i, x in
-        if let g = grads[ObjectIdentifier(x)] { return createGraph ? g : g.detached() }
+        if let g = grads[targets[i].id] { return createGraph ? g : g.detached() }
         guard allowUnused else {
             throw EngineError(.autograd, op: "grad", argument: "inputs",
                 "input \(i) (shape \(shapeText(x.shape))) was not used to compute the output; pass allow_unused=true to get none")
@@ -136,12 +168,13 @@ public func grad(_ output: Tensor, _ input: Tensor, gradOutput: Tensor? = nil,
 
 /// Accumulates d(output)/d(leaf) into `.grad` of every leaf that requires grad.
 public func backward(_ output: Tensor, gradOutput: Tensor? = nil, createGraph: Bool = false) throws {
-    let leaves = GradientEngine.topologicalOrder([output]).filter { $0.isLeaf && $0.requiresGrad }
+    let leaves = GradientEngine.topologicalOrder([GradientEngine.Position(output)]).filter { $0.node == nil }
     let grads = try GradientEngine.run(outputs: [output], gradOutputs: [gradOutput], targets: leaves,
                                        op: "backward", createGraph: createGraph)
     try GradMode.with(enabled: createGraph) {
-        for leaf in leaves {
-            guard let computed = grads[ObjectIdentifier(leaf)] else { continue }
+        for position in leaves {
+            let leaf = position.tensor
+            guard leaf.requiresGrad, let computed = grads[position.id] else { continue }
             let g = createGraph ? computed : computed.detached()
             // `.grad` is settable; a wrong-shaped one would otherwise broadcast silently.
             if let existing = leaf.grad, existing.shape != leaf.shape {

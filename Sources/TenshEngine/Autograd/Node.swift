@@ -23,21 +23,34 @@ public final class Node {
     public let attributes: [(name: String, value: String)]
     /// The tensor inputs the gradient flows to (one entry per backward result).
     public private(set) var inputs: [Tensor]
+    /// For each input, the node that had produced it when this node was recorded
+    /// (nil for a leaf or an input that did not require grad). Gradients flow along
+    /// these: an in-place change later gives the input tensor a new `gradFn`, but
+    /// this node used the values of the old one, as torch's graph edges do.
+    public private(set) var inputNodes: [Node?]
+    /// Whether each input required grad when this node was recorded.
+    let inputRequiredGrad: [Bool]
     /// Names of tensors the backward rule keeps (for inspection).
     public let savedNames: [String]
+    /// The tensors the rule reads, with the versions they had (checked before it runs).
+    let saved: [SavedTensor]
     /// Shape and dtype of the output this node produced (the node does not hold the output itself).
     public let outputShape: [Int]
     public let outputDType: DType
     private(set) var backward: Backward?
 
     init(op: String, attributes: [(String, String)], inputs: [Tensor], savedNames: [String],
-         output: Tensor, backward: @escaping Backward) {
+         output: Tensor, saving extra: [Tensor] = [], backward: @escaping Backward) {
         self.op = op
         self.outputShape = output.shape
         self.outputDType = output.dtype
         self.attributes = attributes.map { (name: $0.0, value: $0.1) }
         self.inputs = inputs
+        let required = inputs.map(\.requiresGrad)
+        self.inputRequiredGrad = required
+        self.inputNodes = zip(inputs, required).map { t, r in r ? t.gradFn : nil }
         self.savedNames = savedNames
+        self.saved = SavedTensor.record(op: op, inputs: inputs, needsGrad: required, output: output, extra: extra)
         self.backward = backward
     }
 
@@ -46,16 +59,28 @@ public final class Node {
     /// overflows the stack after ~10^4 ops; here each node whose last owner is
     /// this walk hands its inputs to a local stack before it dies.
     deinit {
-        var pending = inputs
+        var tensors = inputs
+        var nodes = inputNodes.compactMap { $0 }
         inputs = []
+        inputNodes = []
         backward = nil
-        while var tensor = pending.popLast() {
-            guard isKnownUniquelyReferenced(&tensor), var node = tensor.gradFn else { continue }
-            tensor.gradFn = nil
-            guard isKnownUniquelyReferenced(&node) else { continue }
-            pending.append(contentsOf: node.inputs)
-            node.inputs = []
-            node.backward = nil
+        while true {
+            if var tensor = tensors.popLast() {
+                guard isKnownUniquelyReferenced(&tensor) else { continue }
+                if let node = tensor.storedGradFn { nodes.append(node) }
+                tensor.storedGradFn = nil
+                if let base = tensor.viewOrigin?.base { tensors.append(base) }
+                tensor.viewOrigin = nil
+            } else if var node = nodes.popLast() {
+                guard isKnownUniquelyReferenced(&node) else { continue }
+                tensors.append(contentsOf: node.inputs)
+                nodes.append(contentsOf: node.inputNodes.compactMap { $0 })
+                node.inputs = []
+                node.inputNodes = []
+                node.backward = nil
+            } else {
+                return
+            }
         }
     }
 
@@ -89,12 +114,17 @@ public func noGrad<R>(_ body: () throws -> R) rethrows -> R { try GradMode.noGra
 
 extension Tensor {
     /// Attaches a graph node to `self` (an op's fresh output) when grad mode is
-    /// on and any input requires grad. Returns `self` for chaining.
+    /// on and any input requires grad. Returns `self` for chaining. `saving` lists
+    /// tensors other than the inputs and the output that the rule reads (indices,
+    /// masks); the saved-tensor table in SavedTensors.swift covers inputs and output.
+    /// An op's output is not a view unless the view op marks it so afterwards.
     @discardableResult
     func recorded(_ op: String, inputs: [Tensor], attributes: [(String, String)] = [],
-                  saved: [String] = [], backward: @escaping Node.Backward) -> Tensor {
+                  saved: [String] = [], saving: [Tensor] = [], backward: @escaping Node.Backward) -> Tensor {
+        viewOrigin = nil
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
-        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, output: self, backward: backward)
+        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, output: self,
+                      saving: saving, backward: backward)
         requiresGrad = true
         return self
     }

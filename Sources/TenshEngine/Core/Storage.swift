@@ -8,6 +8,13 @@ import Glibc
 public final class Storage {
     public let bytes: UnsafeMutableRawPointer
     public let byteCount: Int
+    /// How many in-place modifications the elements have had (PyTorch's version
+    /// counter). Every view of the storage shares it; autograd records it with each
+    /// saved tensor and refuses a backward pass that would read changed values.
+    public private(set) var version = 0
+
+    /// Called by every in-place write a user can cause (not by kernels filling fresh outputs).
+    func bumpVersion() { version &+= 1 }
 
     /// Zero-filled storage of `byteCount` bytes (at least 1), within the allocation limit.
     init(byteCount: Int, op: String, zeroed: Bool = true) throws {

@@ -13,11 +13,24 @@ public final class Tensor {
     public let dtype: DType
 
     /// Whether gradients flow to this tensor. Leaves set it; op outputs inherit it.
-    public internal(set) var requiresGrad: Bool
+    public internal(set) var requiresGrad: Bool {
+        get { refreshViewHistory(); return storedRequiresGrad }
+        set { storedRequiresGrad = newValue }
+    }
     /// Accumulated gradient of a leaf after `backward`.
     public var grad: Tensor?
     /// The autograd node that produced this tensor (nil for leaves and constants).
-    public internal(set) var gradFn: Node?
+    /// A view whose base was changed in place since reads a fresh node from the base.
+    public internal(set) var gradFn: Node? {
+        get { refreshViewHistory(); return storedGradFn }
+        set { storedGradFn = newValue; historyVersion = storage.version }
+    }
+    var storedRequiresGrad: Bool
+    var storedGradFn: Node?
+    /// For a view made by a view op: its base and its place in the base (ViewHistory.swift).
+    var viewOrigin: ViewOrigin?
+    /// The storage version when `gradFn` was last set (views compare it to see in-place changes).
+    var historyVersion = 0
     /// True for a 0-d tensor made from a plain number: it does not raise the
     /// dtype of a tensor it meets (`x_f32 * 2.5` stays f32), as in PyTorch.
     public internal(set) var isWrappedNumber = false
@@ -28,7 +41,7 @@ public final class Tensor {
         self.strides = strides
         self.offset = offset
         self.dtype = dtype
-        self.requiresGrad = requiresGrad
+        self.storedRequiresGrad = requiresGrad
     }
 
     /// A zero-filled contiguous tensor.

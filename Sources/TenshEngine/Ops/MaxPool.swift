@@ -24,7 +24,7 @@ public func maxPool2dWithIndices(_ x: Tensor, kernelSize: [Int], stride: [Int]? 
     let inShape = x4.shape
     let attributes = willRecord(x4) ? g.attributes + [("dilation", shapeText([g.dilation.0, g.dilation.1]))] : []
     let y = out.recorded("MaxPool2d", inputs: [x4], attributes: attributes,
-                         saved: ["indices"]) { ctx in
+                         saved: ["indices"], saving: [indices]) { ctx in
         [try scatterToIndices(ctx.gradOutput, indices, inputShape: inShape)]
     }
     return (try unbatched(y, squeeze), try unbatched(indices, squeeze))

@@ -60,7 +60,7 @@ private func extremeWithIndices(_ x: Tensor, dim: Int, keepdim: Bool, largest: B
     let values = try v.reshaped(outShape), indices = try i.reshaped(outShape)
     let inShape = x.shape
     values.recorded(largest ? "MaxDim" : "MinDim", inputs: [x], attributes: [("dim", "\(d)"), ("keepdim", "\(keepdim)")],
-                    saved: ["indices"]) { c in
+                    saved: ["indices"], saving: [indices]) { c in
         [try selectedGradient(c.gradOutput, indices: indices, inShape: inShape, dim: d, keepdim: keepdim)]
     }
     return (values, indices)

@@ -33,7 +33,7 @@ func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [
     let inShape = x.shape
     return out.recorded(name, inputs: [x], attributes: attributes) { c in
         [try scatterView(c.gradOutput, into: inShape, dense)]
-    }
+    }.markedView(of: x)
 }
 
 /// The elements of a contiguous tensor of shape `inShape` selected by `dense`

@@ -177,7 +177,7 @@ public func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let px = x.pointer(UInt8.self), py = y.pointer(UInt8.self), po = out.pointer(UInt8.self)
         for i in 0..<n { po[i] = pc[i] ? px[i] : py[i] }
     }
-    return out.recorded("Where", inputs: [a, b]) { ctx in
+    return out.recorded("Where", inputs: [a, b], saving: [cond]) { ctx in
         let zero = try zerosLike(ctx.gradOutput)
         return [ctx.needsGrad[0] ? try sumToShape(`where`(c, ctx.gradOutput, zero), a.shape, dtype: a.dtype) : nil,
                 ctx.needsGrad[1] ? try sumToShape(`where`(c, zero, ctx.gradOutput), b.shape, dtype: b.dtype) : nil]

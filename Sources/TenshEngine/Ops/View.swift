@@ -13,7 +13,7 @@ extension Tensor {
         let inShape = shape
         return out.recorded("View", inputs: [self], attributes: [("shape", shapeText(target))]) { c in
             [try c.gradOutput.reshaped(inShape)]
-        }
+        }.markedView(of: self)
     }
 
     /// Resolves a -1 entry and checks that the element count matches.
@@ -66,6 +66,6 @@ extension Tensor {
         let inShape = shape
         return out.recorded("Expand", inputs: [self], attributes: [("shape", shapeText(target))]) { c in
             [try sumToShape(c.gradOutput, inShape)]
-        }
+        }.markedView(of: self)
     }
 }

@@ -16,7 +16,7 @@ extension Tensor {
         let inShape = shape
         return out.recorded("View", inputs: [self], attributes: [("shape", shapeText(target))]) { c in
             [try c.gradOutput.reshaped(inShape)]
-        }
+        }.markedView(of: self)
     }
 
     /// Strides giving `target` over this tensor's memory without a copy, or nil

@@ -1,0 +1,57 @@
+import TenshText
+
+/// Views and in-place changes, as PyTorch tracks them: a tensor made by a view
+/// op (`x[1:3]`, `x.T`, `view`, `expand`, ...) remembers its base (the tensor
+/// that is not itself a view) and where it sits in the base. An in-place change
+/// through a view rewrites the base's history (`CopySlices`), and every view of
+/// that base made earlier sees the change: the next time its `gradFn` is read it
+/// is rebuilt as a view of the base's new history (`AsStrided`).
+
+/// A view's base and its layout relative to the base's contiguous layout.
+struct ViewOrigin {
+    /// The tensor whose elements the view reads; never itself a view.
+    let base: Tensor
+    /// Shape, strides and offset of the view in the base's row-major element order;
+    /// nil when the base is not contiguous (then in-place changes that need autograd are refused).
+    let layout: ViewLayout?
+}
+
+extension Tensor {
+    /// The tensor that owns this one's layout: the base of a view, otherwise itself.
+    var viewBase: Tensor { viewOrigin?.base ?? self }
+
+    /// Marks `self`, just made by a view op from `source`, as a view of `source`'s base.
+    @discardableResult
+    func markedView(of source: Tensor) -> Tensor {
+        let base = source.viewBase
+        guard base !== self, base.storage === storage else { return self }
+        let layout = base.isContiguous
+            ? ViewLayout(shape: shape, strides: strides, offset: offset &- base.offset) : nil
+        viewOrigin = ViewOrigin(base: base, layout: layout)
+        historyVersion = storage.version
+        return self
+    }
+
+    /// After the storage changed in place, a view of a base that requires grad
+    /// reads its values through the base's current history, as torch regenerates
+    /// a view's grad_fn. Cheap when nothing changed: one comparison.
+    @inline(__always)
+    func refreshViewHistory() {
+        guard let origin = viewOrigin, historyVersion != storage.version else { return }
+        historyVersion = storage.version
+        let base = origin.base
+        guard base.storedRequiresGrad, let layout = origin.layout else { return }
+        let baseShape = base.shape
+        storedGradFn = Node(op: "AsStrided", attributes: [("shape", shapeText(shape))], inputs: [base],
+                            savedNames: [], output: self) { c in
+            [try scatterView(c.gradOutput, into: baseShape, layout)]
+        }
+        storedRequiresGrad = true
+    }
+
+    /// Whether two elements of this tensor share one memory location (a broadcast
+    /// dimension): writing into such a tensor in place is refused, as in torch.
+    var hasInternalOverlap: Bool {
+        zip(shape, strides).contains { size, stride in size > 1 && stride == 0 }
+    }
+}
