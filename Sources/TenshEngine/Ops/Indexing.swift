@@ -2,9 +2,10 @@ import TenshText
 
 /// Basic indexing (`x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]`, `x[None]`) as a
 /// strided view, with Python's rules for negative and out-of-range bounds.
+/// An index with a tensor entry is advanced indexing (AdvancedIndexing.swift).
 
 /// One entry of an index expression.
-public enum TensorIndex: Equatable, Sendable, CustomStringConvertible {
+public enum TensorIndex: Equatable, CustomStringConvertible {
     /// A single position (negative counts from the end); removes the dimension.
     case at(Int)
     /// `start:end:step` with Python semantics: nil bounds mean the whole range,
@@ -16,6 +17,19 @@ public enum TensorIndex: Equatable, Sendable, CustomStringConvertible {
     case ellipsis
     /// `None` — inserts a dimension of size 1.
     case newAxis
+    /// An int64 tensor of positions, or a bool mask over as many dimensions as it has
+    /// (advanced indexing: the result is a copy; see AdvancedIndexing.swift).
+    case tensor(Tensor)
+
+    public static func == (a: TensorIndex, b: TensorIndex) -> Bool {
+        switch (a, b) {
+        case let (.at(i), .at(j)): return i == j
+        case let (.slice(s1, e1, t1), .slice(s2, e2, t2)): return s1 == s2 && e1 == e2 && t1 == t2
+        case (.all, .all), (.ellipsis, .ellipsis), (.newAxis, .newAxis): return true
+        case let (.tensor(x), .tensor(y)): return x === y
+        default: return false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -23,6 +37,7 @@ public enum TensorIndex: Equatable, Sendable, CustomStringConvertible {
         case .all: return ":"
         case .ellipsis: return "..."
         case .newAxis: return "None"
+        case .tensor(let t): return "<\(t.dtype) tensor \(shapeText(t.shape))>"
         case let .slice(start, end, step):
             let s = start.map(String.init) ?? "", e = end.map(String.init) ?? ""
             return step == 1 ? "\(s):\(e)" : "\(s):\(e):\(step)"
@@ -31,7 +46,7 @@ public enum TensorIndex: Equatable, Sendable, CustomStringConvertible {
 
     var consumesDimension: Bool {
         switch self {
-        case .at, .slice, .all: return true
+        case .at, .slice, .all, .tensor: return true
         case .ellipsis, .newAxis: return false
         }
     }
@@ -41,6 +56,7 @@ extension Tensor {
     /// `x[indices]`: a view sharing storage, differentiable (the gradient is
     /// scattered into zeros of the input's shape).
     public func indexed(_ indices: [TensorIndex]) throws -> Tensor {
+        if indices.contains(where: \.isAdvanced) { return try advancedIndexed(indices) }
         let expanded = try expandEllipsis(indices)
         let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
         let shape = self.shape
@@ -99,6 +115,8 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) 
             out.shape.append(length); out.strides.append(length > 1 ? l.strides[d] * step : l.strides[d]); d += 1
         case .ellipsis:
             break // already expanded
+        case .tensor:
+            throw EngineError.invalid("index", "index", "internal: a tensor index reached basic indexing (\(text))")
         }
     }
     return out
