@@ -48,7 +48,7 @@ public func clampInPlace(_ x: Tensor, min lo: Double? = nil, max hi: Double? = n
 public func copyInPlace(into x: Tensor, from source: Tensor) throws {
     let shape = try ShapeMath.broadcast(x.shape, source.shape, op: "copy_")
     guard shape == x.shape else {
-        throw EngineError.invalid("copy_", "source", "a source of shape \(shapeText(source.shape)) cannot be broadcast to the destination's shape \(shapeText(x.shape))")
+        throw EngineError.invalid("copy_", "src", "a source of shape \(shapeText(source.shape)) cannot be broadcast to the destination's shape \(shapeText(x.shape))")
     }
     try modifyInPlace(x, op: "copy_", others: [source]) { _ in
         try source.to(x.dtype).expanded(x.shape)
@@ -60,10 +60,10 @@ public func copyInPlace(into x: Tensor, from source: Tensor) throws {
 func checkInPlaceOperand(_ x: Tensor, _ y: Tensor, op: String) throws {
     let shape = try ShapeMath.broadcast(x.shape, y.shape, op: op)
     guard shape == x.shape else {
-        throw EngineError.invalid(op, "other", "output with shape \(shapeText(x.shape)) doesn't match the broadcast shape \(shapeText(shape))")
+        throw EngineError.invalid(op, "y", "output with shape \(shapeText(x.shape)) doesn't match the broadcast shape \(shapeText(shape))")
     }
     let result = resultType([x, y])
     guard result.category <= x.dtype.category else {
-        throw EngineError.invalid(op, "other", "result type \(result) can't be cast to the desired output type \(x.dtype)")
+        throw EngineError.invalid(op, "y", "result type \(result) can't be cast to the desired output type \(x.dtype)")
     }
 }

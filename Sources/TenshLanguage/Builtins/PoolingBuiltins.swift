@@ -1,6 +1,7 @@
 import TenshEngine
 
-/// max_pool2d, avg_pool2d, adaptive_avg_pool2d, upsample on [N, C, H, W] (or [C, H, W]).
+/// max_pool2d, avg_pool2d, adaptive_avg_pool2d on [N, C, H, W] (or [C, H, W]); interpolate and
+/// upsample are in ResizeBuiltins.
 /// Sizes are an int (both axes) or [h, w], as in torch.nn.functional.
 enum PoolingBuiltins {
     static let category = "Pooling and upsampling"
@@ -35,38 +36,5 @@ enum PoolingBuiltins {
                 example: "adaptive_avg_pool2d(x, 1)") { a in
             .tensor(try adaptiveAvgPool2d(try a.tensor("x"), outputSize: try a.ints("output_size")))
         },
-        Builtin("upsample", category, [.required("x", .tensor), .optional("scale_factor", .any, "none"),
-                                       .optional("mode", .string, "\"nearest\""), .optional("size", .intPair, "none")],
-                summary: "Resizes H and W by scale_factor (a number or [fh, fw]) or to size, mode \"nearest\" or \"bilinear\" "
-                    + "(F.interpolate, align_corners=false).",
-                example: "upsample(x, 2, mode=\"bilinear\")") { a in
-            let size = a.isGiven("size") ? try a.ints("size") : nil
-            return .tensor(try upsample(try a.tensor("x"), scaleFactor: try scaleFactor(a), size: size, mode: try mode(a)))
-        },
     ]
-
-    /// A number or a list of numbers; nil when not given.
-    private static func scaleFactor(_ a: Arguments) throws -> [Double]? {
-        switch a.value("scale_factor") {
-        case .none: return nil
-        case .int, .float: return [try a.double("scale_factor")]
-        case .tensor(let t) where t.rank <= 1 && t.dtype != .bool: return t.toDoubles()
-        case .list(let items):
-            return try items.map { item in
-                guard let d = item.number else {
-                    throw a.error("scale_factor", "argument 'scale_factor' must contain numbers, got \(item.typeName)")
-                }
-                return d
-            }
-        case let v: throw a.error("scale_factor", "argument 'scale_factor' must be a number or a list of numbers, got \(v.typeName)")
-        }
-    }
-
-    private static func mode(_ a: Arguments) throws -> UpsampleMode {
-        let s = try a.string("mode")
-        guard let m = UpsampleMode(rawValue: s) else {
-            throw a.error("mode", "unknown mode \"\(s)\" (expected \"nearest\" or \"bilinear\")\(Suggestions.hint(for: s, in: ["nearest", "bilinear"]))")
-        }
-        return m
-    }
 }

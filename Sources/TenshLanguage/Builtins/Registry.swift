@@ -16,8 +16,9 @@ public struct BuiltinRegistry: @unchecked Sendable {
 
     /// The registry every session uses, category by category.
     public static let standard = BuiltinRegistry(Array([
-        CoreBuiltins.all, CreationBuiltins.all, RandomBuiltins.all, ElementwiseBuiltins.all, ReductionBuiltins.all,
-        ShapeBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all, PoolingBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
+        CoreBuiltins.all, CreationBuiltins.all, RandomBuiltins.all, ElementwiseBuiltins.all, NumericBuiltins.all, ReductionBuiltins.all,
+        SortingBuiltins.all, ShapeBuiltins.all, IndexingBuiltins.all, InPlaceBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all,
+        PoolingBuiltins.all, ResizeBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
         AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, IOBuiltins.all,
     ].joined()))
 
