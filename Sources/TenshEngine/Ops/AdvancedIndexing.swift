@@ -27,12 +27,7 @@ extension Tensor {
     /// is a tensor. The rules of in-place changes apply (InPlace.swift).
     public func assign(_ value: Tensor, at indices: [TensorIndex]) throws {
         guard indices.contains(where: \.isAdvanced) else {
-            let view = try indexed(indices)
-            let shape = try ShapeMath.broadcast(view.shape, value.shape, op: "index_put_")
-            guard shape == view.shape else {
-                throw EngineError.invalid("index_put_", "value", "shape mismatch: value tensor of shape \(shapeText(value.shape)) cannot be broadcast to indexing result of shape \(shapeText(view.shape))")
-            }
-            try copyInPlace(into: view, from: value)
+            try copyInPlace(into: indexed(indices), from: value, op: "index_put_")
             return
         }
         let op = "index_put_"

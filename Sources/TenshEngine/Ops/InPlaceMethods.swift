@@ -46,11 +46,15 @@ public func clampInPlace(_ x: Tensor, min lo: Double? = nil, max hi: Double? = n
 /// Copies `source` into `x`'s elements, broadcast to x's shape and converted to
 /// its dtype (`x.copy_(source)`); differentiable in both (x's old values get no gradient).
 public func copyInPlace(into x: Tensor, from source: Tensor) throws {
-    let shape = try ShapeMath.broadcast(x.shape, source.shape, op: "copy_")
-    guard shape == x.shape else {
-        throw EngineError.invalid("copy_", "src", "a source of shape \(shapeText(source.shape)) cannot be broadcast to the destination's shape \(shapeText(x.shape))")
+    try copyInPlace(into: x, from: source, op: "copy_")
+}
+
+/// `copyInPlace` reporting errors as `op` (index assignment is a copy into a view).
+func copyInPlace(into x: Tensor, from source: Tensor, op: String) throws {
+    guard (try? ShapeMath.broadcast(x.shape, source.shape, op: op)) == x.shape else {
+        throw EngineError.invalid(op, op == "copy_" ? "src" : "value", "shape mismatch: value tensor of shape \(shapeText(source.shape)) cannot be broadcast to indexing result of shape \(shapeText(x.shape))")
     }
-    try modifyInPlace(x, op: "copy_", others: [source]) { _ in
+    try modifyInPlace(x, op: op, others: [source]) { _ in
         try source.to(x.dtype).expanded(x.shape)
     }
 }
