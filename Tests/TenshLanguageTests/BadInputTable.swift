@@ -67,7 +67,7 @@ enum BadInputTable {
         Row("zeros(2)[True]", "undefined name 'True'; did you mean 'true'?", "1:10"),
         Row("y = None", "undefined name 'None'; did you mean 'none'?", "1:5"),
         Row("y = zerso(2)", "undefined name 'zerso'; did you mean 'zeros'?", "1:5"),
-        Row("cumsum(zeros(3), dim=1)", "undefined name 'cumsum'; did you mean 'sum'?", "1:1"),
+        Row("cumsun(zeros(3), dim=1)", "undefined name 'cumsun'; did you mean 'cumsum'?", "1:1"),
         // creation
         Row("zeros(-1)", "zeros: negative size -1 in shape [-1]", "1:7"),
         Row("zeros(2, -3)", "zeros: negative size -3 in shape [2, -3]", "1:7"),
@@ -174,7 +174,7 @@ enum BadInputTable {
         Row("avg_pool2d(zeros(4, 4), 2)", "avg_pool2d: expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape [4, 4]", "1:12"),
         Row("adaptive_avg_pool2d(zeros(1, 1, 4, 4), 0)", "adaptive_avg_pool2d: output size must be positive, got [0]", "1:40"),
         Row("upsample(zeros(1, 1, 4, 4), 0)", "upsample: scale_factor must be positive and finite, got [0.0]", "1:29"),
-        Row("upsample(zeros(1, 1, 4, 4), 2, mode=\"bicubic\")", "upsample: unknown mode \"bicubic\" (expected \"nearest\" or \"bilinear\")", "1:32"),
+        Row("upsample(zeros(1, 1, 4, 4), 2, mode=\"cubic\")", "upsample: unknown mode \"cubic\" (expected \"nearest\", \"bilinear\", \"bicubic\", \"area\"); did you mean 'bicubic'?", "1:32"),
         // loss
         Row("mse_loss(zeros(2, 3), zeros(3, 2))", "mse_loss: target shape [3, 2] differs from input shape [2, 3]", "1:23"),
         Row("nll_loss(zeros(2, 3), tensor([0, 5], dtype=\"i64\"))", "nll_loss", "1:23"),

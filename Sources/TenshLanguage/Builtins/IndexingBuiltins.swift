@@ -1,10 +1,15 @@
 import TenshEngine
 
-/// gather, scatter_add, masked_fill, nonzero, one_hot, bincount (torch's names and rules).
+/// index_select, gather, scatter_add, masked_fill, nonzero, one_hot, bincount (torch's names and rules).
 enum IndexingBuiltins {
     static let category = "Indexing"
 
     static let all: [Builtin] = [
+        Builtin("index_select", category, [.required("x", .tensor), .required("dim", .int), .required("index", .tensor)],
+                summary: "The slices of x at the int64 positions index (0-d or 1-d) along dim, stacked; repeats accumulate gradients.",
+                example: "index_select(x, 0, idx)") { a in
+            .tensor(try indexSelect(try a.tensor("x"), dim: try a.int("dim"), index: try a.tensor("index")))
+        },
         Builtin("gather", category, [.required("x", .tensor), .required("dim", .int), .required("index", .tensor)],
                 summary: "out[i][j] = x[index[i][j]][j] for dim=0 (likewise for other dims); int64 index of x's rank; "
                     + "the gradient adds back into x.",
