@@ -175,4 +175,38 @@ final class InPlaceAutogradTests: XCTestCase {
         XCTAssertEqual(w.toDoubles(), [0.375, 0.375])
         XCTAssertTrue(w.isLeaf)
     }
+
+    /// A value computed from the changed tensor must not make its new history hold
+    /// the tensor (a reference cycle): everything is freed with the last reference.
+    func testReadModifyWriteLeavesNoCycle() throws {
+        weak var probe: Tensor?
+        weak var probeView: Tensor?
+        do {
+            let w = try testTensor([4, 3], seed: 2).setRequiresGrad()
+            let y = try w * 1
+            probe = y
+            let mask = try gt(y.detached(), .wrapped(0, dtype: .int64))
+            try y.assign(y.indexed([.tensor(mask)]) * 2, at: [.tensor(mask)])
+            try y.assign(y.indexed([.slice(end: 3)]) * 3, at: [.slice(start: 1)])
+            let row = try y.indexed([.at(0)])
+            probeView = row
+            try addInPlace(y, row) // Add keeps the view object for its gradient's shape
+            try backward(sum(y))
+            XCTAssertNotNil(w.grad)
+        }
+        XCTAssertNil(probe, "the changed tensor was not freed")
+        XCTAssertNil(probeView, "its view was not freed")
+    }
+
+    /// y[m] = y[m] * 2 against torch: the gradient through the doubled elements is doubled.
+    func testReadModifyWriteGradient() throws {
+        let w = try Tensor([1, -2, 3, -4], shape: [4]).setRequiresGrad()
+        let y = try w * 1
+        let mask = try gt(y.detached(), .wrapped(0, dtype: .int64))
+        try y.assign(y.indexed([.tensor(mask)]) * 2, at: [.tensor(mask)])
+        XCTAssertEqual(y.toDoubles(), [2, -2, 6, -4])
+        XCTAssertEqual(y.gradFn?.op, "IndexPut")
+        try backward(sum(y * y))
+        XCTAssertEqual(w.grad?.toDoubles(), [8, -4, 24, -8]) // torch: d(Σ y²)/dw
+    }
 }

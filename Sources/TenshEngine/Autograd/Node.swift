@@ -69,8 +69,6 @@ public final class Node {
                 guard isKnownUniquelyReferenced(&tensor) else { continue }
                 if let node = tensor.storedGradFn { nodes.append(node) }
                 tensor.storedGradFn = nil
-                if let base = tensor.viewOrigin?.base { tensors.append(base) }
-                tensor.viewOrigin = nil
             } else if var node = nodes.popLast() {
                 guard isKnownUniquelyReferenced(&node) else { continue }
                 tensors.append(contentsOf: node.inputs)
@@ -82,6 +80,12 @@ public final class Node {
                 return
             }
         }
+    }
+
+    /// Points input uses of `old` at `replacement` (same storage and layout, the history
+    /// `old` had): how an in-place change keeps a tensor's new history from holding the tensor.
+    func replaceInput(_ old: Tensor, with replacement: Tensor) {
+        for i in inputs.indices where inputs[i] === old { inputs[i] = replacement }
     }
 
     /// `Conv2dBackward`, the name shown as `grad_fn=<...>`.

@@ -8,17 +8,28 @@ import TenshText
 /// is rebuilt as a view of the base's new history (`AsStrided`).
 
 /// A view's base and its layout relative to the base's contiguous layout.
-struct ViewOrigin {
-    /// The tensor whose elements the view reads; never itself a view.
-    let base: Tensor
+final class ViewOrigin {
+    /// The tensor whose elements the view reads; never itself a view. Held weakly:
+    /// the base's history may hold the view (`x[1:] = x[:-1] * 2`), and a strong
+    /// reference back would be a cycle that is never freed. Once the base is gone
+    /// nothing else can change its history, and the view stands on its own.
+    weak var base: Tensor?
     /// Shape, strides and offset of the view in the base's row-major element order;
     /// nil when the base is not contiguous (then in-place changes that need autograd are refused).
     let layout: ViewLayout?
+
+    init(base: Tensor, layout: ViewLayout?) {
+        self.base = base
+        self.layout = layout
+    }
 }
 
 extension Tensor {
     /// The tensor that owns this one's layout: the base of a view, otherwise itself.
     var viewBase: Tensor { viewOrigin?.base ?? self }
+
+    /// Whether this is a view whose base is still alive.
+    var isLiveView: Bool { viewOrigin?.base != nil }
 
     /// Marks `self`, just made by a view op from `source`, as a view of `source`'s base.
     @discardableResult
@@ -39,8 +50,7 @@ extension Tensor {
     func refreshViewHistory() {
         guard let origin = viewOrigin, historyVersion != storage.version else { return }
         historyVersion = storage.version
-        let base = origin.base
-        guard base.storedRequiresGrad, let layout = origin.layout else { return }
+        guard let base = origin.base, base.storedRequiresGrad, let layout = origin.layout else { return }
         let baseShape = base.shape
         storedGradFn = Node(op: "AsStrided", attributes: [("shape", shapeText(shape))], inputs: [base],
                             savedNames: [], output: self) { c in

@@ -47,7 +47,7 @@ func modifyInPlace(_ target: Tensor, op: String, others: [Tensor] = [],
         }
         return
     }
-    guard target.viewOrigin == nil || target.viewOrigin?.layout != nil else {
+    guard !target.isLiveView || target.viewOrigin?.layout != nil else {
         throw EngineError(.autograd, op: op, "an in-place change of a view of a non-contiguous tensor cannot be recorded for autograd (shape \(shapeText(target.shape))); change a clone() of it instead")
     }
     var result = try newValues(snapshot(target, op: op))
@@ -55,9 +55,27 @@ func modifyInPlace(_ target: Tensor, op: String, others: [Tensor] = [],
     guard result.shape == target.shape else {
         throw EngineError.invalid(op, "input", "internal: new values of shape \(shapeText(result.shape)) for a tensor of shape \(shapeText(target.shape))")
     }
-    let baseBefore = historyAlias(of: base)
+    let baseBefore = historyAlias(of: base), targetBefore = historyAlias(of: target)
+    let oldNodes = Set([base.gradFn, target.gradFn].compactMap { $0 }.map(ObjectIdentifier.init))
     try writeElements(result, into: target, op: op)
     try rebaseHistory(target, base: base, baseBefore: baseBefore, newValues: result)
+    unlinkOldUses(from: base.storedGradFn, [(target, targetBefore), (base, baseBefore)], stopAt: oldNodes)
+}
+
+/// Nodes recorded before the change that hold the changed tensor (a value computed
+/// from it: `y[m] = y[m] * 2`) are pointed at stand-ins with its old history, so the
+/// tensor's new history does not lead back to the tensor itself: that would be a
+/// reference cycle, never freed. Nodes older than the tensor's old history cannot hold it.
+private func unlinkOldUses(from root: Node?, _ replacements: [(Tensor, Tensor)], stopAt old: Set<ObjectIdentifier>) {
+    guard let root else { return }
+    var visited = old, pending = [root]
+    visited.insert(ObjectIdentifier(root))
+    while let node = pending.popLast() {
+        for (changed, standIn) in replacements { node.replaceInput(changed, with: standIn) }
+        for case let next? in node.inputNodes where visited.insert(ObjectIdentifier(next)).inserted {
+            pending.append(next)
+        }
+    }
 }
 
 /// PyTorch's refusal to change a leaf that requires grad (outside no_grad).
@@ -92,13 +110,13 @@ private func historyAlias(of t: Tensor) -> Tensor {
 
 /// Gives `target` (or its base) the history of its new values.
 private func rebaseHistory(_ target: Tensor, base: Tensor, baseBefore: Tensor, newValues: Tensor) throws {
-    if target.viewOrigin == nil, newValues.requiresGrad, let node = newValues.gradFn {
+    if !target.isLiveView, newValues.requiresGrad, let node = newValues.gradFn {
         // The whole tensor was replaced: its history is the op's (torch shows `MulBackward0` for `mul_`).
         target.gradFn = node
         target.storedRequiresGrad = true
         return
     }
-    let region = target.viewOrigin?.layout ?? .dense(target.shape)
+    let region = target.isLiveView ? target.viewOrigin?.layout ?? .dense(target.shape) : .dense(target.shape)
     try copySlices(base, before: baseBefore, region: region, values: newValues)
 }
 
