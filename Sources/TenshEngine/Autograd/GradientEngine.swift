@@ -29,8 +29,8 @@ enum GradientEngine {
 
         /// The positions input i of this node's rule sends gradients to (nil when it did not require grad).
         func input(_ i: Int) -> Position? {
-            guard let n = node, n.inputRequiredGrad[i] else { return nil }
-            return Position(tensor: n.inputs[i], node: n.inputNodes[i])
+            guard let n = node, n.edges[i].requiredGrad else { return nil }
+            return Position(tensor: n.inputs[i], node: n.edges[i].node)
         }
     }
 
@@ -52,8 +52,14 @@ enum GradientEngine {
                 try Cancellation.check(op)
                 let id = position.id
                 guard let node = position.node, needed.contains(id), let gOut = grads[id] else { continue }
-                let next = node.inputs.indices.map { position.input($0) }
-                let needs = next.map { $0.map { needed.contains($0.id) } ?? false }
+                var next: [Position?] = [], needs: [Bool] = []
+                next.reserveCapacity(node.inputs.count)
+                needs.reserveCapacity(node.inputs.count)
+                for i in node.inputs.indices {
+                    let p = position.input(i)
+                    next.append(p)
+                    needs.append(p.map { needed.contains($0.id) } ?? false)
+                }
                 guard needs.contains(true), let rule = node.backward else { continue }
                 for s in node.saved { try s.check(in: node, op: op) }
                 let ctx = Node.Context(gradOutput: gOut, output: position.tensor, inputs: node.inputs, needsGrad: needs)

@@ -23,13 +23,14 @@ public final class Node {
     public let attributes: [(name: String, value: String)]
     /// The tensor inputs the gradient flows to (one entry per backward result).
     public private(set) var inputs: [Tensor]
-    /// For each input, the node that had produced it when this node was recorded
-    /// (nil for a leaf or an input that did not require grad). Gradients flow along
+    /// For each input, whether it required grad when this node was recorded, and
+    /// the node that had produced it then (nil for a leaf). Gradients flow along
     /// these: an in-place change later gives the input tensor a new `gradFn`, but
     /// this node used the values of the old one, as torch's graph edges do.
-    public private(set) var inputNodes: [Node?]
-    /// Whether each input required grad when this node was recorded.
-    let inputRequiredGrad: [Bool]
+    private(set) var edges: [(requiredGrad: Bool, node: Node?)]
+    /// The node that produced each input when this node was recorded (nil for leaves
+    /// and inputs that did not require grad): what the graph view should follow.
+    public var inputNodes: [Node?] { edges.map(\.node) }
     /// Names of tensors the backward rule keeps (for inspection).
     public let savedNames: [String]
     /// The tensors the rule reads, with the versions they had (checked before it runs).
@@ -46,11 +47,10 @@ public final class Node {
         self.outputDType = output.dtype
         self.attributes = attributes.map { (name: $0.0, value: $0.1) }
         self.inputs = inputs
-        let required = inputs.map(\.requiresGrad)
-        self.inputRequiredGrad = required
-        self.inputNodes = zip(inputs, required).map { t, r in r ? t.gradFn : nil }
+        let edges: [(requiredGrad: Bool, node: Node?)] = inputs.map { t in t.requiresGrad ? (true, t.gradFn) : (false, nil) }
+        self.edges = edges
         self.savedNames = savedNames
-        self.saved = SavedTensor.record(op: op, inputs: inputs, needsGrad: required, output: output, extra: extra)
+        self.saved = SavedTensor.record(op: op, inputs: inputs, needsGrad: edges.map(\.requiredGrad), output: output, extra: extra)
         self.backward = backward
     }
 
@@ -60,9 +60,9 @@ public final class Node {
     /// this walk hands its inputs to a local stack before it dies.
     deinit {
         var tensors = inputs
-        var nodes = inputNodes.compactMap { $0 }
+        var nodes = edges.compactMap(\.node)
         inputs = []
-        inputNodes = []
+        edges = []
         backward = nil
         while true {
             if var tensor = tensors.popLast() {
@@ -72,9 +72,9 @@ public final class Node {
             } else if var node = nodes.popLast() {
                 guard isKnownUniquelyReferenced(&node) else { continue }
                 tensors.append(contentsOf: node.inputs)
-                nodes.append(contentsOf: node.inputNodes.compactMap { $0 })
+                nodes.append(contentsOf: node.edges.compactMap(\.node))
                 node.inputs = []
-                node.inputNodes = []
+                node.edges = []
                 node.backward = nil
             } else {
                 return

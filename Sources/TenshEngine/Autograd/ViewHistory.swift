@@ -8,20 +8,28 @@ import TenshText
 /// is rebuilt as a view of the base's new history (`AsStrided`).
 
 /// A view's base and its layout relative to the base's contiguous layout.
-final class ViewOrigin {
-    /// The tensor whose elements the view reads; never itself a view. Held weakly:
-    /// the base's history may hold the view (`x[1:] = x[:-1] * 2`), and a strong
-    /// reference back would be a cycle that is never freed. Once the base is gone
-    /// nothing else can change its history, and the view stands on its own.
-    weak var base: Tensor?
+struct ViewOrigin {
+    /// The tensor whose elements the view reads; never itself a view. Not kept
+    /// alive by the view: the base's history may hold the view (`x[1:] = x[:-1] * 2`),
+    /// and a strong reference back would be a cycle that is never freed. Once the
+    /// base is gone nothing else can change its history, and the view stands on its own.
+    let token: BaseToken
     /// Shape, strides and offset of the view in the base's row-major element order;
     /// nil when the base is not contiguous (then in-place changes that need autograd are refused).
     let layout: ViewLayout?
 
-    init(base: Tensor, layout: ViewLayout?) {
-        self.base = base
-        self.layout = layout
-    }
+    var base: Tensor? { token.isAlive ? token.tensor : nil }
+}
+
+/// A reference to a base tensor that does not keep it alive and knows when it is
+/// gone (its deinit clears `isAlive`). A Swift `weak` reference would do the same
+/// but moves the base's reference count to a side table, which made every small
+/// op measurably slower.
+final class BaseToken {
+    unowned(unsafe) let tensor: Tensor
+    var isAlive = true
+
+    init(_ tensor: Tensor) { self.tensor = tensor }
 }
 
 extension Tensor {
@@ -38,7 +46,7 @@ extension Tensor {
         guard base !== self, base.storage === storage else { return self }
         let layout = base.isContiguous
             ? ViewLayout(shape: shape, strides: strides, offset: offset &- base.offset) : nil
-        viewOrigin = ViewOrigin(base: base, layout: layout)
+        viewOrigin = ViewOrigin(token: base.baseToken, layout: layout)
         historyVersion = storage.version
         return self
     }

@@ -29,6 +29,14 @@ public final class Tensor {
     var storedGradFn: Node?
     /// For a view made by a view op: its base and its place in the base (ViewHistory.swift).
     var viewOrigin: ViewOrigin?
+    /// The handle views hold on this tensor as their base, made by the first view.
+    private var token: BaseToken?
+    var baseToken: BaseToken {
+        if let token { return token }
+        let made = BaseToken(self)
+        token = made
+        return made
+    }
     /// The storage version when `gradFn` was last set (views compare it to see in-place changes).
     var historyVersion = 0
     /// True for a 0-d tensor made from a plain number: it does not raise the
@@ -43,6 +51,8 @@ public final class Tensor {
         self.dtype = dtype
         self.storedRequiresGrad = requiresGrad
     }
+
+    deinit { token?.isAlive = false }
 
     /// A zero-filled contiguous tensor.
     public convenience init(zeros shape: [Int], dtype: DType = .float32, op: String = "zeros") throws {

@@ -72,7 +72,7 @@ private func unlinkOldUses(from root: Node?, _ replacements: [(Tensor, Tensor)],
     visited.insert(ObjectIdentifier(root))
     while let node = pending.popLast() {
         for (changed, standIn) in replacements { node.replaceInput(changed, with: standIn) }
-        for case let next? in node.inputNodes where visited.insert(ObjectIdentifier(next)).inserted {
+        for case let next? in node.edges.map(\.node) where visited.insert(ObjectIdentifier(next)).inserted {
             pending.append(next)
         }
     }
