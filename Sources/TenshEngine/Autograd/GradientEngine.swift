@@ -36,8 +36,9 @@ enum GradientEngine {
 
     /// Gradients of `outputs` (weighted by `gradOutputs`) with respect to every
     /// position in `targets`. Returns the accumulated gradient per position id.
+    /// `retaining` receives the gradient of every op output on the way (cleared first).
     static func run(outputs: [Tensor], gradOutputs: [Tensor?], targets: [Position], op: String,
-                    createGraph: Bool) throws -> [ObjectIdentifier: Tensor] {
+                    createGraph: Bool, retaining store: RetainedGradients? = nil) throws -> [ObjectIdentifier: Tensor] {
         let seeds = try seedGradients(outputs, gradOutputs, op: op)
         let roots = outputs.map(Position.init)
         let order = topologicalOrder(roots)
@@ -45,6 +46,7 @@ enum GradientEngine {
         let needed = positionsLeadingTo(targetIDs, order: order)
 
         var grads: [ObjectIdentifier: Tensor] = [:]
+        store?.clear()
         return try GradMode.with(enabled: createGraph) {
             for (p, g) in zip(roots, seeds) { try accumulate(&grads, p.id, g) }
             // Reverse post-order: every consumer of a position runs before the position itself.
@@ -52,6 +54,7 @@ enum GradientEngine {
                 try Cancellation.check(op)
                 let id = position.id
                 guard let node = position.node, needed.contains(id), let gOut = grads[id] else { continue }
+                try retain(gOut, of: position.tensor, node: node, into: store, createGraph: createGraph)
                 var next: [Position?] = [], needs: [Bool] = []
                 next.reserveCapacity(node.inputs.count)
                 needs.reserveCapacity(node.inputs.count)
@@ -147,15 +150,17 @@ enum GradientEngine {
 /// - gradOutputs: weights for non-scalar outputs (nil entries mean ones for scalars).
 /// - createGraph: record the backward pass so the results can be differentiated again.
 /// - allowUnused: return nil for an input the outputs do not depend on, instead of an error.
+/// - retaining: receives the gradient of every op output the pass computes (for display).
 public func grad(_ outputs: [Tensor], _ inputs: [Tensor], gradOutputs: [Tensor?] = [],
-                 createGraph: Bool = false, allowUnused: Bool = false) throws -> [Tensor?] {
+                 createGraph: Bool = false, allowUnused: Bool = false,
+                 retaining store: RetainedGradients? = nil) throws -> [Tensor?] {
     for (i, x) in inputs.enumerated() where !x.requiresGrad {
         throw EngineError(.autograd, op: "grad", argument: "inputs",
                           "input \(i) (shape \(shapeText(x.shape))) does not require grad")
     }
     let targets = inputs.map(GradientEngine.Position.init)
     let grads = try GradientEngine.run(outputs: outputs, gradOutputs: gradOutputs, targets: targets,
-                                       op: "grad", createGraph: createGraph)
+                                       op: "grad", createGraph: createGraph, retaining: store)
     return try inputs.enumerated().map { i, x in
         if let g = grads[targets[i].id] { return createGraph ? g : g.detached() }
         guard allowUnused else {
@@ -173,10 +178,12 @@ public func grad(_ output: Tensor, _ input: Tensor, gradOutput: Tensor? = nil,
 }
 
 /// Accumulates d(output)/d(leaf) into `.grad` of every leaf that requires grad.
-public func backward(_ output: Tensor, gradOutput: Tensor? = nil, createGraph: Bool = false) throws {
+/// `retaining` receives the gradient of every op output on the way (for display).
+public func backward(_ output: Tensor, gradOutput: Tensor? = nil, createGraph: Bool = false,
+                     retaining store: RetainedGradients? = nil) throws {
     let leaves = GradientEngine.topologicalOrder([GradientEngine.Position(output)]).filter { $0.node == nil }
     let grads = try GradientEngine.run(outputs: [output], gradOutputs: [gradOutput], targets: leaves,
-                                       op: "backward", createGraph: createGraph)
+                                       op: "backward", createGraph: createGraph, retaining: store)
     try GradMode.with(enabled: createGraph) {
         for position in leaves {
             let leaf = position.tensor

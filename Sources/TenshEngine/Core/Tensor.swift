@@ -42,6 +42,12 @@ public final class Tensor {
     /// True for a 0-d tensor made from a plain number: it does not raise the
     /// dtype of a tensor it meets (`x_f32 * 2.5` stays f32), as in PyTorch.
     public internal(set) var isWrappedNumber = false
+    /// Set by `retainGrad()` on an op's output: backward and grad also
+    /// accumulate its gradient into `.grad`, as PyTorch's `retain_grad()` does.
+    public internal(set) var retainsGrad = false
+    /// The values are a picture in [0, 1] (what `load_image` returns): `show`
+    /// draws a [3, H, W] one in true colour. Results of ops do not inherit it.
+    public var isImage = false
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType, requiresGrad: Bool = false) {
         self.storage = storage
