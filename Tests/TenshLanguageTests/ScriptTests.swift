@@ -105,4 +105,17 @@ final class RecordingDisplay: DisplaySink {
     func watch(expression: String, value: String) throws {
         output.write("watch \(expression) = \(value)\n")
     }
+
+    func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
+        let origin = rows.first(where: \.isOrigin)?.name ?? "none"
+        output.write("stats \(title) " + rows.map(\.name).joined(separator: ",") + " origin=\(origin)\n")
+    }
+
+    func histogram(_ tensor: Tensor, options: HistogramOptions) throws {
+        output.write("hist \(options.title) \(tensor.shape) bins=\(options.bins) log=\(options.logScale)\n")
+    }
+
+    func explain(_ tensor: Tensor, index: [Int], title: String) throws {
+        output.write("explain \(title) \(index) \(tensor.gradFn?.op ?? "leaf")\n")
+    }
 }

@@ -138,12 +138,12 @@ extension SessionTests {
         digraph tensh {
           rankdir=BT;
           node [shape=box, fontname="monospace"];
-          n0 [label="SumBackward\\n[] f32"];
+          n0 [label="y = SumBackward\\n[] f32"];
           n1 -> n0;
           n1 [label="MulBackward\\n[2] f32"];
           n2 -> n1;
           n2 -> n1;
-          n2 [label="leaf [2] f32", shape=ellipse];
+          n2 [label="w [2] f32", shape=ellipse];
         }
 
         """)

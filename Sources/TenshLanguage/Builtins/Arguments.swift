@@ -15,6 +15,10 @@ protocol CallContext: AnyObject {
     var display: DisplaySink? { get }
     /// The source text of `span` in the code being run (for titles like `w.grad`).
     func sourceText(_ span: SourceSpan) -> String?
+    /// Receives the op outputs' gradients of each backward/grad (`stats`, the graph view).
+    var retainedGradients: RetainedGradients? { get }
+    /// A global variable holding this very tensor (graph labels), if any.
+    func variableName(of tensor: Tensor) -> String?
 }
 
 /// The bound arguments of one builtin call, with typed accessors. Every

@@ -1,6 +1,6 @@
 import TenshEngine
 
-/// param, detach, grad, backward, zero_grad, gradcheck, gradgradcheck.
+/// param, detach, grad, backward, retain_grad, zero_grad, gradcheck, gradgradcheck.
 enum AutogradBuiltins {
     static let category = "Autograd"
 
@@ -28,7 +28,8 @@ enum AutogradBuiltins {
                 throw a.error("y", "y does not require grad: it was not computed from a tensor with requires_grad=true")
             }
             let grads = try grad([y], inputs, gradOutputs: [try a.optionalTensor("grad_output")],
-                                 createGraph: try a.bool("create_graph"), allowUnused: try a.bool("allow_unused"))
+                                 createGraph: try a.bool("create_graph"), allowUnused: try a.bool("allow_unused"),
+                                 retaining: a.context.retainedGradients)
             let values = grads.map { $0.map(Value.tensor) ?? .none }
             return single ? values[0] : .list(values)
         },
@@ -40,7 +41,14 @@ enum AutogradBuiltins {
             guard y.requiresGrad else {
                 throw a.error("y", "y does not require grad: it was not computed from a tensor with requires_grad=true")
             }
-            try backward(y, gradOutput: try a.optionalTensor("grad_output"), createGraph: try a.bool("create_graph"))
+            try backward(y, gradOutput: try a.optionalTensor("grad_output"), createGraph: try a.bool("create_graph"),
+                         retaining: a.context.retainedGradients)
+            return .none
+        },
+        Builtin("retain_grad", category, [.required("x", .tensor)],
+                summary: "Makes backward and grad also fill .grad of x, an op's output (a leaf keeps its .grad anyway).",
+                example: "h = relu(x @ w); h.retain_grad(); backward(sum(h)); print(h.grad)") { a in
+            try a.tensor("x").retainGrad()
             return .none
         },
         Builtin("zero_grad", category, [.variadic("tensors", .tensors)],

@@ -8,12 +8,14 @@ enum DisplayBuiltins {
     static let all: [Builtin] = [
         Builtin("show", category, [.required("x", .tensor), .optional("sample", .int, "0"),
                                    .optional("cmap", .any, "none"), .optional("global", .bool, "false"),
-                                   .optional("title", .any, "none")],
-                summary: "Feature maps as heatmaps: [N, C, H, W] shows sample n's C channels; 3-d, 2-d, 1-d too.",
+                                   .optional("title", .any, "none")] + ViewBuiltins.showParameters,
+                summary: "Feature maps as heatmaps: [N, C, H, W] shows sample n's C channels; 3-d, 2-d, 1-d too; "
+                    + "a parameter [C_out, C_in, kh, kw] as a grid of filters; a picture in [0, 1] in colour, with an overlay.",
                 example: "show(conv2d(x, w), cmap=\"gray\")") { a in
-            let options = ShowOptions(sample: try a.int("sample"), colormap: try optionalString(a, "cmap"),
+            var options = ShowOptions(sample: try a.int("sample"), colormap: try optionalString(a, "cmap"),
                                       globalNormalization: try a.bool("global"),
                                       title: try optionalString(a, "title") ?? a.context.sourceText(a.span("x")) ?? "x")
+            try ViewBuiltins.readShowOptions(a, into: &options)
             try display(a, "show").show(try a.tensor("x"), options: options)
             return .none
         },

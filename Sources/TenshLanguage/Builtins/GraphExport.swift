@@ -11,7 +11,8 @@ enum GraphExport {
     static let builtin = Builtin("dot", InspectionBuiltins.category, [.required("y", .tensor), .required("path", .string)],
                                  summary: "Writes the autograd graph that produced y as a Graphviz .dot file.",
                                  example: "dot(loss, \"loss.dot\")") { a in
-        let text = dot(try a.tensor("y"))
+        let context = a.context
+        let text = dot(try a.tensor("y"), name: { context.variableName(of: $0) })
         let path = try a.string("path")
         try AtomicWrite.write(Array(text.utf8), to: path, op: "dot")
         return .none
@@ -19,33 +20,26 @@ enum GraphExport {
 
     /// The DOT text: ops as boxes (name, attributes, output shape), leaves that
     /// require grad as ellipses, constants in grey; edges point from inputs to ops.
-    static func dot(_ root: Tensor) -> String {
+    /// Leaves are labelled with their variable names (`w`), op outputs held by a
+    /// variable name it on a second line (`h = ReluBackward`).
+    static func dot(_ root: Tensor, name: (Tensor) -> String? = { _ in nil }) -> String {
         var lines = ["digraph tensh {", "  rankdir=BT;", "  node [shape=box, fontname=\"monospace\"];"]
-        var ids: [ObjectIdentifier: Int] = [:]
-        var declared = Set<ObjectIdentifier>()
-        /// A stable number per op node (or per tensor, for leaves and constants).
-        func number(_ t: Tensor) -> (Int, ObjectIdentifier) {
-            let key = t.gradFn.map { ObjectIdentifier($0) } ?? ObjectIdentifier(t)
-            if let n = ids[key] { return (n, key) }
-            ids[key] = ids.count
-            return (ids.count - 1, key)
-        }
-        var pending = [root]
-        while let t = pending.popLast() {
-            let (n, key) = number(t)
-            guard declared.insert(key).inserted else { continue }
+        let walk = GraphWalk(root: root)
+        for (n, entry) in walk.entries.enumerated() {
+            let t = entry.tensor
             let described = "\(shapeText(t.shape)) \(t.dtype)"
+            let label = name(t).map { Escaping.printable($0).replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"") }
             guard let node = t.gradFn else {
                 let style = t.requiresGrad ? "shape=ellipse" : "shape=ellipse, color=gray, fontcolor=gray"
-                lines.append("  n\(n) [label=\"\(t.requiresGrad ? "leaf" : "const") \(described)\", \(style)];")
+                let title = label ?? (t.requiresGrad ? "leaf" : "const")
+                lines.append("  n\(n) [label=\"\(title) \(described)\", \(style)];")
                 continue
             }
             let attributes = node.attributes.map { "\\n\($0.name)=\($0.value)" }.joined()
-            lines.append("  n\(n) [label=\"\(node.gradFnName)\(attributes)\\n\(described)\"];")
-            for input in node.inputs {
-                lines.append("  n\(number(input).0) -> n\(n);")
-                pending.append(input)
-            }
+            let title = label.map { "\($0) = \(node.gradFnName)" } ?? node.gradFnName
+            lines.append("  n\(n) [label=\"\(title)\(attributes)\\n\(described)\"];")
+            for input in entry.inputs { lines.append("  n\(input) -> n\(n);") }
         }
         return (lines + ["}"]).joined(separator: "\n") + "\n"
     }

@@ -3,7 +3,7 @@ import TenshText
 
 /// `x.shape`, `x.ndim`, `x.dtype`, `x.grad`, `x.requires_grad`, `x.T`, ...
 extension Interpreter {
-    static let tensorAttributes = ["shape", "ndim", "dtype", "grad", "requires_grad", "T", "is_leaf", "grad_fn"]
+    static let tensorAttributes = ["shape", "ndim", "dtype", "grad", "requires_grad", "T", "is_leaf", "grad_fn", "retains_grad"]
 
     func attribute(_ receiver: Value, _ name: String, at span: SourceSpan, receiverSpan: SourceSpan) throws -> Value {
         guard case .tensor(let t) = receiver else {
@@ -16,6 +16,7 @@ extension Interpreter {
         case "grad": return t.grad.map(Value.tensor) ?? .none
         case "requires_grad": return .bool(t.requiresGrad)
         case "is_leaf": return .bool(t.isLeaf)
+        case "retains_grad": return .bool(t.retainsGrad)
         case "grad_fn": return t.gradFn.map { .string($0.gradFnName) } ?? .none
         case "T":
             guard t.rank == 2 else {

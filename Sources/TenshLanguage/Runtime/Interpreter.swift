@@ -26,6 +26,8 @@ final class Interpreter: CallContext {
     var progressSink: ProgressSink?
     /// Where show/graph/plot/save_image draw; nil in sessions without one.
     var display: DisplaySink?
+    /// The gradients of op outputs from the last backward/grad, within a byte limit.
+    var retainedGradients: RetainedGradients? = RetainedGradients()
     static let maxCallDepth = 200
     var evaluationDepth = 0
     static let maxEvaluationDepth = 1500
@@ -39,6 +41,12 @@ final class Interpreter: CallContext {
     func write(_ text: String) { output.write(text) }
 
     func variableNames() -> [String] { environment.visibleNames }
+
+    /// The first global (by name) whose value is this very tensor.
+    func variableName(of tensor: Tensor) -> String? {
+        environment.globals.filter { if case .tensor(let t) = $0.value { return t === tensor }; return false }
+            .map(\.key).min()
+    }
 
     func sourceText(_ span: SourceSpan) -> String? {
         guard let source = currentOrigin?.source.unicodeScalars, span.offset >= 0, span.length > 0,

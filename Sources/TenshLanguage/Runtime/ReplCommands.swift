@@ -61,12 +61,15 @@ public enum ReplKeys {
     ]
 
     public static let pane: [(keys: String, summary: String)] = [
-        ("arrows", "move the channel or pixel cursor; select a graph node"),
-        ("Enter z", "zoom into the channel; on a graph node, show its value"),
+        ("arrows", "move the channel, pixel or filter cursor; select a graph node or a stats row"),
+        ("Enter z", "zoom into the channel or filter; on a graph node or stats row, show its value"),
         ("n p", "next / previous sample"),
-        ("m", "next colormap"),
+        ("m", "next colormap; in the graph, colour the nodes by |grad| (log scale)"),
         ("g", "global / per-channel normalisation"),
-        ("G", "show the selected graph node's gradient"),
+        ("G", "show the selected graph node's (or stats row's) gradient"),
+        ("e", "explain the zoomed pixel of a conv or pooling output"),
+        ("l", "histogram: linear / log counts"),
+        ("o", "picture: show / hide the overlay"),
         ("c", "collapse / expand repeated chains of the graph"),
         ("h j k l Home", "scroll the graph"),
         ("PgUp PgDn", "scroll the transcript (the graph, in the graph view)"),
@@ -202,20 +205,30 @@ extension Session {
             + "keys in the workbench's pane (F2 gives it the focus):\n" + rows(ReplKeys.pane)
     }
 
-    /// `:vars`: one line per variable.
+    /// `:vars`: one line per variable, cut to `outputWidth` columns (a list of
+    /// 300 losses shows its start and `…`).
     func variablesTable() -> String {
         let vars = variables
         if vars.isEmpty { return "no variables\n" }
         let width = vars.map(\.name.count).max() ?? 0
         return vars.map { name, value in
             let pad = String(repeating: " ", count: width - name.count)
+            let line: String
             switch value {
             case .tensor(let t):
-                return "\(name)\(pad)  \(shapeText(t.shape)) \(t.dtype)" + (t.requiresGrad ? " requires_grad" : "") + "\n"
-            case .function(let f): return "\(name)\(pad)  function(\(f.parameterNames.joined(separator: ", ")))\n"
-            default: return "\(name)\(pad)  \(value.typeName) \(value.repr)\n"
+                line = "\(name)\(pad)  \(shapeText(t.shape)) \(t.dtype)" + (t.requiresGrad ? " requires_grad" : "")
+            case .function(let f): line = "\(name)\(pad)  function(\(f.parameterNames.joined(separator: ", ")))"
+            default: line = "\(name)\(pad)  \(value.typeName) \(value.repr)"
             }
+            return Self.cut(line, to: outputWidth) + "\n"
         }.joined()
+    }
+
+    /// The first line of `text`, at most `width` characters (the last one `…` when cut).
+    static func cut(_ text: String, to width: Int) -> String {
+        let first = text.prefix { $0 != "\n" }
+        guard first.count > width || first.count < text.count else { return text }
+        return String(first.prefix(max(1, width) - 1)) + "…"
     }
 }
 

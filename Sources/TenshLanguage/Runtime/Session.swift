@@ -116,15 +116,26 @@ public final class Session {
     public func value(of name: String) -> Value? { interpreter.environment.lookup(name) }
 
     /// The first global variable (by name) whose value is this very tensor: graph labels.
-    public func variableName(of tensor: Tensor) -> String? {
-        for (name, value) in variables {
-            if case .tensor(let t) = value, t === tensor { return name }
-        }
-        return nil
+    public func variableName(of tensor: Tensor) -> String? { interpreter.variableName(of: tensor) }
+
+    /// Forgets every variable and every kept gradient (`:reset`).
+    public func reset() {
+        interpreter.environment.reset()
+        interpreter.retainedGradients?.clear()
     }
 
-    /// Forgets every variable (`:reset`).
-    public func reset() { interpreter.environment.reset() }
+    /// Where backward and grad keep the gradients of op outputs (the graph view's
+    /// `|grad|` on every node, `stats`); nil keeps none.
+    public var retainedGradients: RetainedGradients? {
+        get { interpreter.retainedGradients }
+        set { interpreter.retainedGradients = newValue }
+    }
+
+    /// The gradient of a graph node's output: a leaf's (or a retained op output's)
+    /// `.grad`, else the gradient the last backward/grad kept.
+    public func gradient(of tensor: Tensor) -> Tensor? {
+        tensor.grad ?? interpreter.retainedGradients?.gradient(of: tensor)
+    }
 
     /// Receives `for x in progress(xs)` steps; the command line sets one when stderr is a terminal.
     public var progressSink: ProgressSink? {
@@ -137,6 +148,9 @@ public final class Session {
         get { interpreter.display }
         set { interpreter.display = newValue }
     }
+
+    /// Columns of the front end's text (the terminal, the workbench's transcript): `:vars` cuts its lines to it.
+    public var outputWidth = 80
 
     public var arguments: [String] {
         get { interpreter.scriptArguments }
