@@ -45,9 +45,9 @@ final class FeatureMapViewTests: XCTestCase {
     func testVectorAsBars() {
         var b = Buffer(width: 12, height: 3)
         FeatureMapView(content: .vector([1, 2, 3, 4])).draw(into: &b, area: b.area)
-        // Range 1…4 over 16 eighths: 1, 5, 11 and 16 eighths, bottom row first.
-        XCTAssertEqual(b.lines[0], "  ▃█        ")
-        XCTAssertEqual(b.lines[1], "▁▅██        ")
-        XCTAssertTrue(b.lines[2].hasPrefix("1 ▀"))
+        // Bars grow from zero: 0…4 over 16 eighths gives 4, 8, 12 and 16 eighths.
+        XCTAssertEqual(b.lines[0], "  ▄█        ")
+        XCTAssertEqual(b.lines[1], "▄███        ")
+        XCTAssertTrue(b.lines[2].hasPrefix("min 1  max 4"), b.lines[2])
     }
 }

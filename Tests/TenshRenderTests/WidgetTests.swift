@@ -11,9 +11,34 @@ final class WidgetTests: XCTestCase {
 
     func testSparklineDownsamplesAndMarksNonFinite() {
         var b = Buffer(width: 6, height: 1)
-        BarChart(values: [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, .nan, 0], colormap: .viridis).draw(into: &b, area: b.area)
-        XCTAssertEqual(b.lines, ["▁▂▄▆█?"])
-        XCTAssertEqual(b[4, 0]?.fg, Color(hex: 0xfde725))
+        BarChart(values: [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, .nan, 0]).draw(into: &b, area: b.area)
+        XCTAssertEqual(b.lines, [" ▂▄▆█?"], "a zero is no bar at all")
+        XCTAssertEqual(b[4, 0]?.fg, BarChart.positiveColor)
+    }
+
+    /// A bias gradient of [0.19, -0.10, -0.20, 0.48]: two bars up, two hanging down,
+    /// from one zero line, coloured by sign.
+    func testBarsGrowFromZeroBothWays() {
+        var b = Buffer(width: 4, height: 4)
+        let chart = BarChart(values: [0.19, -0.10, -0.20, 0.48])
+        chart.draw(into: &b, area: b.area)
+        XCTAssertEqual(chart.rowsAboveZero(height: 4), 3, "0.48 of 0.68 above the line")
+        XCTAssertEqual(b.lines, ["   █", "▂  █", "█  █", " ▄█ "])
+        XCTAssertEqual(b[0, 2]?.fg, BarChart.positiveColor)
+        for x in [1, 2] {
+            XCTAssertTrue((0..<3).allSatisfy { b[x, $0]?.symbol == " " }, "nothing above zero for a negative value")
+            XCTAssertEqual(b[x, 3]?.fg, BarChart.negativeColor)
+        }
+        XCTAssertEqual(b[1, 3]?.attributes, [.reverse], "-0.10 fills the top half of the cell below the line")
+        XCTAssertEqual(b[2, 3]?.attributes, [], "-0.20 fills the whole cell")
+        let plain = AnsiEncoder(mode: .none).encode(b)
+        XCTAssertEqual(plain.last, " ▀█", "without escapes a hanging half is an upper half block")
+    }
+
+    func testBarsOfOnlyNegativeValuesHangFromTheTop() {
+        var b = Buffer(width: 2, height: 2)
+        BarChart(values: [-1, -0.5]).draw(into: &b, area: b.area)
+        XCTAssertEqual(b.lines, ["██", "█ "])
     }
 
     func testStatusLineFillsTheRowReversed() {

@@ -24,9 +24,14 @@ public struct GraphNode: Hashable, Sendable {
     public var notes: [String]
     /// Ids of the original nodes a collapsed box stands for (empty when not collapsed).
     public var members: [Int]
+    /// A border colour that says something about the node (its gradient's size); nil: by kind.
+    public var highlight: Color?
+
+    /// Attribute lines in a box are at most this wide (longer attributes get a line each).
+    public static let attributeLineWidth = 30
 
     public init(id: Int, title: String, kind: Kind, attributes: [String] = [], shape: String? = nil,
-                notes: [String] = [], members: [Int] = []) {
+                notes: [String] = [], members: [Int] = [], highlight: Color? = nil) {
         self.id = id
         self.title = title
         self.kind = kind
@@ -34,12 +39,20 @@ public struct GraphNode: Hashable, Sendable {
         self.shape = shape
         self.notes = notes
         self.members = members
+        self.highlight = highlight
     }
 
-    /// The lines under the title in a graph box: attributes, shape, notes.
+    /// The lines under the title in a graph box: attributes (packed into lines of
+    /// at most `attributeLineWidth` columns), shape, notes.
     public var detailLines: [String] {
         var lines: [String] = []
-        if !attributes.isEmpty { lines.append(attributes.joined(separator: " ")) }
+        for attribute in attributes {
+            if let last = lines.last, DisplayWidth.of(last) + 1 + DisplayWidth.of(attribute) <= Self.attributeLineWidth {
+                lines[lines.count - 1] = last + " " + attribute
+            } else {
+                lines.append(attribute)
+            }
+        }
         if let shape { lines.append(shape) }
         return lines + notes
     }

@@ -51,9 +51,11 @@ extension GraphLayout {
         return canvas
     }
 
-    /// Border colour by kind: inputs cyan, parameters yellow, the output green.
-    static func borderStyle(_ kind: GraphNode.Kind, selected: Bool) -> Style {
+    /// Border colour by kind: inputs cyan, parameters yellow, the output green;
+    /// a node's `highlight` (its gradient's size) wins over its kind.
+    static func borderStyle(_ kind: GraphNode.Kind, selected: Bool, highlight: Color? = nil) -> Style {
         if selected { return Style(fg: Color(hex: 0xffd75f), attributes: [.bold]) }
+        if let highlight { return Style(fg: highlight, attributes: [.bold]) }
         switch kind {
         case .input: return Style(fg: Color(hex: 0x56b6c2))
         case .parameter: return Style(fg: Color(hex: 0xe5c07b))
@@ -63,7 +65,7 @@ extension GraphLayout {
     }
 
     private func drawBox(_ p: PlacedNode, selected: Bool, on canvas: inout Buffer) {
-        let border = Self.borderStyle(p.node.kind, selected: selected)
+        let border = Self.borderStyle(p.node.kind, selected: selected, highlight: p.node.highlight)
         Block(style: border).draw(into: &canvas, area: p.rect)
         let inner = p.rect.inset(dx: 2, dy: 1)
         let titleStyle = Style(attributes: selected ? [.bold, .reverse] : [.bold])

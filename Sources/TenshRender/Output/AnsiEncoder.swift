@@ -72,10 +72,20 @@ public struct AnsiEncoder: Sendable {
         }
     }
 
+    /// Without escapes a reversed eighth block (a bar hanging below zero) cannot
+    /// show; the nearest upper block stands in for `eighths` filled from the top.
+    static func hanging(_ eighths: Int) -> String {
+        eighths >= 6 ? "█" : eighths >= 3 ? "▀" : eighths > 0 ? "▔" : " "
+    }
+
     /// Half-block pixels become ramp characters by the mean luminance of their two
     /// halves; NaN pixels show `?` and infinite ones `!` so they stay distinct.
     static func plainSymbol(_ cell: Cell) -> String {
-        guard cell.symbol == "▀" || cell.symbol == "▄" else { return cell.symbol }
+        if cell.attributes.contains(.reverse), cell.fg != .default, cell.symbol.count == 1,
+           let level = BarChart.eighths.firstIndex(of: Character(cell.symbol)) {
+            return hanging(8 - level)
+        }
+        guard cell.symbol == "▀" else { return cell.symbol }
         let halves = [cell.fg, cell.bg].filter { $0 != .default }
         if halves.contains(ColorScale.nanColor) { return "?" }
         if halves.contains(ColorScale.positiveInfinityColor) || halves.contains(ColorScale.negativeInfinityColor) { return "!" }

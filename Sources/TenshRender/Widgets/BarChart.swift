@@ -1,42 +1,66 @@
-/// A 1-d array as vertical bars in eighth-blocks (`▁▂▃▄▅▆▇█`); with a height of
-/// one row it is a sparkline. More values than columns are area-averaged.
+/// A 1-d array as vertical bars that grow from zero: positive values upward,
+/// negative ones downward, coloured by sign, in eighths of a cell (`▁▂▃▄▅▆▇█`).
+/// The zero line sits on a cell boundary, with rows above and below it in
+/// proportion to the largest positive and negative values. More values than
+/// columns are area-averaged; NaN shows `?` and an infinity `!`.
 public struct BarChart: Sendable {
     public var values: [Double]
+    /// The values the height spans; zero is always inside it.
     public var range: ValueRange
-    /// Colours each bar by its value when set; plain text otherwise.
-    public var colormap: Colormap?
 
+    public static let positiveColor = Color(hex: 0xd6604d)
+    public static let negativeColor = Color(hex: 0x4393c3)
     static let eighths: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    public init(values: [Double], range: ValueRange? = nil, colormap: Colormap? = nil) {
+    public init(values: [Double], range: ValueRange? = nil) {
         self.values = values
-        self.range = range ?? ValueRange(of: values)
-        self.colormap = colormap
+        let r = range ?? ValueRange(of: values)
+        self.range = ValueRange(min: Swift.min(0, r.min), max: Swift.max(0, r.max))
+    }
+
+    /// Rows above the zero line (the rest are below it).
+    public func rowsAboveZero(height: Int) -> Int {
+        let span = range.max - range.min
+        guard span > 0, range.min < 0 else { return height }
+        guard range.max > 0 else { return 0 }
+        return Swift.min(height - 1, Swift.max(1, Int((Double(height) * range.max / span).rounded())))
     }
 
     public func draw(into buffer: inout Buffer, area: Rect) {
         guard !values.isEmpty, !area.isEmpty else { return }
-        let count = min(values.count, area.width)
+        let count = Swift.min(values.count, area.width)
         let columns = Resample.resampled(Matrix(rows: 1, columns: values.count, values: values), rows: 1, columns: count)
-        let span = range.max - range.min
-        let totalEighths = area.height * 8
+        let above = rowsAboveZero(height: area.height), below = area.height - above
+        let zeroY = area.y + above  // the first row below the zero line
         for c in 0..<count {
-            let v = columns[0, c]
-            let x = area.x + c
-            if !v.isFinite {
-                // Non-finite values get a marker in the bottom row instead of a bar.
-                buffer.set(x: x, y: area.bottom - 1, Cell(v.isNaN ? "?" : "!", fg: ColorScale.nanColor))
+            let v = columns[0, c], x = area.x + c
+            guard v.isFinite else {
+                buffer.set(x: x, y: v > 0 || v.isNaN ? zeroY - 1 : zeroY, Cell(v.isNaN ? "?" : "!", fg: ColorScale.nanColor))
                 continue
             }
-            // A flat series draws half-height bars so it is visible; the minimum gets one eighth.
-            let fraction = span > 0 ? (v - range.min) / span : 0.5
-            let filled = max(1, Int((fraction * Double(totalEighths)).rounded()))
-            let fg = colormap.map { ColorScale(colormap: $0, range: range).color(for: v) } ?? .default
-            for row in 0..<area.height {
-                let level = min(8, max(0, filled - row * 8))
-                guard level > 0 else { break }
-                buffer.set(x: x, y: area.bottom - 1 - row, Cell(Self.eighths[level], fg: fg))
+            if v > 0, above > 0 {
+                let level = eighthsOf(v / range.max, rows: above)
+                for row in 0..<above where level - row * 8 > 0 {
+                    buffer.set(x: x, y: zeroY - 1 - row, Cell(Self.eighths[Swift.min(8, level - row * 8)], fg: Self.positiveColor))
+                }
+            } else if v < 0, below > 0 {
+                let level = eighthsOf(v / range.min, rows: below)
+                for row in 0..<below where level - row * 8 > 0 {
+                    buffer.set(x: x, y: zeroY + row, Self.hanging(Swift.min(8, level - row * 8)))
+                }
             }
         }
+    }
+
+    /// Eighths filled for a fraction of the rows on one side (at least one for a non-zero value).
+    private func eighthsOf(_ fraction: Double, rows: Int) -> Int {
+        Swift.max(1, Int((Swift.min(1, fraction) * Double(rows * 8)).rounded()))
+    }
+
+    /// A cell filled `level` eighths from the top: the lower block of the rest,
+    /// reversed, so the glyph takes the background and the top the bar's colour.
+    static func hanging(_ level: Int) -> Cell {
+        if level >= 8 { return Cell("█", fg: negativeColor) }
+        return Cell(eighths[8 - level], fg: negativeColor, attributes: [.reverse])
     }
 }

@@ -1,3 +1,5 @@
+import TenshText
+
 /// The feature-map view of `show(x)`: a channel grid for `[C, H, W]` data (the
 /// workbench passes sample n of a 4-d tensor), one heatmap for 2-d data, bars for
 /// 1-d; a colour bar on the bottom row; zoom into one channel with a pixel cursor.
@@ -51,7 +53,7 @@ public struct FeatureMapView: Sendable {
         guard area.height >= 2 else { return Geometry() }
         let (body, bar) = area.splitBottom(1)
         let geometry = drawBody(into: &buffer, area: body)
-        ColorBar(scale: ColorScale(colormap: colormap, range: colorBarRange)).draw(into: &buffer, area: bar)
+        drawScale(into: &buffer, area: bar)
         return geometry
     }
 
@@ -65,9 +67,23 @@ public struct FeatureMapView: Sendable {
         }.map { $0 + 1 } ?? 0
         var out = Buffer(width: width, height: used + 1)
         out.blit(canvas, sourceX: 0, sourceY: 0, into: Rect(x: 0, y: 0, width: width, height: used))
-        ColorBar(scale: ColorScale(colormap: colormap, range: colorBarRange))
-            .draw(into: &out, area: Rect(x: 0, y: used, width: width, height: 1))
+        drawScale(into: &out, area: Rect(x: 0, y: used, width: width, height: 1))
         return out
+    }
+
+    /// The colour bar; bars are coloured by sign, so they get their range instead.
+    private func drawScale(into buffer: inout Buffer, area: Rect) {
+        guard case .vector = content else {
+            ColorBar(scale: ColorScale(colormap: colormap, range: colorBarRange)).draw(into: &buffer, area: area)
+            return
+        }
+        let r = colorBarRange
+        let text = "min \(NumberText.short(r.min))  max \(NumberText.short(r.max))  (bars from 0: "
+        var x = buffer.setString(x: area.x, y: area.y, text, clip: area)
+        x = buffer.setString(x: x, y: area.y, "▲ positive", style: Style(fg: BarChart.positiveColor), clip: area)
+        x = buffer.setString(x: x, y: area.y, ", ", clip: area)
+        x = buffer.setString(x: x, y: area.y, "▼ negative", style: Style(fg: BarChart.negativeColor), clip: area)
+        buffer.setString(x: x, y: area.y, ")", clip: area)
     }
 
     @discardableResult
@@ -87,7 +103,7 @@ public struct FeatureMapView: Sendable {
         case let .image(m):
             geometry.image = drawImage(m, scale: ColorScale(colormap: colormap, range: m.range), into: &buffer, area: area)
         case let .vector(v):
-            BarChart(values: v, colormap: colormap).draw(into: &buffer, area: area)
+            BarChart(values: v).draw(into: &buffer, area: area)
         }
         return geometry
     }
