@@ -53,7 +53,8 @@ public enum TenshCommandLine {
             Interrupts.install()
             let session = Session(arguments: options.arguments)
             session.progressSink = StatusLineProgress.ifTerminal()
-            attachPlainDisplay(session, colorChoice)
+            let display = attachPlainDisplay(session, colorChoice, defersPlots: true)
+            defer { display.finish() }
             for (i, source) in sources.enumerated() {
                 let code = runOne(session, source, file: sources.count == 1 ? "<-e>" : "<-e#\(i + 1)>", color: color)
                 if code != .success { return code }
@@ -71,18 +72,26 @@ public enum TenshCommandLine {
                           colorChoice: ColorChoice) -> ExitCode {
         let session = Session(arguments: arguments)
         session.progressSink = StatusLineProgress.ifTerminal()
-        attachPlainDisplay(session, colorChoice)
+        let display = attachPlainDisplay(session, colorChoice, defersPlots: true)
+        defer { display.finish() }
         return runOne(session, source, file: file, color: color)
     }
 
-    /// show/graph/plot as text on stdout (scripts, -e, the plain REPL).
-    static func attachPlainDisplay(_ session: Session, _ choice: ColorChoice) {
+    /// show/graph/plot as text on stdout (scripts, -e, the plain REPL). A script's
+    /// plots are held until it ends (`finish()`), so a loop prints its chart once.
+    @discardableResult
+    static func attachPlainDisplay(_ session: Session, _ choice: ColorChoice, defersPlots: Bool = false) -> PlainDisplay {
         let env = ProcessInfo.processInfo.environment
         let mode = choice.plainMode(isTerminal: isatty(STDOUT_FILENO) == 1, environment: env)
         let width = Int(env["COLUMNS"] ?? "").flatMap { $0 >= 20 ? $0 : nil } ?? terminalColumns() ?? 80
-        session.display = PlainDisplay(mode: mode, width: width, tensorNamer: { [weak session] t in
+        let display = PlainDisplay(mode: mode, width: width, tensorNamer: { [weak session] t in
             session?.variableName(of: t)
         }) { text in session.output.write(text) }
+        display.gradientOf = { [weak session] t in session?.gradient(of: t) }
+        display.defersPlots = defersPlots
+        session.display = display
+        session.outputWidth = width
+        return display
     }
 
     static func terminalColumns() -> Int? {
@@ -101,6 +110,8 @@ public enum TenshCommandLine {
         evaluator.session.display = PaneDisplay(workbench: workbench)
         evaluator.session.progressSink = PaneProgress(workbench: workbench)
         workbench.tensorNamer = { [weak evaluator] t in evaluator?.session.variableName(of: t) }
+        workbench.retainedGradients = evaluator.session.retainedGradients
+        evaluator.columns = { [weak workbench] in workbench?.transcriptWidth ?? 80 }
         let env = ProcessInfo.processInfo.environment
         let outcome = WorkbenchApp.run(workbench: workbench,
                                        options: .init(allowColor: choice.allowsWorkbenchColor(environment: env)))

@@ -9,6 +9,8 @@ import TenshWorkbench
 final class SessionEvaluator: LineEvaluator {
     let session: Session
     let output: ForwardingOutput
+    /// The transcript's width now (`:vars` cuts its lines to it).
+    var columns: () -> Int = { 80 }
 
     init(arguments: [String] = []) {
         output = ForwardingOutput()
@@ -17,7 +19,10 @@ final class SessionEvaluator: LineEvaluator {
 
     func prepare(_ source: String) -> (() -> Evaluation)? {
         guard let entry = session.prepareReplInput(source) else { return nil }
-        return { [self] in evaluation(session.runReplInput(entry, readSource: SourceFile.read)) }
+        return { [self] in
+            session.outputWidth = columns()
+            return evaluation(session.runReplInput(entry, readSource: SourceFile.read))
+        }
     }
 
     /// A watch's echo is its value on the watch line, so the text written while

@@ -15,6 +15,10 @@ public final class Workbench {
     public var onLiveUpdate: (() -> Void)?
     /// Names tensors in graphs (`x`, `w`), after the session's variables.
     public var tensorNamer: (Tensor) -> String? = { _ in nil }
+    /// The session's store of op gradients from the last backward: `|grad|` on
+    /// every graph node, `G` on any node, and a notice when it could not keep them all.
+    public var retainedGradients: RetainedGradients?
+    private var noticedRetention = 0
     /// Set when a line asked to leave (`:quit`, `exit(n)`).
     public private(set) var exitCode: Int32?
     private var entry = EntryBuffer()
@@ -78,7 +82,28 @@ public final class Workbench {
             addWatch(expression)
             return [.transcript]
         }
-        return run(evaluation)
+        let isReset = ReplCommand.parse(source)?.command?.action == .reset
+        let reaction = run(evaluation)
+        if isReset { clearPane() }
+        return reaction
+    }
+
+    /// `:reset`: the variables are gone, so are the watches on them and what the pane showed.
+    func clearPane() {
+        clearWatches()
+        state.content = .empty
+        state.backStack = []
+        state.focus = .prompt
+    }
+
+    /// The gradient of a graph node's output: `.grad`, else the one the last backward kept.
+    public func gradient(of tensor: Tensor) -> Tensor? {
+        tensor.grad ?? retainedGradients?.gradient(of: tensor)
+    }
+
+    /// The graph behind `root`, its nodes named after the session's variables.
+    public func graph(of root: Tensor) -> AutogradGraph {
+        AutogradGraph(root: root, name: tensorNamer, gradient: gradient(of:))
     }
 
     /// Ctrl-C at the prompt: forget the open lines of an unfinished entry.
@@ -117,7 +142,15 @@ public final class Workbench {
         }
         refreshWatches()
         refreshContent()
+        noticeRetention()
         return [.transcript, .pane, .status, .input]
+    }
+
+    /// Says once per backward when its op gradients did not all fit the display limit.
+    private func noticeRetention() {
+        guard let store = retainedGradients, store.generation != noticedRetention else { return }
+        noticedRetention = store.generation
+        if let shortfall = store.shortfall { state.append("note: " + shortfall, style: WorkbenchScreen.watchStyle) }
     }
 
     /// The commands of `ReplCommand.all` that act on the pane (`:pane on|off`,
@@ -162,7 +195,7 @@ public final class Workbench {
     }
 
     /// The pane follows the session: re-read the shown tensor (values may have
-    /// changed in place) and rebuild the graph (gradient norms may be new).
+    /// changed in place), rebuild the graph and the statistics (gradients may be new).
     public func refreshContent() {
         switch state.content {
         case var .featureMaps(view):
@@ -170,13 +203,28 @@ public final class Workbench {
             state.content = .featureMaps(view)
         case let .graph(view):
             guard let root = view.graph.tensors[0] else { return }
-            var fresh = GraphState(graph: AutogradGraph(root: root, name: tensorNamer), title: view.title,
-                                       collapsed: view.collapsed)
+            var fresh = GraphState(graph: graph(of: root), title: view.title, collapsed: view.collapsed,
+                                   colorsByGradient: view.colorsByGradient)
             if let s = view.selected, fresh.model.node(id: s) != nil { fresh.selected = s }
             fresh.scrollX = view.scrollX
             fresh.scrollY = view.scrollY
             state.content = .graph(fresh)
-        case .plot, .empty:
+        case var .stats(view):
+            if let rows = try? NodeStatistics.of(view.root, name: tensorNamer, gradient: gradient(of:)) {
+                view.rows = rows
+                view.selected = min(view.selected, max(0, rows.count - 1))
+            }
+            state.content = .stats(view)
+        case var .histogram(view):
+            if let data = try? HistogramData(view.tensor, bins: view.bins) { view.data = data }
+            state.content = .histogram(view)
+        case var .filters(view):
+            if let kernels = try? FilterKernels(view.tensor) { view.kernels = kernels }
+            state.content = .filters(view)
+        case var .picture(view):
+            if let picture = try? Picture(view.tensor, overlay: view.overlay) { view.picture = picture }
+            state.content = .picture(view)
+        case .plot, .empty, .explain:
             break
         }
     }
@@ -189,6 +237,9 @@ public final class Workbench {
         state.revealGraphSelection()
         onLiveUpdate?()
     }
+
+    /// Columns of the transcript (what `:vars` cuts its lines to).
+    public var transcriptWidth: Int { state.layout?.transcript.width ?? state.width }
 
     /// The screen for the current state.
     public func render() -> Buffer { WorkbenchScreen.render(state) }

@@ -117,7 +117,7 @@ final class GraphStateTests: XCTestCase {
         ev.tensors["y"] = y
         wb.submit("graph:y")
         XCTAssertEqual(wb.handle(.character("G")), [.status])
-        XCTAssertEqual(wb.state.message, "Sum has no .grad: call backward(y) first (only leaves keep gradients)")
+        XCTAssertEqual(wb.state.message, "Sum has no gradient yet: call backward(y) or grad(y, x) first")
         wb.handle(.enter)
         guard case let .featureMaps(view) = wb.state.content else { return XCTFail("value not shown") }
         XCTAssertTrue(view.maps.isBars, "a 0-d sum shows as one bar")

@@ -2,27 +2,27 @@ import TenshEngine
 import TenshLanguage
 import TenshText
 
-/// `show`, `graph` and `plot` in the workbench: they replace what the pane shows.
-/// Holds the workbench weakly (the workbench owns the evaluator, which owns the
-/// session, which owns this display).
+/// `show`, `graph`, `plot`, `stats`, `hist` and `explain` in the workbench: they
+/// replace what the pane shows. Holds the workbench weakly (the workbench owns
+/// the evaluator, which owns the session, which owns this display).
 public final class PaneDisplay: DisplaySink {
     public weak var workbench: Workbench?
 
     public init(workbench: Workbench) { self.workbench = workbench }
 
     public func show(_ tensor: Tensor, options: ShowOptions) throws {
-        let view = try ShowRequest.view(tensor, options: options)
-        workbench?.present(.featureMaps(view))
+        let content = try ShowRequest.content(tensor, options: options)
+        workbench?.present(content)
     }
 
     public func showGraph(of tensor: Tensor, title: String) throws {
-        let namer = workbench?.tensorNamer ?? { _ in nil }
-        let view = GraphState(graph: AutogradGraph(root: tensor, name: namer), title: Escaping.printable(title))
-        workbench?.present(.graph(view))
+        guard let workbench else { return }
+        workbench.present(.graph(GraphState(graph: workbench.graph(of: tensor), title: Escaping.printable(title))))
     }
 
     public func plot(_ series: [TenshLanguage.PlotSeries], title: String) throws {
-        workbench?.present(.plot(try ShowRequest.plotView(series, title: title)))
+        let view = try ShowRequest.plotView(series, title: title)
+        workbench?.present(.plot(view))
     }
 
     /// Adds the expression to the watch list; it is evaluated after the running
@@ -33,5 +33,19 @@ public final class PaneDisplay: DisplaySink {
 
     public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
         try ImageExport.write(tensor, path: path, colormap: colormap)
+    }
+
+    public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
+        workbench?.present(.stats(StatsState(root: root, rows: rows, title: Escaping.printable(title))))
+    }
+
+    public func histogram(_ tensor: Tensor, options: HistogramOptions) throws {
+        let view = try ShowRequest.histogram(tensor, options: options)
+        workbench?.present(.histogram(view))
+    }
+
+    public func explain(_ tensor: Tensor, index: [Int], title: String) throws {
+        let view = try ShowRequest.explanation(tensor, index: index, title: title, name: workbench?.tensorNamer ?? { _ in nil })
+        workbench?.present(.explain(view))
     }
 }

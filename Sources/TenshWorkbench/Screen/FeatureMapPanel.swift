@@ -67,7 +67,8 @@ public enum FeatureMapPanel {
         if interactive, state.maps.isBars { markBar(state, into: &buffer, body: body) }
     }
 
-    /// Bars have no pixel cursor in the widget: the column under the cursor is reversed.
+    /// Bars have no pixel cursor in the widget: the column under the cursor is
+    /// inverted (a bar hanging below zero is drawn reversed already).
     private static func markBar(_ state: FeatureMapState, into buffer: inout Buffer, body: Rect) {
         let values = state.maps.bars
         guard !values.isEmpty, !body.isEmpty else { return }
@@ -76,7 +77,7 @@ public enum FeatureMapPanel {
         for y in body.y..<body.bottom {
             var cell = buffer[x, y] ?? .blank
             if cell.symbol == " " { cell.symbol = "│" }
-            cell.attributes.insert(.reverse)
+            cell.attributes.formSymmetricDifference(.reverse)
             buffer.set(x: x, y: y, cell)
         }
     }

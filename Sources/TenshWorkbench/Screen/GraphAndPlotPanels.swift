@@ -1,8 +1,14 @@
 import TenshRender
 
-/// The graph view inside the pane: a header and the scrolled layout.
+/// The graph view inside the pane: a header and the scrolled layout, and
+/// while nodes are coloured by their gradient's size, the scale's legend.
 public enum GraphPanel {
     public static func body(of area: Rect) -> Rect { area.splitTop(1).rest }
+
+    /// The body of a view (the legend takes the last row while it shows).
+    public static func body(of area: Rect, _ view: GraphState) -> Rect {
+        view.gradientScale == nil ? body(of: area) : body(of: area).splitBottom(1).rest
+    }
 
     public static func header(_ view: GraphState) -> String {
         var text = "graph of \(view.title.isEmpty ? "y" : view.title)  \(view.graph.model.nodes.count) nodes"
@@ -15,10 +21,14 @@ public enum GraphPanel {
 
     public static func draw(_ view: GraphState, into buffer: inout Buffer, area: Rect) {
         guard area.height >= 2 else { return }
-        let (header, body) = area.splitTop(1)
+        let header = area.splitTop(1).top, body = body(of: area, view)
         buffer.setString(x: header.x, y: header.y, Self.header(view), style: Style(attributes: [.bold]), clip: header)
         GraphView(layout: view.layout, selected: view.selected, scrollX: view.scrollX, scrollY: view.scrollY)
             .draw(into: &buffer, area: body)
+        if let scale = view.gradientScale {
+            let legend = Rect(x: area.x, y: body.bottom, width: area.width, height: 1)
+            scale.drawLegend(title: "border: |grad|", words: ("vanishing", "exploding"), into: &buffer, area: legend)
+        }
     }
 }
 

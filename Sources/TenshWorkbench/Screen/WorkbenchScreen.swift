@@ -46,17 +46,15 @@ public enum WorkbenchScreen {
         case let .featureMaps(view): FeatureMapPanel.draw(view, into: &buffer, area: inner, interactive: true)
         case let .graph(view): GraphPanel.draw(view, into: &buffer, area: inner)
         case let .plot(view): PlotPanel.draw(view, into: &buffer, area: inner)
+        case let .stats(view): StatsPanel.draw(view, into: &buffer, area: inner)
+        case let .histogram(view): HistogramPanel.draw(view, into: &buffer, area: inner)
+        case let .filters(view): FilterPanel.draw(view, into: &buffer, area: inner)
+        case let .picture(view): PicturePanel.draw(view, into: &buffer, area: inner, interactive: true)
+        case let .explain(view): ExplainPanel.draw(view, into: &buffer, area: inner)
         }
     }
 
-    static func paneTitle(_ content: PaneContent) -> String {
-        switch content {
-        case .empty: return "pane"
-        case let .featureMaps(v): return "show \(v.title)"
-        case let .graph(v): return "graph \(v.title)"
-        case let .plot(v): return "plot \(v.title)"
-        }
-    }
+    static func paneTitle(_ content: PaneContent) -> String { content.title }
 
     /// Watches sit above the transcript, one row each (at most a third of its rows).
     static func drawTranscript(_ state: WorkbenchState, into buffer: inout Buffer, area: Rect) {
@@ -111,6 +109,16 @@ public enum WorkbenchScreen {
             return view.series.map { s in
                 "\(s.name.isEmpty ? fallback : s.name): \(s.values.last.map(NumberText.short) ?? "-")"
             }.joined(separator: "  ")
+        case let .stats(view):
+            guard view.selected < view.rows.count else { return "stats" }
+            let r = view.rows[view.selected]
+            return "#\(r.index) \(r.name) \(r.op) \(shapeText(r.shape))  |grad| \(r.gradientNorm.map(NumberText.short) ?? "-")"
+        case let .histogram(view): return HistogramPanel.header(view)
+        case let .filters(view): return view.selectionText
+        case let .picture(view): return view.cursorText
+        case let .explain(view):
+            let e = view.explanation
+            return "terms \(min(view.firstTerm + 1, e.terms.count))–\(e.terms.count)  total \(NumberText.precise(e.total))"
         case .empty:
             return "tensh"
         }
@@ -121,9 +129,14 @@ public enum WorkbenchScreen {
         guard state.focus == .pane else { return "F2 pane  :pane off  :quit" }
         switch state.content {
         case let .featureMaps(view):
-            if view.usesPixelCursor { return "n/p sample  m cmap  g norm  q back" }
+            if view.usesPixelCursor { return "e explain  n/p  m cmap  g norm  q back" }
             return "↵ zoom  n/p  m cmap  g norm  q back"
-        case .graph: return "↵ value  G grad  c collapse  q back"
+        case .graph: return "↵ value  G grad  m colour  c collapse  q back"
+        case .stats: return "↑↓ node  ↵ value  G grad  q back"
+        case .histogram: return "l log scale  q back"
+        case .filters: return "arrows filter  ↵ zoom  m cmap  g norm  q back"
+        case .picture: return "arrows pixel  o overlay  m cmap  q back"
+        case .explain: return "↑↓ scroll terms  q back"
         default: return "PgUp/PgDn scroll  q back"
         }
     }

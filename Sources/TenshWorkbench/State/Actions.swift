@@ -24,6 +24,14 @@ public enum Action: Equatable, Sendable {
     case showSelectedValue
     case showSelectedGradient
     case toggleCollapse
+    /// Graph: `m` borders the nodes by the size of their gradients (log scale).
+    case toggleGradientColors
+    /// Feature maps: `e` explains the element under the pixel cursor (a conv or pooling output).
+    case explainCursor
+    /// Histogram: `l` switches the counts between linear and log scale.
+    case toggleLogScale
+    /// Picture: `o` shows or hides the overlay.
+    case toggleOverlay
     /// Graph scrolling by cells; transcript scrolling by rows.
     case scroll(dx: Int, dy: Int)
     case scrollTranscript(Int)
@@ -61,6 +69,16 @@ public enum KeyMap {
         switch state.content {
         case .featureMaps: return featureMapAction(key)
         case .graph: return graphAction(key)
+        case .stats, .explain:
+            if let a = arrow(key) { return a }
+            return key == .enter ? .showSelectedValue : key == .character("G") ? .showSelectedGradient : nil
+        case .histogram: return key == .character("l") ? .toggleLogScale : nil
+        case .filters:
+            if let a = arrow(key) { return a }
+            return [.enter: .showSelectedValue, .character("m"): .cycleColormap, .character("g"): .toggleNormalization][key]
+        case .picture:
+            if let a = arrow(key) { return a }
+            return [.character("o"): .toggleOverlay, .character("m"): .cycleColormap][key]
         case .plot, .empty: return nil
         }
     }
@@ -83,6 +101,7 @@ public enum KeyMap {
         case .character("p"): return .previousSample
         case .character("m"): return .cycleColormap
         case .character("g"): return .toggleNormalization
+        case .character("e"): return .explainCursor
         default: return nil
         }
     }
@@ -93,6 +112,7 @@ public enum KeyMap {
         case .enter: return .showSelectedValue
         case .character("G"): return .showSelectedGradient
         case .character("c"): return .toggleCollapse
+        case .character("m"): return .toggleGradientColors
         case .home: return .scroll(dx: -1_000_000, dy: -1_000_000)
         case .character("h"): return .scroll(dx: -8, dy: 0)
         case .character("l"): return .scroll(dx: 8, dy: 0)

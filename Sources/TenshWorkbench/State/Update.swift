@@ -48,12 +48,33 @@ extension WorkbenchState {
     mutating func updateContent(_ action: Action) -> Reaction {
         switch content {
         case var .featureMaps(view):
+            if action == .explainCursor { return explainCursor(view) }
             let reaction = updateFeatureMaps(&view, action)
             content = .featureMaps(view)
             return reaction
         case var .graph(view):
             let reaction = updateGraph(&view, action)
             if case .graph = content { content = .graph(view) }  // Enter/G may have replaced it
+            return reaction
+        case var .stats(view):
+            let reaction = updateStats(&view, action)
+            if case .stats = content { content = .stats(view) }
+            return reaction
+        case var .histogram(view):
+            let reaction = updateHistogram(&view, action)
+            content = .histogram(view)
+            return reaction
+        case var .filters(view):
+            let reaction = updateFilters(&view, action)
+            if case .filters = content { content = .filters(view) }
+            return reaction
+        case var .picture(view):
+            let reaction = updatePicture(&view, action)
+            content = .picture(view)
+            return reaction
+        case var .explain(view):
+            let reaction = updateExplain(&view, action)
+            content = .explain(view)
             return reaction
         case .plot, .empty:
             return []
@@ -117,12 +138,18 @@ extension WorkbenchState {
             if let next = view.layout.neighbour(of: from, direction) { view.selected = next }
             reveal(&view)
         case let .scroll(dx, dy):
-            let body = graphBody
+            let body = graphBody(view)
             view.scrollX = min(max(0, view.scrollX + dx), max(0, view.layout.width - body.width))
             view.scrollY = min(max(0, view.scrollY + dy), max(0, view.layout.height - body.height))
         case .toggleCollapse:
             view.setCollapsed(!view.collapsed)
             reveal(&view)
+        case .toggleGradientColors:
+            guard !view.graph.gradientNorms.isEmpty else {
+                message = "no node has a gradient yet: call backward(y) first"
+                return [.status]
+            }
+            view.setColorsByGradient(!view.colorsByGradient)
         case .showSelectedValue, .showSelectedGradient:
             return showSelected(view, gradient: action == .showSelectedGradient)
         default:
@@ -131,11 +158,13 @@ extension WorkbenchState {
         return [.pane, .status]
     }
 
-    var graphBody: Rect { paneInner.map { GraphPanel.body(of: $0) } ?? Rect(x: 0, y: 0, width: 0, height: 0) }
+    func graphBody(_ view: GraphState) -> Rect {
+        paneInner.map { GraphPanel.body(of: $0, view) } ?? Rect(x: 0, y: 0, width: 0, height: 0)
+    }
 
     func reveal(_ view: inout GraphState) {
         guard let id = view.selected else { return }
-        let body = graphBody
+        let body = graphBody(view)
         let offsets = GraphView.scrollOffsets(revealing: id, in: view.layout, width: body.width, height: body.height,
                                               current: (view.scrollX, view.scrollY))
         view.scrollX = offsets.x
@@ -148,27 +177,10 @@ extension WorkbenchState {
         content = .graph(view)
     }
 
-    /// Opens the selected node's value (or gradient) as feature maps; `q` returns to the graph.
+    /// Opens the selected node's value (or gradient) as `show` draws it; `q` returns to the graph.
     mutating func showSelected(_ graphView: GraphState, gradient: Bool) -> Reaction {
         guard let node = graphView.selectedNode, let tensor = graphView.graph.tensors[node.id] else { return [] }
-        let name = node.title
-        var shown = tensor
-        if gradient {
-            guard let g = tensor.grad else {
-                message = "\(name) has no .grad: call backward(y) first (only leaves keep gradients)"
-                return [.status]
-            }
-            shown = g
-        }
-        do {
-            let view = try FeatureMapState(tensor: shown, title: gradient ? name + ".grad" : name,
-                                          colormap: gradient ? .diverging : .viridis)
-            backStack.append(.graph(graphView))
-            content = .featureMaps(view)
-            return [.pane, .status]
-        } catch {
-            message = "\(error)"
-            return [.status]
-        }
+        return open(tensor, named: node.title, gradient: gradient, from: .graph(graphView),
+                    gradientOf: graphView.graph.gradients[node.id])
     }
 }

@@ -51,35 +51,53 @@ public struct FeatureMapState {
     }
 }
 
-/// The graph view: the graph, what is drawn of it (collapsed or not), selection, scroll.
+/// The graph view: the graph, what is drawn of it (collapsed or not, bordered
+/// by gradient size or not), selection, scroll.
 public struct GraphState {
     public var graph: AutogradGraph
     public var title: String
-    public var collapsed: Bool
+    public private(set) var collapsed: Bool
+    /// Borders coloured by the norm of each node's gradient on a log scale (`m`).
+    public private(set) var colorsByGradient: Bool
     public private(set) var model: GraphModel
     public private(set) var layout: GraphLayout
+    /// The scale of the colours, while `colorsByGradient`.
+    public private(set) var gradientScale: LogScale?
     public var selected: Int?
     public var scrollX = 0
     public var scrollY = 0
 
-    public init(graph: AutogradGraph, title: String, collapsed: Bool = true) {
+    public init(graph: AutogradGraph, title: String, collapsed: Bool = true, colorsByGradient: Bool = false) {
         self.graph = graph
         self.title = title
         self.collapsed = collapsed
-        self.model = collapsed ? graph.model.collapsingChains() : graph.model
-        self.layout = GraphLayout(model: model)
+        self.colorsByGradient = colorsByGradient
+        (model, layout, gradientScale) = Self.drawing(graph, collapsed: collapsed, colorsByGradient: colorsByGradient)
         // Start on the output: it is what the user asked about.
         self.selected = model.nodes.first { $0.kind == .output }?.id ?? model.nodes.first?.id
+    }
+
+    private static func drawing(_ graph: AutogradGraph, collapsed: Bool, colorsByGradient: Bool)
+        -> (GraphModel, GraphLayout, LogScale?) {
+        var scale: LogScale?
+        var model = graph.model
+        if colorsByGradient { (model, scale) = graph.coloredByGradient() }
+        if collapsed { model = model.collapsingChains() }
+        return (model, GraphLayout(model: model), scale)
     }
 
     /// Switches between collapsed and full drawing, keeping the selection when it still exists.
     public mutating func setCollapsed(_ value: Bool) {
         collapsed = value
-        model = value ? graph.model.collapsingChains() : graph.model
-        layout = GraphLayout(model: model)
+        (model, layout, gradientScale) = Self.drawing(graph, collapsed: collapsed, colorsByGradient: colorsByGradient)
         if let s = selected, model.node(id: s) == nil {
             selected = model.nodes.first { $0.members.contains(s) }?.id ?? model.nodes.first?.id
         }
+    }
+
+    public mutating func setColorsByGradient(_ value: Bool) {
+        colorsByGradient = value
+        (model, layout, gradientScale) = Self.drawing(graph, collapsed: collapsed, colorsByGradient: colorsByGradient)
     }
 
     public var selectedNode: GraphNode? { selected.flatMap { model.node(id: $0) } }
@@ -102,6 +120,11 @@ public enum PaneContent {
     case featureMaps(FeatureMapState)
     case graph(GraphState)
     case plot(PlotState)
+    case stats(StatsState)
+    case histogram(HistogramState)
+    case filters(FilterState)
+    case picture(PictureState)
+    case explain(ExplainState)
 
     /// A short name for titles and the status line.
     public var kindName: String {
@@ -110,6 +133,26 @@ public enum PaneContent {
         case .featureMaps: return "feature maps"
         case .graph: return "graph"
         case .plot: return "plot"
+        case .stats: return "stats"
+        case .histogram: return "hist"
+        case .filters: return "filters"
+        case .picture: return "picture"
+        case .explain: return "explain"
+        }
+    }
+
+    /// The pane's title: `show x`, `graph loss`, `stats loss`, …
+    public var title: String {
+        switch self {
+        case .empty: return "pane"
+        case let .featureMaps(v): return "show \(v.title)"
+        case let .graph(v): return "graph \(v.title)"
+        case let .plot(v): return "plot \(v.title)"
+        case let .stats(v): return "stats \(v.title)"
+        case let .histogram(v): return "hist \(v.title)"
+        case let .filters(v): return "filters \(v.title)"
+        case let .picture(v): return "show \(v.title)"
+        case let .explain(v): return "explain \(v.title)"
         }
     }
 }
