@@ -62,7 +62,7 @@ let package = Package(
                     resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
         .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender", "TenshText"],
                     resources: [.copy("Snapshots")], swiftSettings: v5),
-        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench", "TenshText"], exclude: ["Snapshots"],
+        .testTarget(name: "TenshWorkbenchTests", dependencies: ["TenshWorkbench", "TenshText"], exclude: ["Snapshots", "Fixtures"],
                     swiftSettings: v5),
         // Test-only: the ncurses workbench with a tiny evaluator, driven in tmux by TenshWorkbenchTests.
         .executableTarget(name: "tensh-workbench-demo",

@@ -56,12 +56,12 @@ final class ScriptTests: XCTestCase {
         }
     }
 
-    func check(_ name: String, _ source: String) {
+    func check(_ name: String, _ source: String, display: DisplaySink? = nil) {
         let expected = Self.expectations(in: source)
         XCTAssertFalse(expected.output.isEmpty && expected.errors.isEmpty, "\(name): no expectations")
         let output = CapturedOutput()
         let session = Session(output: output, arguments: ["first", "second"])
-        session.display = RecordingDisplay(output)
+        session.display = display ?? RecordingDisplay(output)
         let outcome = session.run(source: source, file: name)
         var lines = output.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
@@ -78,6 +78,16 @@ final class ScriptTests: XCTestCase {
             XCTAssertTrue(d.message.contains(e.substring), "\(name): '\(d.message)' does not contain '\(e.substring)'")
         }
     }
+}
+
+/// Draws nothing and writes no file (the shipped examples, whose drawings the workbench tests check).
+final class SilentDisplay: DisplaySink {
+    func show(_ tensor: Tensor, options: ShowOptions) throws {}
+    func showGraph(of tensor: Tensor, title: String) throws {}
+    func plot(_ series: [PlotSeries], title: String) throws {}
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {}
+    func watch(expression: String, value: String) throws {}
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {}
 }
 
 /// Stands in for the workbench in script tests: records each display request as
@@ -117,5 +127,9 @@ final class RecordingDisplay: DisplaySink {
 
     func explain(_ tensor: Tensor, index: [Int], title: String) throws {
         output.write("explain \(title) \(index) \(tensor.gradFn?.op ?? "leaf")\n")
+    }
+
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+        output.write("save_picture \(path) \(tensor.shape) overlay \(options.overlay?.shape ?? []) alpha=\(options.alpha)\n")
     }
 }

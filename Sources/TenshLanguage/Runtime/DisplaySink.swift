@@ -23,6 +23,8 @@ public protocol DisplaySink: AnyObject {
     /// `explain(y, index)`: the receptive field, kernel slice and products behind
     /// one element of a convolution or pooling output.
     func explain(_ tensor: Tensor, index: [Int], title: String) throws
+    /// `save_image(img, path, overlay=heat)`: the picture with the heatmap blended over it, as a PNG.
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws
 }
 
 /// Displays that do not draw the newer views say so.
@@ -37,6 +39,10 @@ extension DisplaySink {
 
     public func explain(_ tensor: Tensor, index: [Int], title: String) throws {
         throw EngineError(op: "explain", argument: nil, "this display cannot explain elements")
+    }
+
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+        throw EngineError(op: "save_image", argument: "overlay", "this display cannot blend an overlay")
     }
 }
 

@@ -47,6 +47,33 @@ enum ImageExport {
         return (rgb, grid.width, grid.height)
     }
 
+    /// A picture (with its overlay blended in) as RGB pixels: one pixel per element.
+    static func picture(_ view: PictureState) throws -> (rgb: [UInt8], width: Int, height: Int) {
+        let channels = view.channels
+        let (width, height) = (view.picture.columns, view.picture.rows)
+        guard width * height <= maxPixels else {
+            throw EngineError(.resourceLimit, op: "save_image", argument: "x",
+                              "an image of \(width)x\(height) pixels is too large: the limit is \(maxPixels) pixels")
+        }
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for p in 0..<width * height {
+            let values = channels.map { $0.values[p] }
+            let (r, g, b) = components(ColorImage.color(values.count == 3 ? values : [values[0], values[0], values[0]]))
+            rgb[3 * p] = r; rgb[3 * p + 1] = g; rgb[3 * p + 2] = b
+        }
+        return (rgb, width, height)
+    }
+
+    static func writePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+        let view = try PictureState(tensor: tensor, overlay: options.overlay, title: "", alpha: options.alpha,
+                                    colormap: try ShowRequest.colormap(named: options.colormap, gradient: false))
+        let image = try picture(view)
+        guard let png = PngEncoder.encode(width: image.width, height: image.height, rgb: image.rgb) else {
+            throw EngineError(op: "save_image", argument: "x", "cannot encode an image of \(image.width)x\(image.height) pixels")
+        }
+        try AtomicWrite.write(png, to: path, op: "save_image")
+    }
+
     /// Writes via a temporary file and a rename, so an interrupted save leaves no half-written image.
     static func write(_ tensor: Tensor, path: String, colormap: String?) throws {
         try AtomicWrite.write(try png(tensor, colormap: colormap), to: path, op: "save_image")

@@ -35,6 +35,10 @@ public final class PaneDisplay: DisplaySink {
         try ImageExport.write(tensor, path: path, colormap: colormap)
     }
 
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+        try ImageExport.writePicture(tensor, path: path, options: options)
+    }
+
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
         workbench?.present(.stats(StatsState(root: root, rows: rows, title: Escaping.printable(title))))
     }

@@ -87,6 +87,10 @@ public final class PlainDisplay: DisplaySink {
         try ImageExport.write(tensor, path: path, colormap: colormap)
     }
 
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+        try ImageExport.writePicture(tensor, path: path, options: options)
+    }
+
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
         emit(StatsPanel.plainLines(rows, title: Escaping.printable(title), width: width))
     }

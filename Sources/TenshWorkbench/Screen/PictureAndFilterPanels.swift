@@ -29,9 +29,12 @@ public enum PicturePanel {
         }
     }
 
-    /// Plain text: the picture at its own size when it fits `width` (half a row a pixel), at most `maxRows` rows.
+    /// Plain text: the picture magnified to about 32 pixels high when it is
+    /// smaller (and fits `width`), at most `maxRows` rows.
     public static func plainBuffer(_ view: PictureState, width: Int, maxRows: Int) -> Buffer {
-        let rows = min(max(3, maxRows), (view.picture.rows + 1) / 2 + 2)
+        let (h, w) = (max(1, view.picture.rows), max(1, view.picture.columns))
+        let factor = max(1, min(32 / h, width / w))
+        let rows = min(max(3, maxRows), (h * factor + 1) / 2 + 2)
         var buffer = Buffer(width: width, height: rows)
         draw(view, into: &buffer, area: buffer.area, interactive: false)
         return buffer.trimmingBlankRows(keepingLast: view.overlay != nil)
