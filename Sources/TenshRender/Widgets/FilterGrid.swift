@@ -52,11 +52,11 @@ public struct FilterGrid: Sendable {
     func geometry(in area: Rect) -> Geometry? {
         guard let first = kernels.first?.first, !first.isEmpty, area.width > 4, area.height > 2 else { return nil }
         let labelWidth = color ? 0 : "o\(kernels.count - 1)".count + 1
-        // The largest magnification at which every tile fits, else the largest at
-        // which a whole row fits, else 1 (and the grid scrolls).
+        // The magnification that shows the most tiles, the largest of those; a
+        // grid that does not fit scrolls.
         let largest = max(1, Self.maxTileWidth / max(first.columns, first.rows))
-        let candidates = (1...largest).reversed().map { geometry(factor: $0, first: first, labelWidth: labelWidth, area: area) }
-        return candidates.first { $0.showsAll } ?? candidates.first { $0.showsWholeRows } ?? candidates.last
+        let candidates = (1...largest).map { geometry(factor: $0, first: first, labelWidth: labelWidth, area: area) }
+        return candidates.max { ($0.visibleRows * $0.visibleColumns, $0.tileWidth) < ($1.visibleRows * $1.visibleColumns, $1.tileWidth) }
     }
 
     private func geometry(factor: Int, first: Matrix, labelWidth: Int, area: Rect) -> Geometry {

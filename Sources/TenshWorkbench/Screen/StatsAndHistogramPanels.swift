@@ -30,17 +30,17 @@ public enum StatsPanel {
                   selected: selected, firstRow: firstRow)
     }
 
-    /// `stats of loss  9 nodes  NaN/Inf from #4 Log  dead ReLU units: h 25%`.
+    /// `stats of loss  9 nodes  NaN/Inf from #4 Log  dead ReLU: h 25%`.
     public static func header(_ rows: [NodeStatistics], title: String) -> String {
         var parts = ["stats of \(title.isEmpty ? "y" : title)", "\(rows.count) nodes"]
         if let origin = rows.first(where: \.isOrigin) {
             parts.append("NaN/Inf from #\(origin.index) \(origin.name)")
         } else {
-            parts.append("no NaN or Inf")
+            parts.append("no NaN/Inf")
         }
         let dead = rows.filter { ($0.deadFraction ?? 0) > 0 }
         if !dead.isEmpty {
-            parts.append("dead ReLU units: " + dead.map { "\($0.name) " + NumberText.short(100 * ($0.deadFraction ?? 0)) + "%" }
+            parts.append("dead ReLU: " + dead.map { "\($0.name) " + NumberText.short(100 * ($0.deadFraction ?? 0)) + "%" }
                 .joined(separator: ", "))
         }
         return parts.joined(separator: "  ")
@@ -52,7 +52,7 @@ public enum StatsPanel {
         let table = table(view.rows, selected: view.selected, firstRow: view.firstRow)
         var text = header(view.rows, title: view.title)
         let dropped = table.droppedColumns(width: body.width)
-        if dropped > 0 { text += "  (\(dropped) columns hidden: widen the terminal)" }
+        if dropped > 0 { text += "  \(dropped) columns hidden" }
         buffer.setString(x: head.x, y: head.y, text, style: Style(attributes: [.bold]), clip: head)
         table.draw(into: &buffer, area: body)
     }
