@@ -45,9 +45,10 @@ final class FeatureMapViewTests: XCTestCase {
     func testVectorAsBars() {
         var b = Buffer(width: 12, height: 3)
         FeatureMapView(content: .vector([1, 2, 3, 4])).draw(into: &b, area: b.area)
-        // Bars grow from zero: 0…4 over 16 eighths gives 4, 8, 12 and 16 eighths.
-        XCTAssertEqual(b.lines[0], "  ▄█        ")
-        XCTAssertEqual(b.lines[1], "▄███        ")
+        // Bars grow from zero: 0…4 over 16 eighths gives 4, 8, 12 and 16 eighths; a
+        // few values get wider bars (two columns and a gap each here).
+        XCTAssertEqual(b.lines[0], "      ▄▄ ██ ")
+        XCTAssertEqual(b.lines[1], "▄▄ ██ ██ ██ ")
         XCTAssertTrue(b.lines[2].hasPrefix("min 1  max 4"), b.lines[2])
     }
 }

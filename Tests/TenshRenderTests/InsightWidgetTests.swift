@@ -37,6 +37,9 @@ final class InsightWidgetTests: XCTestCase {
                               rows: [["0", "x", "1.5"], ["1", "weight", "22"]], selected: 1)
         XCTAssertEqual(table.lines(width: 40), ["#  name    extra", "0  x         1.5", "1  weight     22"])
         XCTAssertEqual(table.shownColumns(width: 10), [0, 1])
+        let pair = TextTable(columns: [TableColumn("a"), TableColumn("min", dropOrder: 2), TableColumn("max", dropOrder: 2)],
+                             rows: [["1", "2", "3"]])
+        XCTAssertEqual(pair.shownColumns(width: 8), [0], "min and max go together")
         XCTAssertEqual(table.droppedColumns(width: 10), 1)
         var b = Buffer(width: 12, height: 3)
         table.draw(into: &b, area: b.area)

@@ -26,28 +26,40 @@ public struct BarChart: Sendable {
         return Swift.min(height - 1, Swift.max(1, Int((Double(height) * range.max / span).rounded())))
     }
 
+    /// Columns per bar: one when the values fill the width (or more values than
+    /// columns are averaged), up to 8 for a few values, a column apart from 3 on.
+    public static func barWidth(values: Int, width: Int) -> (bar: Int, stride: Int) {
+        guard values > 0, values * 2 <= width else { return (1, 1) }
+        let stride = Swift.min(9, width / values)
+        return stride >= 3 ? (stride - 1, stride) : (stride, stride)
+    }
+
     public func draw(into buffer: inout Buffer, area: Rect) {
         guard !values.isEmpty, !area.isEmpty else { return }
         let count = Swift.min(values.count, area.width)
         let columns = Resample.resampled(Matrix(rows: 1, columns: values.count, values: values), rows: 1, columns: count)
+        let (bar, stride) = Self.barWidth(values: count, width: area.width)
+        for c in 0..<count {
+            for dx in 0..<bar { drawBar(columns[0, c], x: area.x + c * stride + dx, into: &buffer, area: area) }
+        }
+    }
+
+    private func drawBar(_ v: Double, x: Int, into buffer: inout Buffer, area: Rect) {
         let above = rowsAboveZero(height: area.height), below = area.height - above
         let zeroY = area.y + above  // the first row below the zero line
-        for c in 0..<count {
-            let v = columns[0, c], x = area.x + c
-            guard v.isFinite else {
-                buffer.set(x: x, y: v > 0 || v.isNaN ? zeroY - 1 : zeroY, Cell(v.isNaN ? "?" : "!", fg: ColorScale.nanColor))
-                continue
+        guard v.isFinite else {
+            buffer.set(x: x, y: v > 0 || v.isNaN ? zeroY - 1 : zeroY, Cell(v.isNaN ? "?" : "!", fg: ColorScale.nanColor))
+            return
+        }
+        if v > 0, above > 0 {
+            let level = eighthsOf(v / range.max, rows: above)
+            for row in 0..<above where level - row * 8 > 0 {
+                buffer.set(x: x, y: zeroY - 1 - row, Cell(Self.eighths[Swift.min(8, level - row * 8)], fg: Self.positiveColor))
             }
-            if v > 0, above > 0 {
-                let level = eighthsOf(v / range.max, rows: above)
-                for row in 0..<above where level - row * 8 > 0 {
-                    buffer.set(x: x, y: zeroY - 1 - row, Cell(Self.eighths[Swift.min(8, level - row * 8)], fg: Self.positiveColor))
-                }
-            } else if v < 0, below > 0 {
-                let level = eighthsOf(v / range.min, rows: below)
-                for row in 0..<below where level - row * 8 > 0 {
-                    buffer.set(x: x, y: zeroY + row, Self.hanging(Swift.min(8, level - row * 8)))
-                }
+        } else if v < 0, below > 0 {
+            let level = eighthsOf(v / range.min, rows: below)
+            for row in 0..<below where level - row * 8 > 0 {
+                buffer.set(x: x, y: zeroY + row, Self.hanging(Swift.min(8, level - row * 8)))
             }
         }
     }

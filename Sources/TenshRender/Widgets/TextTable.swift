@@ -15,7 +15,7 @@ public struct TableColumn: Hashable, Sendable {
 
 /// Rows of text under a bold header, columns two spaces apart and sized to
 /// their widest cell. A table wider than its area drops columns by
-/// `dropOrder` and says how many in `droppedColumns`; one longer than its area
+/// `dropOrder` (all of one order together) and says how many in `droppedColumns`; one longer than its area
 /// scrolls (`firstRow`). The selected row is reversed; rows may carry a style.
 public struct TextTable: Sendable {
     public var columns: [TableColumn]
@@ -47,8 +47,9 @@ public struct TextTable: Sendable {
         let widths = naturalWidths
         var shown = Array(columns.indices)
         func total() -> Int { shown.reduce(0) { $0 + widths[$1] } + max(0, shown.count - 1) * Self.separator }
-        while total() > width, let drop = shown.filter({ columns[$0].dropOrder > 0 }).max(by: { columns[$0].dropOrder < columns[$1].dropOrder }) {
-            shown.removeAll { $0 == drop }
+        // Columns of one drop order go together (min and max, say).
+        while total() > width, let order = shown.map({ columns[$0].dropOrder }).max(), order > 0 {
+            shown.removeAll { columns[$0].dropOrder == order }
         }
         return shown
     }

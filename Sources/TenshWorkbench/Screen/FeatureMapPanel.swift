@@ -73,12 +73,15 @@ public enum FeatureMapPanel {
         let values = state.maps.bars
         guard !values.isEmpty, !body.isEmpty else { return }
         let shown = min(values.count, body.width)
-        let x = body.x + min(shown - 1, state.column * shown / values.count)
-        for y in body.y..<body.bottom {
-            var cell = buffer[x, y] ?? .blank
-            if cell.symbol == " " { cell.symbol = "│" }
-            cell.attributes.formSymmetricDifference(.reverse)
-            buffer.set(x: x, y: y, cell)
+        let (bar, stride) = BarChart.barWidth(values: shown, width: body.width)
+        let left = body.x + min(shown - 1, state.column * shown / values.count) * stride
+        for x in left..<left + bar {
+            for y in body.y..<body.bottom {
+                var cell = buffer[x, y] ?? .blank
+                if cell.symbol == " " { cell.symbol = "│" }
+                cell.attributes.formSymmetricDifference(.reverse)
+                buffer.set(x: x, y: y, cell)
+            }
         }
     }
 

@@ -52,7 +52,7 @@ public enum StatsPanel {
         let table = table(view.rows, selected: view.selected, firstRow: view.firstRow)
         var text = header(view.rows, title: view.title)
         let dropped = table.droppedColumns(width: body.width)
-        if dropped > 0 { text += "  \(dropped) columns hidden" }
+        if dropped > 0 { text += dropped == 1 ? "  1 column hidden" : "  \(dropped) columns hidden" }
         buffer.setString(x: head.x, y: head.y, text, style: Style(attributes: [.bold]), clip: head)
         table.draw(into: &buffer, area: body)
     }
