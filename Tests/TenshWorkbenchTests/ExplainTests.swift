@@ -101,6 +101,13 @@ final class ExplainTests: XCTestCase {
                                                "  + bias[0] = 0.5", "  = 10.5"])
     }
 
+    func testAnUnbatchedOutputTakesThreeIndices() throws {
+        let session = try Scripted.run("y = conv2d(arange(16).reshape(1, 4, 4), param(ones(2, 1, 3, 3)))")
+        let e = try ElementExplanation(try Scripted.tensor(session, "y"), index: [1, 1, 0])
+        XCTAssertEqual(e.index, [0, 1, 1, 0])
+        XCTAssertEqual(e.value, 4 + 5 + 6 + 8 + 9 + 10 + 12 + 13 + 14)
+    }
+
     func testTheMaximumOfAPoolingIsMarked() throws {
         let session = try Scripted.run("x = param(tensor([[[[1.0, 5.0], [3.0, 2.0]]]]))\ny = max_pool2d(x, 2)")
         let e = try ElementExplanation(try Scripted.tensor(session, "y"), index: [0, 0, 0, 0])

@@ -65,8 +65,8 @@ extension NodeStatistics {
                               deadFraction: dead, nanCount: moments.nanCount, infCount: moments.infCount)
     }
 
-    /// An unnamed node: its op, the value of a one-element constant (`1`), or `tensor`.
-    static func fallbackName(_ t: Tensor) -> String {
+    /// An unnamed node: its op, the value of a 0-d constant (`1`), or `tensor`.
+    public static func fallbackName(_ t: Tensor) -> String {
         if let node = t.gradFn { return node.op }
         return t.rank == 0 ? NumberText.short(t.toDoubles().first ?? .nan) : "tensor"
     }

@@ -49,7 +49,7 @@ public struct AutogradGraph {
             return GraphNode(id: id, title: fn.op, kind: isRoot ? .output : .op, attributes: attributes,
                              shape: shapeText(fn.outputShape) + dtypeSuffix(fn.outputDType), notes: notes)
         }
-        return GraphNode(id: id, title: name ?? leafTitle(t), kind: t.requiresGrad ? .parameter : .input,
+        return GraphNode(id: id, title: name ?? NodeStatistics.fallbackName(t), kind: t.requiresGrad ? .parameter : .input,
                          shape: shapeText(t.shape) + dtypeSuffix(t.dtype), notes: notes)
     }
 
@@ -76,12 +76,6 @@ public struct AutogradGraph {
             colored.nodes[i].highlight = gradientNorms[colored.nodes[i].id].map(scale.color(for:))
         }
         return (colored, scale)
-    }
-
-    /// Unnamed one-element constants show their value (`2`); other leaves say `tensor`.
-    static func leafTitle(_ t: Tensor) -> String {
-        if t.count == 1, t.rank == 0 { return NumberText.short(TensorValues.load(t, at: t.offset)) }
-        return "tensor"
     }
 
     /// float32 is the default and goes unsaid; other dtypes are named.

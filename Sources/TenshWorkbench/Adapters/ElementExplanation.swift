@@ -57,8 +57,19 @@ public struct ElementExplanation {
         return terms.firstIndex { $0.inputValue == m || ($0.inputValue.isNaN && m.isNaN) }
     }
 
-    /// Explains `y[index]`; throws when y was not made by one of `Op` or the index is out of range.
+    /// Explains `y[index]`; throws when y was not made by one of `Op` or the index
+    /// is out of range. An unbatched output `[C, H, W]` (a view of the op's
+    /// `[1, C, H, W]`) takes `[c, i, j]`.
     public init(_ y: Tensor, index: [Int]) throws {
+        if y.rank == 3, index.count == 3, let batched = y.gradFn?.inputs.first, batched.shape == [1] + y.shape,
+           let op = batched.gradFn?.op, Op(rawValue: op) != nil {
+            try self.init(output: batched, index: [0] + index)
+        } else {
+            try self.init(output: y, index: index)
+        }
+    }
+
+    private init(output y: Tensor, index: [Int]) throws {
         guard let node = y.gradFn, let op = Op(rawValue: node.op) else {
             let made = y.gradFn.map { "was made by \($0.op)" }
                 ?? "has no recorded graph (make an input require grad, e.g. w = param(w), so the op is recorded)"
