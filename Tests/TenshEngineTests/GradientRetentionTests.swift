@@ -104,6 +104,18 @@ final class GradientRetentionTests: XCTestCase {
         XCTAssertEqual(cut.entries.count, 2)
     }
 
+    /// y used h before h changed in place: y's input is h's old history, as backward sees it.
+    func testGraphWalkFollowsWhatEachNodeRecorded() throws {
+        let x = try Tensor([1, 2], shape: [2]).setRequiresGrad()
+        let h = try x * 2.0
+        let y = try sum(try h * 3.0)
+        try addInPlace(h, try Tensor([1, 1], shape: [2]))
+        XCTAssertEqual(h.gradFn?.op, "Add", "h has a new history")
+        let walk = GraphWalk(root: y)
+        XCTAssertEqual(walk.entries.compactMap { $0.node?.op }.sorted(), ["Mul", "Mul", "Sum"], "no Add in y's graph")
+        XCTAssertEqual(try NodeStatistics.of(y).map(\.op), ["param", "input", "Mul", "input", "Mul", "Sum"])
+    }
+
     func testADeepChainIsWalkedWithoutRecursion() throws {
         var t = try Tensor([1], shape: [1]).setRequiresGrad()
         for _ in 0..<20_000 { t = try t + 1.0 }
@@ -114,12 +126,12 @@ final class GradientRetentionTests: XCTestCase {
 
     func testStatisticsOfOneNode() throws {
         let t = try Tensor([1, .nan, -.infinity, 4], shape: [4])
-        let row = NodeStatistics.row(entry: t, index: 0, name: { _ in nil }, gradient: { _ in nil })
+        let row = NodeStatistics.row(t, node: nil, index: 0, name: { _ in nil }, gradient: { _ in nil })
         XCTAssertEqual(row.nanCount, 1)
         XCTAssertEqual(row.infCount, 1)
         XCTAssertTrue(row.mean.isNaN && row.std.isNaN && row.min.isNaN, "a NaN spreads to the moments, as in torch")
         XCTAssertNil(row.gradientNorm)
-        let finite = NodeStatistics.row(entry: try Tensor([1, 2, 3, 6], shape: [4]), index: 0, name: { _ in "v" },
+        let finite = NodeStatistics.row(try Tensor([1, 2, 3, 6], shape: [4]), node: nil, index: 0, name: { _ in "v" },
                                         gradient: { _ in try? Tensor([3, 4], shape: [2]) })
         XCTAssertEqual(finite.name, "v")
         XCTAssertEqual(finite.op, "input")

@@ -1,17 +1,19 @@
 /// The recorded graph behind a tensor, read without changing it: every op
 /// output and every leaf reachable from `root`, each once, and the edges from
-/// inputs to the ops that consume them. The graph view, `dot` and `stats` all
-/// read graphs through this. An explicit stack walks it: graphs from long
-/// sessions are deep.
+/// inputs to the ops that consume them. Edges follow what each node recorded
+/// (`inputNodes`): a tensor changed in place after an op used it still leads
+/// to its old history there. The graph view, `dot` and `stats` all read graphs
+/// through this. An explicit stack walks it: graphs from long sessions are deep.
 public struct GraphWalk {
-    /// One node: an op's output (`tensor.gradFn` is set) or a leaf.
+    /// One node: an op's output or a leaf.
     public struct Entry {
+        /// The op's output (as its consumer holds it) or the leaf.
         public let tensor: Tensor
+        /// The op that made it, as its consumer recorded it; nil for a leaf.
+        public let node: Node?
         /// Entry indices of the op's inputs in the op's order (repeats kept;
         /// inputs beyond `maxNodes` left out); empty for a leaf.
         public internal(set) var inputs: [Int]
-
-        public var node: Node? { tensor.gradFn }
     }
 
     /// The root first, then each node in the order the walk first reached it.
@@ -27,26 +29,26 @@ public struct GraphWalk {
         var edges: [(from: Int, to: Int)] = []
         var truncated = false
 
-        // An op's output is known by its node, a leaf by itself.
-        func key(_ t: Tensor) -> ObjectIdentifier { t.gradFn.map(ObjectIdentifier.init) ?? ObjectIdentifier(t) }
-        /// The index of `t`, and whether it was reached for the first time.
-        func identify(_ t: Tensor) -> (id: Int, isNew: Bool)? {
-            if let id = ids[key(t)] { return (id, false) }
+        /// The index of `t` made by `node` (an op's output is known by its node,
+        /// a leaf by itself), and whether it was reached for the first time.
+        func identify(_ t: Tensor, _ node: Node?) -> (id: Int, isNew: Bool)? {
+            let key = node.map(ObjectIdentifier.init) ?? ObjectIdentifier(t)
+            if let id = ids[key] { return (id, false) }
             guard entries.count < max(1, maxNodes) else { truncated = true; return nil }
-            ids[key(t)] = entries.count
-            entries.append(Entry(tensor: t, inputs: []))
+            ids[key] = entries.count
+            entries.append(Entry(tensor: t, node: node, inputs: []))
             return (entries.count - 1, true)
         }
 
-        _ = identify(root)
-        var stack = [root]
-        while let t = stack.popLast() {
-            guard let id = ids[key(t)], let node = t.gradFn else { continue }
-            for input in node.inputs {
-                guard let (inputID, isNew) = identify(input) else { continue }
+        _ = identify(root, root.gradFn)
+        var stack = [0]
+        while let id = stack.popLast() {
+            guard let node = entries[id].node else { continue }
+            for (input, inputNode) in zip(node.inputs, node.inputNodes) {
+                guard let (inputID, isNew) = identify(input, inputNode) else { continue }
                 entries[id].inputs.append(inputID)
                 edges.append((inputID, id))
-                if isNew { stack.append(input) }
+                if isNew { stack.append(inputID) }
             }
         }
         self.entries = entries

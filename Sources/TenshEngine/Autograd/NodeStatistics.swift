@@ -47,18 +47,20 @@ extension NodeStatistics {
         var rows: [NodeStatistics] = []
         for (index, entry) in walk.topologicalOrder.enumerated() {
             try Cancellation.check("stats")
-            rows.append(row(entry: walk.entries[entry].tensor, index: index, name: name, gradient: gradient))
+            rows.append(row(walk.entries[entry].tensor, node: walk.entries[entry].node, index: index, name: name,
+                            gradient: gradient))
         }
         if let first = rows.firstIndex(where: { $0.nanCount + $0.infCount > 0 }) { rows[first].isOrigin = true }
         return rows
     }
 
-    static func row(entry t: Tensor, index: Int, name: (Tensor) -> String?, gradient: (Tensor) -> Tensor?) -> NodeStatistics {
+    static func row(_ t: Tensor, node: Node?, index: Int, name: (Tensor) -> String?,
+                    gradient: (Tensor) -> Tensor?) -> NodeStatistics {
         let moments = Moments(t)
-        let op = t.gradFn?.op ?? (t.requiresGrad ? "param" : "input")
-        let dead = t.gradFn?.op == "Relu" ? deadFraction(t) : nil
+        let op = node?.op ?? (t.requiresGrad ? "param" : "input")
+        let dead = node?.op == "Relu" ? deadFraction(t) : nil
         let g = gradient(t)
-        return NodeStatistics(index: index, tensor: t, name: name(t) ?? fallbackName(t), op: op, shape: t.shape,
+        return NodeStatistics(index: index, tensor: t, name: name(t) ?? fallbackName(t, node: node), op: op, shape: t.shape,
                               dtype: t.dtype, mean: moments.mean, std: moments.std, min: moments.min, max: moments.max,
                               norm: moments.sumOfSquares.squareRoot(), gradient: g,
                               gradientNorm: g.map { Moments($0).sumOfSquares.squareRoot() },
@@ -66,8 +68,8 @@ extension NodeStatistics {
     }
 
     /// An unnamed node: its op, the value of a 0-d constant (`1`), or `tensor`.
-    public static func fallbackName(_ t: Tensor) -> String {
-        if let node = t.gradFn { return node.op }
+    public static func fallbackName(_ t: Tensor, node: Node?) -> String {
+        if let node { return node.op }
         return t.rank == 0 ? NumberText.short(t.toDoubles().first ?? .nan) : "tensor"
     }
 

@@ -30,7 +30,7 @@ enum GraphExport {
             let described = "\(shapeText(t.shape)) \(t.dtype)"
             let label = name(t).map { Escaping.printable($0).replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") }
-            guard let node = t.gradFn else {
+            guard let node = entry.node else {
                 let style = t.requiresGrad ? "shape=ellipse" : "shape=ellipse, color=gray, fontcolor=gray"
                 let title = label ?? (t.requiresGrad ? "leaf" : "const")
                 lines.append("  n\(n) [label=\"\(title) \(described)\", \(style)];")

@@ -33,7 +33,7 @@ public struct AutogradGraph {
                 gradients[id] = g
                 norms[id] = TensorValues.norm(g)
             }
-            nodes.append(Self.node(for: t, id: id, isRoot: id == 0, name: name(t), gradientNorm: norms[id]))
+            nodes.append(Self.node(for: t, made: entry.node, id: id, isRoot: id == 0, name: name(t), gradientNorm: norms[id]))
         }
         self.model = GraphModel(nodes: nodes, edges: walk.edges.map { GraphEdge(from: $0.from, to: $0.to) })
         self.tensors = tensors
@@ -42,14 +42,14 @@ public struct AutogradGraph {
         self.truncated = walk.truncated
     }
 
-    static func node(for t: Tensor, id: Int, isRoot: Bool, name: String?, gradientNorm: Double?) -> GraphNode {
+    static func node(for t: Tensor, made fn: Node?, id: Int, isRoot: Bool, name: String?, gradientNorm: Double?) -> GraphNode {
         let notes = gradientNorm.map { ["|grad|=" + NumberText.short($0)] } ?? []
-        if let fn = t.gradFn {
+        if let fn {
             let attributes = fn.attributes.filter { !isDefault($0, of: fn) }.map { "\($0.name)=\($0.value)" }
             return GraphNode(id: id, title: fn.op, kind: isRoot ? .output : .op, attributes: attributes,
                              shape: shapeText(fn.outputShape) + dtypeSuffix(fn.outputDType), notes: notes)
         }
-        return GraphNode(id: id, title: name ?? NodeStatistics.fallbackName(t), kind: t.requiresGrad ? .parameter : .input,
+        return GraphNode(id: id, title: name ?? NodeStatistics.fallbackName(t, node: nil), kind: t.requiresGrad ? .parameter : .input,
                          shape: shapeText(t.shape) + dtypeSuffix(t.dtype), notes: notes)
     }
 
