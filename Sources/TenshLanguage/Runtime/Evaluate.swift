@@ -9,16 +9,35 @@ extension Interpreter {
         guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
             throw RuntimeError("expression too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: e.span)
         }
+        // A chain (`1 + 1 + ...`, `x.T.T...`, `f(a)(b)`) is as deep as it is long:
+        // walk down its first operands with a loop, then apply the nodes from the
+        // innermost out, each with the value computed so far.
+        var chain: [Expr] = []
+        var innermost = e
+        while let operand = innermost.kind.leftOperand {
+            chain.append(innermost)
+            innermost = operand
+        }
+        var value = try spanned(innermost) { try evaluateNode(innermost, operand: nil) }
+        while let node = chain.popLast() {
+            value = try spanned(node) { try evaluateNode(node, operand: value) }
+        }
+        return value
+    }
+
+    /// Errors raised without a position belong to the expression being evaluated.
+    private func spanned(_ e: Expr, _ body: () throws -> Value) throws -> Value {
         do {
-            return try evaluateUnspanned(e)
+            return try body()
         } catch var error as RuntimeError {
-            // Errors raised without a position belong to the innermost expression.
             if error.span == nil { error.span = e.span }
             throw error
         }
     }
 
-    private func evaluateUnspanned(_ e: Expr) throws -> Value {
+    /// One node. `operand` is the value of its `leftOperand` when the caller
+    /// has computed it already (the chain walk in `evaluate`).
+    private func evaluateNode(_ e: Expr, operand: Value?) throws -> Value {
         switch e.kind {
         case .integer(let v, _): return .int(v)
         case .float(let v, _): return .float(v)
@@ -33,21 +52,22 @@ extension Interpreter {
             return .tensor(try mapEngineError(at: e.span, [:]) { try Tensor(values, shape: shape, dtype: .float32) })
         case .list(let elements):
             return try .checkedList(try elements.map(evaluate))
-        case .unary(let op, let operand):
-            return try unary(op, try evaluate(operand), at: e.span)
+        case .unary(let op, let inner):
+            return try unary(op, try evaluate(inner), at: e.span)
         case .binary(.and, let l, let r):
-            let left = try evaluate(l)
+            let left = try operand ?? evaluate(l)
             return try left.truthy() ? try evaluate(r) : left
         case .binary(.or, let l, let r):
-            let left = try evaluate(l)
+            let left = try operand ?? evaluate(l)
             return try left.truthy() ? left : try evaluate(r)
         case .binary(let op, let l, let r):
-            return try binary(op, try evaluate(l), try evaluate(r), at: e.span)
+            let left = try operand ?? evaluate(l)
+            return try binary(op, left, try evaluate(r), at: e.span)
         case .call(let callee, let args):
-            let function = try evaluate(callee)
+            let function = try operand ?? evaluate(callee)
             return try call(function, try callArguments(args), at: e.span)
         case .methodCall(let receiver, let name, let nameSpan, let args):
-            let target = try evaluate(receiver)
+            let target = try operand ?? evaluate(receiver)
             guard let function = environment.lookup(name) ?? registry[name].map(Value.builtin) else {
                 let hint = Suggestions.hint(for: name, in: registry.names + environment.visibleNames)
                 throw RuntimeError("no function named '\(name)' for the method call\(hint)", at: nameSpan)
@@ -55,9 +75,9 @@ extension Interpreter {
             let first = CallArgument(name: nil, nameSpan: nil, value: target, span: receiver.span)
             return try call(function, [first] + callArguments(args), at: e.span)
         case .attribute(let receiver, let name, let nameSpan):
-            return try attribute(try evaluate(receiver), name, at: nameSpan, receiverSpan: receiver.span)
+            return try attribute(try operand ?? evaluate(receiver), name, at: nameSpan, receiverSpan: receiver.span)
         case .index(let base, let items):
-            return try index(try evaluate(base), items, at: e.span)
+            return try index(try operand ?? evaluate(base), items, at: e.span)
         }
     }
 

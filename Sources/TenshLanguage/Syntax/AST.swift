@@ -2,12 +2,28 @@
 /// point at the exact expression; `description` prints canonical source.
 
 public final class Expr {
-    public let kind: ExprKind
+    /// Only the teardown in `deinit` changes it.
+    public private(set) var kind: ExprKind
     public let span: SourceSpan
 
     init(_ kind: ExprKind, _ span: SourceSpan) {
         self.kind = kind
         self.span = span
+    }
+
+    /// A chain such as `1 + 1 + ...` is as deep as it is long; releasing it
+    /// node by node through ARC would recurse once per level and overflow the
+    /// stack, so the children are released from an explicit stack instead.
+    deinit {
+        var pending = kind.children
+        guard !pending.isEmpty else { return }
+        kind = .none
+        while var node = pending.popLast() {
+            // A node someone else still holds (a function body) keeps its children.
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending += node.kind.children
+            node.kind = .none
+        }
     }
 }
 
@@ -55,12 +71,26 @@ public enum ExprKind {
 }
 
 public final class Stmt {
-    public let kind: StmtKind
+    /// Only the teardown in `deinit` changes it.
+    public private(set) var kind: StmtKind
     public let span: SourceSpan
 
     init(_ kind: StmtKind, _ span: SourceSpan) {
         self.kind = kind
         self.span = span
+    }
+
+    /// Statements nest without bound through `else if` chains: released from
+    /// an explicit stack, as `Expr` is (expressions inside free themselves).
+    deinit {
+        var pending = kind.statements
+        guard !pending.isEmpty else { return }
+        kind = .break
+        while var node = pending.popLast() {
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending += node.kind.statements
+            node.kind = .break
+        }
     }
 }
 

@@ -3,33 +3,7 @@
 /// `{ a; b }`. Parsing the output gives the same tree (parser tests are round trips).
 
 extension Expr: CustomStringConvertible {
-    public var description: String {
-        switch kind {
-        case .integer(_, let text), .float(_, let text): return text
-        case .string(let s): return quoted(s)
-        case .bool(let b): return b ? "true" : "false"
-        case .none: return "none"
-        case .name(let n): return n
-        case .tensorLiteral(let elements, _, _), .list(let elements):
-            return "[" + elements.map(\.description).joined(separator: ", ") + "]"
-        case .unary(.negate, let e): return "-" + operand(e, atLeast: .unary)
-        case .unary(.not, let e): return "not " + operand(e, atLeast: .not)
-        case .binary(let op, let l, let r):
-            let level = Precedence.of(op)
-            // Left-associative: the right side needs parentheses at the same level;
-            // `**` is right-associative, so its left side does.
-            let left = operand(l, atLeast: op == .power ? .postfix : level)
-            let right = operand(r, atLeast: op == .power ? .unary : level.next)
-            return "\(left) \(op.rawValue) \(right)"
-        case .call(let callee, let args):
-            return operand(callee, atLeast: .postfix) + "(" + args.map(\.description).joined(separator: ", ") + ")"
-        case .methodCall(let receiver, let name, _, let args):
-            return operand(receiver, atLeast: .postfix) + ".\(name)(" + args.map(\.description).joined(separator: ", ") + ")"
-        case .attribute(let receiver, let name, _): return operand(receiver, atLeast: .postfix) + "." + name
-        case .index(let base, let items):
-            return operand(base, atLeast: .postfix) + "[" + items.map(\.description).joined(separator: ", ") + "]"
-        }
-    }
+    public var description: String { SourcePiece.render([.expression(self, atLeast: .lowest)]) }
 
     /// The level of this expression's outermost operator.
     var precedence: Precedence {
@@ -43,23 +17,93 @@ extension Expr: CustomStringConvertible {
         }
     }
 
-    private func operand(_ e: Expr, atLeast level: Precedence) -> String {
-        e.precedence < level ? "(\(e))" : e.description
+    /// This node's source, one level deep: its text, with the child
+    /// expressions left as pieces (each with the level it must bind at).
+    var pieces: [SourcePiece] {
+        switch kind {
+        case .integer(_, let text), .float(_, let text): return [.text(text)]
+        case .string(let s): return [.text(quoted(s))]
+        case .bool(let b): return [.text(b ? "true" : "false")]
+        case .none: return [.text("none")]
+        case .name(let n): return [.text(n)]
+        case .tensorLiteral(let elements, _, _), .list(let elements):
+            return [.text("[")] + SourcePiece.commaSeparated(elements.map { [.expression($0, atLeast: .lowest)] }) + [.text("]")]
+        case .unary(.negate, let e): return [.text("-"), .expression(e, atLeast: .unary)]
+        case .unary(.not, let e): return [.text("not "), .expression(e, atLeast: .not)]
+        case .binary(let op, let l, let r):
+            let level = Precedence.of(op)
+            // Left-associative: the right side needs parentheses at the same level;
+            // `**` is right-associative, so its left side does.
+            return [.expression(l, atLeast: op == .power ? .postfix : level), .text(" \(op.rawValue) "),
+                    .expression(r, atLeast: op == .power ? .unary : level.next)]
+        case .call(let callee, let args):
+            return [.expression(callee, atLeast: .postfix), .text("(")] + SourcePiece.commaSeparated(args.map(\.pieces)) + [.text(")")]
+        case .methodCall(let receiver, let name, _, let args):
+            return [.expression(receiver, atLeast: .postfix), .text(".\(name)(")]
+                + SourcePiece.commaSeparated(args.map(\.pieces)) + [.text(")")]
+        case .attribute(let receiver, let name, _): return [.expression(receiver, atLeast: .postfix), .text("." + name)]
+        case .index(let base, let items):
+            return [.expression(base, atLeast: .postfix), .text("[")] + SourcePiece.commaSeparated(items.map(\.pieces)) + [.text("]")]
+        }
+    }
+}
+
+/// A part of an expression's canonical source. Printing goes through an
+/// explicit stack of these, so a chain 100,000 operators long prints without
+/// recursion.
+enum SourcePiece {
+    case text(String)
+    /// An expression, parenthesised when its operator binds looser than `atLeast`.
+    case expression(Expr, atLeast: Precedence)
+
+    static func render(_ pieces: [SourcePiece]) -> String {
+        var out = ""
+        var pending = Array(pieces.reversed())
+        while let piece = pending.popLast() {
+            switch piece {
+            case .text(let text): out += text
+            case .expression(let e, let level):
+                let parenthesised = e.precedence < level
+                if parenthesised { pending.append(.text(")")) }
+                pending += e.pieces.reversed()
+                if parenthesised { pending.append(.text("(")) }
+            }
+        }
+        return out
+    }
+
+    static func commaSeparated(_ parts: [[SourcePiece]]) -> [SourcePiece] {
+        var out: [SourcePiece] = []
+        for (i, part) in parts.enumerated() {
+            if i > 0 { out.append(.text(", ")) }
+            out += part
+        }
+        return out
     }
 }
 
 extension Argument: CustomStringConvertible {
-    public var description: String { name.map { "\($0)=\(value)" } ?? value.description }
+    public var description: String { SourcePiece.render(pieces) }
+
+    var pieces: [SourcePiece] {
+        let value = SourcePiece.expression(value, atLeast: .lowest)
+        return name.map { [.text("\($0)="), value] } ?? [value]
+    }
 }
 
 extension IndexItem: CustomStringConvertible {
-    public var description: String {
+    public var description: String { SourcePiece.render(pieces) }
+
+    var pieces: [SourcePiece] {
         switch self {
-        case .single(let e): return e.description
-        case .ellipsis: return "..."
+        case .single(let e): return [.expression(e, atLeast: .lowest)]
+        case .ellipsis: return [.text("...")]
         case .slice(let start, let stop, let step):
-            let head = (start?.description ?? "") + ":" + (stop?.description ?? "")
-            return step.map { head + ":" + $0.description } ?? head
+            var out: [SourcePiece] = start.map { [.expression($0, atLeast: .lowest)] } ?? []
+            out.append(.text(":"))
+            if let stop { out.append(.expression(stop, atLeast: .lowest)) }
+            if let step { out += [.text(":"), .expression(step, atLeast: .lowest)] }
+            return out
         }
     }
 }
@@ -78,16 +122,7 @@ extension Stmt: CustomStringConvertible {
             case .block(let body): return "\(head) \(Stmt.block(body))"
             }
         case .return(let value): return value.map { "return \($0)" } ?? "return"
-        case .if(let condition, let then, let otherwise):
-            var text = "if \(condition) \(Stmt.block(then))"
-            if let otherwise {
-                if otherwise.count == 1, case .if = otherwise[0].kind {
-                    text += " else \(otherwise[0])"
-                } else {
-                    text += " else \(Stmt.block(otherwise))"
-                }
-            }
-            return text
+        case .if: return ifChainDescription
         case .for(let name, _, let sequence, let body): return "for \(name) in \(sequence) \(Stmt.block(body))"
         case .while(let condition, let body): return "while \(condition) \(Stmt.block(body))"
         case .noGrad(let body): return "no_grad \(Stmt.block(body))"
@@ -95,6 +130,23 @@ extension Stmt: CustomStringConvertible {
         case .break: return "break"
         case .continue: return "continue"
         }
+    }
+
+    /// `if a { } else if b { } else { }`: an `else if` chain of any length, printed with a loop.
+    private var ifChainDescription: String {
+        var text = ""
+        var next: Stmt? = self
+        while let branch = next, case .if(let condition, let then, let otherwise) = branch.kind {
+            text += (branch === self ? "" : " else ") + "if \(condition) \(Stmt.block(then))"
+            next = nil
+            guard let otherwise else { break }
+            if otherwise.count == 1, case .if = otherwise[0].kind {
+                next = otherwise[0]
+            } else {
+                text += " else \(Stmt.block(otherwise))"
+            }
+        }
+        return text
     }
 
     static func block(_ body: [Stmt]) -> String {

@@ -137,22 +137,33 @@ extension Parser {
     }
 
     /// `if c { } else if d { } else { }`; `else` may follow on the next line.
+    /// The branches of an `else if` chain are read in a loop and linked from the
+    /// last one, so a chain of any length parses without recursion.
     mutating func ifStatement(_ keyword: Token) throws -> Stmt {
-        let condition = try expression()
-        let then = try block()
+        var branches: [(keyword: Token, condition: Expr, then: [Stmt])] = []
         var otherwise: [Stmt]?
-        var look = current
-        while tokens[look].kind == .newline { look += 1 }
-        if tokens[look].isKeyword(.else) {
+        var branchKeyword = keyword
+        while true {
+            let condition = try expression()
+            branches.append((branchKeyword, condition, try block()))
+            var look = current
+            while tokens[look].kind == .newline { look += 1 }
+            guard tokens[look].isKeyword(.else) else { break }
             current = look + 1
-            if peek.isKeyword(.if) {
-                let nested = advance()
-                otherwise = [try ifStatement(nested)]
-            } else {
+            guard peek.isKeyword(.if) else {
                 otherwise = try block()
+                break
             }
+            branchKeyword = advance()
         }
-        return Stmt(.if(condition, then: then, else: otherwise), keyword.span.through(previous.span))
+        // Every branch's span runs to the end of the whole chain.
+        let end = previous.span
+        var chain = otherwise
+        for branch in branches.reversed() {
+            chain = [Stmt(.if(branch.condition, then: branch.then, else: chain), branch.keyword.span.through(end))]
+        }
+        guard let statement = chain?.first else { throw Diagnostic("expected an 'if' statement", keyword.span) }
+        return statement
     }
 
     mutating func forStatement() throws -> Stmt {
