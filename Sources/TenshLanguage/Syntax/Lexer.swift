@@ -1,5 +1,6 @@
-/// Turns source text into tokens. Newlines end statements except inside open
-/// `(` or `[` (a line whose brackets are open continues on the next line);
+/// Turns source text into tokens. Line breaks (`\n`, `\r\n` or a lone `\r`)
+/// end statements except inside open `(` or `[` (a line whose brackets are
+/// open continues on the next line) or after a `\` at the end of the line;
 /// inside `{ }` they separate the statements of the block.
 struct Lexer {
     private let scalars: [Unicode.Scalar]
@@ -28,17 +29,17 @@ struct Lexer {
         while index < scalars.count {
             let c = scalars[index]
             if c == "#" {
-                while index < scalars.count && scalars[index] != "\n" { index += 1 }
-            } else if c == "\n" {
+                while index < scalars.count && !isLineBreak(scalars[index]) { index += 1 }
+            } else if isLineBreak(c) {
                 let ignored = open.last.map { $0.symbol != .leftBrace } ?? false
                 if !ignored { add(.newline, start: index, text: "\n") }
+                skipLineBreak()
+            } else if c == " " || c == "\t" {
                 index += 1
-                line += 1
-                lineStart = index
-            } else if c == " " || c == "\t" || c == "\r" {
+            } else if c == "\\", let next = peek(1), isLineBreak(next) {
+                // An explicit line continuation: the line break is not a statement end.
                 index += 1
-            } else if c == "\\" && peek(1) == "\n" {
-                index += 1 // explicit line continuation
+                skipLineBreak()
             } else if isDigit(c) || (c == "." && peek(1).map(isDigit) == true) {
                 number()
             } else if c == "\"" || c == "'" {
@@ -50,6 +51,13 @@ struct Lexer {
             }
         }
         add(.end, start: index, text: "")
+    }
+
+    /// Moves past one line break (`\n`, `\r\n` or a lone `\r`) to the next line.
+    private mutating func skipLineBreak() {
+        index += scalars[index] == "\r" && peek(1) == "\n" ? 2 : 1
+        line += 1
+        lineStart = index
     }
 
     private func peek(_ ahead: Int) -> Unicode.Scalar? {
@@ -70,8 +78,13 @@ struct Lexer {
     }
 
     private func text(_ start: Int) -> String {
+        let slice = scalars[start..<index]
+        // Most tokens are ASCII: decoding bytes is several times faster than appending scalars.
+        if slice.allSatisfy(\.isASCII) {
+            return String(decoding: slice.lazy.map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+        }
         var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[start..<index])
+        s.append(contentsOf: slice)
         return String(s)
     }
 
@@ -109,7 +122,7 @@ struct Lexer {
         let start = index
         index += 1
         var value = String.UnicodeScalarView()
-        while index < scalars.count, scalars[index] != quote, scalars[index] != "\n" {
+        while index < scalars.count, scalars[index] != quote, !isLineBreak(scalars[index]) {
             var c = scalars[index]
             if c == "\\", let next = peek(1) {
                 index += 1
@@ -146,12 +159,9 @@ struct Lexer {
 
     private mutating func symbol() {
         let start = index
-        // Longest match first: `...`, then two-character symbols, then one.
-        for length in [3, 2, 1] where index + length <= scalars.count {
-            var s = String.UnicodeScalarView()
-            s.append(contentsOf: scalars[index..<index + length])
-            guard let symbol = Symbol(rawValue: String(s)) else { continue }
-            index += length
+        for (symbol, spelling) in Self.symbolsLongestFirst where index + spelling.count <= scalars.count {
+            guard scalars[index..<index + spelling.count].elementsEqual(spelling) else { continue }
+            index += spelling.count
             let token = Token(kind: .symbol(symbol), span: span(from: start), text: symbol.rawValue)
             tokens.append(token)
             track(symbol, token.span)
@@ -160,6 +170,11 @@ struct Lexer {
         index += 1
         error("unexpected character \(Self.describe(scalars[start]))", span(from: start))
     }
+
+    /// Longest match first: `...`, then two-character symbols, then one.
+    private static let symbolsLongestFirst: [(Symbol, [Unicode.Scalar])] = Symbol.allCases
+        .map { ($0, Array($0.rawValue.unicodeScalars)) }
+        .sorted { $0.1.count > $1.1.count }
 
     /// A stray character as the message shows it: invisible ones (NUL, controls) by code
     /// point, and U+FFFD, which stands for bytes that were not valid UTF-8 when the file was read.
@@ -185,6 +200,8 @@ struct Lexer {
 }
 
 private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+/// Lines end at `\n`, `\r\n` or a lone `\r` (files from every platform).
+func isLineBreak(_ c: Unicode.Scalar) -> Bool { c == "\n" || c == "\r" }
 private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
     (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (c.value > 127 && c.properties.isAlphabetic)
 }
