@@ -107,7 +107,7 @@ struct Arguments {
         let s = try string(name)
         guard let d = DType(name: s) else {
             let hint = Suggestions.hint(for: s, in: DType.allCases.map(\.rawValue))
-            throw error(name, "unknown dtype \"\(s)\" (expected \"f32\", \"f64\", \"i64\" or \"bool\")\(hint)")
+            throw error(name, "unknown dtype \"\(Escaping.printable(s))\" (expected \"f32\", \"f64\", \"i64\" or \"bool\")\(hint)")
         }
         return d
     }

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// The convolution family, with torch.nn.functional's keywords:
 /// conv1d, conv2d, depthwise_conv2d, conv_transpose1d, conv_transpose2d (alias deconv),
@@ -90,7 +91,7 @@ enum ConvBuiltins {
         case .string("same"): return .same
         case .string("valid"): return .valid
         case .string(let s):
-            throw a.error("padding", "unknown padding \"\(s)\" (expected an int, a list of ints, \"same\" or \"valid\")"
+            throw a.error("padding", "unknown padding \"\(Escaping.printable(s))\" (expected an int, a list of ints, \"same\" or \"valid\")"
                 + Suggestions.hint(for: s, in: ["same", "valid"]))
         case let v where ParameterKind.intPair.accepts(v): return .explicit(try a.ints("padding"))
         case let v: throw a.error("padding", "argument 'padding' must be an int, a list of ints, \"same\" or \"valid\", got \(v.typeName)")
@@ -104,7 +105,7 @@ enum ConvBuiltins {
         if name == "padding_mode" && s == "zeros" { return .constant }
         guard names.contains(s), let mode = PadMode(rawValue: s) else {
             let expected = names.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw a.error(name, "unknown \(name) \"\(s)\" (expected \(expected))\(Suggestions.hint(for: s, in: names))")
+            throw a.error(name, "unknown \(name) \"\(Escaping.printable(s))\" (expected \(expected))\(Suggestions.hint(for: s, in: names))")
         }
         return mode
     }

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// mse_loss, l1_loss, nll_loss, cross_entropy, binary_cross_entropy with
 /// torch's `reduction="mean"|"sum"|"none"`.
@@ -45,7 +46,7 @@ enum LossBuiltins {
     static func lossReduction(_ a: Arguments) throws -> LossReduction {
         let s = try a.string("reduction")
         guard let r = LossReduction(rawValue: s) else {
-            throw a.error("reduction", "unknown reduction \"\(s)\" (expected \"mean\", \"sum\" or \"none\")"
+            throw a.error("reduction", "unknown reduction \"\(Escaping.printable(s))\" (expected \"mean\", \"sum\" or \"none\")"
                 + Suggestions.hint(for: s, in: ["mean", "sum", "none"]))
         }
         return r

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// Reductions over `dim=` (an int or a list; all dims when none), `keepdim=`,
 /// and the softmax family.
@@ -106,7 +107,7 @@ enum ReductionBuiltins {
         case .string("fro"): return 2
         case .string("inf"): return .infinity
         case .string(let s):
-            throw a.error("p", "unknown norm order \"\(s)\" (expected a positive number, \"fro\" or \"inf\")")
+            throw a.error("p", "unknown norm order \"\(Escaping.printable(s))\" (expected a positive number, \"fro\" or \"inf\")")
         default:
             let p = try a.double("p")
             guard p > 0 else { throw a.error("p", "norm order p must be positive, got \(p)") }
