@@ -1,4 +1,8 @@
 import TenshEngine
+import TenshText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// print, help, args, exit, clock, range, len.
 enum CoreBuiltins {
@@ -10,7 +14,9 @@ enum CoreBuiltins {
                 example: "print(\"loss\", loss)") { a in
             let sep = try a.string("sep")
             let end = a.spans["end"] != nil ? try a.string("end") : "\n" // the default, `"\n"`
-            a.context.write(a.list("values").map(\.text).joined(separator: sep) + end)
+            let text = a.list("values").map(\.text).joined(separator: sep) + end
+            try Cancellation.check("print")
+            a.context.write(text)
             return .none
         },
         Builtin("help", category, [.optional("name", .any, "none")],
@@ -34,8 +40,7 @@ enum CoreBuiltins {
         Builtin("clock", category, [],
                 summary: "Seconds on a monotonic clock, as a float (differences measure time).",
                 example: "t0 = clock(); train(); print(clock() - t0)") { _ in
-            let now = ContinuousClock.now - processStart
-            return .float(Double(now.components.seconds) + Double(now.components.attoseconds) * 1e-18)
+            .float(monotonicSeconds())
         },
         Builtin("range", category, [.required("start", .int), .optional("stop", .int, "none"), .optional("step", .int, "1")],
                 summary: "The list of ints [start, stop) by step; range(n) is 0 ..< n.",
@@ -48,7 +53,7 @@ enum CoreBuiltins {
             // Counted in Double so that extreme bounds cannot overflow.
             let count = max(0, ((Double(stop) - Double(start)) / Double(step)).rounded(.up))
             guard count <= 100_000_000 else { throw a.error("stop", "range of \(saturatingInt(count)) ints is too long") }
-            return .list(try (0..<Int(count)).map { i in
+            return .list(try ValueLimits.build(Int(count), "range") { i in
                 let (offset, o1) = i.multipliedReportingOverflow(by: step)
                 let (value, o2) = start.addingReportingOverflow(offset)
                 guard !o1 && !o2 else { throw a.error("stop", "range values overflow an int") }
@@ -76,8 +81,13 @@ enum CoreBuiltins {
         },
     ]
 
-    /// When the process (and so `clock()`) started.
-    static let processStart = ContinuousClock.now
+    /// Seconds since a fixed point in the past (the system's boot, as Python's
+    /// `time.monotonic()` on Linux): never negative, never going back.
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+    }
 
     private static func helpText(_ a: Arguments) throws -> String {
         let registry = a.context.registry
@@ -92,7 +102,7 @@ enum CoreBuiltins {
             if let b = registry[name] { return b.help }
             if let text = statementHelp[name] { return text }
             let hint = Suggestions.hint(for: name, in: registry.names + Array(statementHelp.keys))
-            throw a.error("name", "no builtin named '\(name)'\(hint)")
+            throw a.error("name", "no builtin named \(Escaping.pythonRepr(name))\(hint)")
         case let v: throw a.error("name", "help takes a name or a function, got \(v.typeName)")
         }
     }

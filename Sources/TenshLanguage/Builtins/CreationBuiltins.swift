@@ -88,14 +88,17 @@ enum CreationBuiltins {
                                 depth: Int = 0) throws -> [Int] {
         switch v {
         case .bool(let b):
+            try ValueLimits.checkNumbers(values.count + 1, "tensor")
             values.append(b ? 1 : 0)
             return []
         case .int, .float:
             allBool = false
+            try ValueLimits.checkNumbers(values.count + 1, "tensor")
             values.append(v.number ?? 0)
             return []
         case .tensor(let t):
             allBool = allBool && t.dtype == .bool
+            try ValueLimits.checkNumbers(values.count + t.count, "tensor")
             values += t.toDoubles()
             return t.shape
         case .list(let items):

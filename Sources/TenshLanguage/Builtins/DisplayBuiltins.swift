@@ -96,16 +96,31 @@ enum DisplayBuiltins {
     }
 
     static func numbers(_ a: Arguments, _ value: Value) throws -> [Double] {
+        var out: [Double] = []
+        try appendNumbers(a, value, to: &out)
+        return out
+    }
+
+    /// Plotted values are Doubles: the count is checked against the allocation
+    /// limit as it grows (a view can be huge, and a list can hold one big list many times).
+    private static func appendNumbers(_ a: Arguments, _ value: Value, to out: inout [Double]) throws {
+        func reserve(_ count: Int) throws {
+            guard count <= EngineConfig.maxTensorBytes / MemoryLayout<Double>.size else {
+                throw a.error("values", "\(count) values to plot exceed the allocation limit of \(EngineConfig.maxTensorBytes) bytes as float64")
+            }
+        }
         switch value {
         case .tensor(let t):
-            // Plotted values are Doubles: refuse a (view of a) tensor they would not fit in.
-            guard t.count <= EngineConfig.maxTensorBytes / MemoryLayout<Double>.size else {
-                throw a.error("values", "\(t.count) values to plot exceed the allocation limit of \(EngineConfig.maxTensorBytes) bytes as float64")
-            }
-            return t.toDoubles()
-        case .int(let i): return [Double(i)]
-        case .float(let f): return [f]
-        case .list(let items): return try items.flatMap { try numbers(a, $0) }
+            try reserve(out.count + t.count)
+            out += t.toDoubles()
+        case .int(let i):
+            try reserve(out.count + 1)
+            out.append(Double(i))
+        case .float(let f):
+            try reserve(out.count + 1)
+            out.append(f)
+        case .list(let items):
+            for item in items { try appendNumbers(a, item, to: &out) }
         default: throw a.error("values", "plot needs numbers, a 1-d tensor, or a list of them")
         }
     }

@@ -17,8 +17,11 @@ enum InspectionBuiltins {
                 summary: "The elements as (nested) lists of numbers; a 0-d tensor gives a number.",
                 example: "tolist(arange(3))") { a in
             let x = try a.tensor("x")
-            let values = x.toDoubles().map { number($0, x.dtype) }
-            return nest(values[...], x.shape[...])
+            guard x.rank <= Value.maxListNesting else {
+                throw a.error("x", "a tensor of rank \(x.rank) would make lists nested \(x.rank) deep (the limit is \(Value.maxListNesting))")
+            }
+            try ValueLimits.checkList(x.count)
+            return try nest(x.toDoubles().map { number($0, x.dtype) }, x.shape)
         },
         Builtin("summary", category, [.required("x", .tensor)],
                 summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn.",
@@ -37,14 +40,21 @@ enum InspectionBuiltins {
         }
     }
 
-    /// Row-major values as lists nested by `shape`.
-    static func nest(_ values: ArraySlice<Value>, _ shape: ArraySlice<Int>) -> Value {
-        guard let n = shape.first else { return values.first ?? .none }
-        let inner = shape.dropFirst().reduce(1, *)
-        return .list((0..<n).map { i in
-            let start = values.startIndex + i * inner
-            return nest(values[start..<start + inner], shape.dropFirst())
-        })
+    /// Row-major values as lists nested by `shape`, grouped from the last
+    /// dimension out (no recursion). Every level's lists count against the limit.
+    static func nest(_ values: [Value], _ shape: [Int]) throws -> Value {
+        var level = values
+        for k in shape.indices.reversed() {
+            let size = shape[k]
+            var lists = 1
+            for n in shape[..<k] {
+                let (product, overflow) = lists.multipliedReportingOverflow(by: n)
+                lists = overflow ? Int.max : product
+            }
+            try ValueLimits.checkList(lists)
+            level = (0..<lists).map { i in .list(Array(level[(i * size)..<((i + 1) * size)])) }
+        }
+        return level.first ?? .none
     }
 
     static func line(_ t: Tensor) -> String {

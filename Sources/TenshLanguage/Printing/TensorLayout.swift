@@ -25,17 +25,20 @@ struct TensorLayout {
         self.summarize = count > options.threshold
         var offsets: [Int] = []
         offsets.reserveCapacity(summarize ? 64 : count)
-        if summarize {
-            TensorLayout.collectEdges(shape, strides, level: 0, offset: offset, edge: edge, into: &offsets)
-        } else {
-            TensorLayout.collectAll(shape, strides, level: 0, offset: offset, into: &offsets)
+        let edge = self.edge, summarize = self.summarize
+        let shown: [[Int]] = shape.enumerated().map { level, n in
+            // `get_summarized_data` with edge 0 keeps a whole last dimension but nothing of higher ones.
+            guard summarize else { return Array(0..<n) }
+            if edge == 0 { return level == shape.count - 1 ? Array(0..<n) : [] }
+            return n - edge > edge ? Array(0..<edge) + Array((n - edge)..<n) : Array(0..<n)
         }
+        TensorLayout.collect(shown, strides, base: offset, into: &offsets)
         self.formatter = ElementFormatter(reader: reader, offsets: offsets, options: options)
     }
 
     /// The nested-bracket text, `indent` columns after the start of its line.
     func body(indent: Int) -> String {
-        render(level: 0, offset: base, indent: indent)
+        render(indent: indent)
     }
 
     /// Indices shown along a dimension of size `n`; nil stands for the `...` row.
@@ -44,17 +47,40 @@ struct TensorLayout {
         return (0..<edge).map { $0 } + [nil] + ((n - edge)..<n).map { $0 }
     }
 
-    private func render(level: Int, offset: Int, indent: Int) -> String {
-        let dims = shape.count - level
-        if dims == 0 { return formatter.format(reader, at: offset) }
-        if dims == 1 { return vector(level: level, offset: offset, indent: indent) }
-        let rows = shownIndices(shape[level]).map { i -> String in
-            guard let i else { return "..." }
-            return render(level: level + 1, offset: offset &+ i &* strides[level], indent: indent + 1)
+    /// The nested brackets, written with an explicit stack of open dimensions
+    /// (one frame per dimension, so any rank prints without recursion).
+    private func render(indent: Int) -> String {
+        let rank = shape.count
+        if rank == 0 { return formatter.format(reader, at: base) }
+        if rank == 1 { return vector(level: 0, offset: base, indent: indent) }
+        struct Frame {
+            let level: Int
+            let offset: Int
+            let rows: [Int?]
+            var next = 0
         }
-        // Blocks of higher dimensions are separated by (dims - 1) newlines.
-        let separator = "," + String(repeating: "\n", count: dims - 1) + String(repeating: " ", count: indent + 1)
-        return "[" + rows.joined(separator: separator) + "]"
+        var out = "["
+        var open = [Frame(level: 0, offset: base, rows: shownIndices(shape[0]))]
+        while let frame = open.last {
+            guard frame.next < frame.rows.count else {
+                out += "]"
+                open.removeLast()
+                continue
+            }
+            let level = frame.level, rowIndent = indent + level + 1
+            // Blocks of higher dimensions are separated by (dims - 1) newlines.
+            if frame.next > 0 { out += "," + String(repeating: "\n", count: rank - level - 1) + String(repeating: " ", count: rowIndent) }
+            open[open.count - 1].next += 1
+            guard let i = frame.rows[frame.next] else { out += "..."; continue }
+            let offset = frame.offset &+ i &* strides[level]
+            if rank - level == 2 {
+                out += vector(level: level + 1, offset: offset, indent: rowIndent)
+            } else {
+                out += "["
+                open.append(Frame(level: level + 1, offset: offset, rows: shownIndices(shape[level + 1])))
+            }
+        }
+        return out
     }
 
     /// A row of elements, wrapped so that each line holds as many as fit in
@@ -82,31 +108,28 @@ struct TensorLayout {
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
-    /// Every element's offset in row-major order.
-    private static func collectAll(_ shape: [Int], _ strides: [Int], level: Int, offset: Int, into out: inout [Int]) {
-        if level == shape.count { out.append(offset); return }
-        for i in 0..<shape[level] {
-            collectAll(shape, strides, level: level + 1, offset: offset &+ i &* strides[level], into: &out)
-        }
-    }
-
-    /// The offsets `get_summarized_data` keeps: `edge` items at each end of
-    /// every dimension longer than 2 * edge. With edge 0 torch keeps a whole
-    /// last dimension (`x[-0:]` is all of x) but nothing of higher ones.
-    private static func collectEdges(_ shape: [Int], _ strides: [Int], level: Int, offset: Int, edge: Int,
-                                     into out: inout [Int]) {
-        let dims = shape.count - level
-        if dims == 0 { out.append(offset); return }
-        let n = shape[level]
-        if dims > 1 && edge == 0 { return }
-        let indices: [Int]
-        if edge > 0 && n - edge > edge {
-            indices = Array(0..<edge) + Array((n - edge)..<n)
-        } else {
-            indices = Array(0..<n)
-        }
-        for i in indices {
-            collectEdges(shape, strides, level: level + 1, offset: offset &+ i &* strides[level], edge: edge, into: &out)
+    /// The storage offsets of every combination of `shown` indices (one list
+    /// per dimension), in row-major order: an odometer over the dimensions.
+    private static func collect(_ shown: [[Int]], _ strides: [Int], base: Int, into out: inout [Int]) {
+        guard !shown.contains(where: \.isEmpty) else { return }
+        var position = [Int](repeating: 0, count: shown.count)
+        var offset = base
+        for (d, indices) in shown.enumerated() { offset = offset &+ indices[0] &* strides[d] }
+        while true {
+            out.append(offset)
+            var d = shown.count - 1
+            while d >= 0 {
+                offset = offset &- shown[d][position[d]] &* strides[d]
+                position[d] += 1
+                if position[d] < shown[d].count {
+                    offset = offset &+ shown[d][position[d]] &* strides[d]
+                    break
+                }
+                position[d] = 0
+                offset = offset &+ shown[d][0] &* strides[d]
+                d -= 1
+            }
+            if d < 0 { return }
         }
     }
 }

@@ -78,7 +78,11 @@ final class Interpreter: CallContext {
         switch s.kind {
         case .expression(let e, let silent):
             let v = try evaluate(e)
-            if echo && !silent && environment.depth == 0, !isNone(v) { write(v.repr + "\n") }
+            if echo && !silent && environment.depth == 0, !isNone(v) {
+                let text = v.repr
+                try Cancellation.check("echo")
+                write(text + "\n")
+            }
         case .assign(let targets, let value):
             try assign(targets, try evaluate(value), at: value.span)
         case .compound(let name, let nameSpan, let op, let value):
@@ -90,9 +94,8 @@ final class Interpreter: CallContext {
         case .return(let value):
             guard environment.depth > 0 else { throw RuntimeError("'return' outside a function", at: s.span) }
             return .returned(try value.map(evaluate) ?? .none)
-        case .if(let condition, let then, let otherwise):
-            if try truth(condition) { return try execute(then) }
-            if let otherwise { return try execute(otherwise) }
+        case .if:
+            return try ifChain(s)
         case .while(let condition, let body):
             while try truth(condition) {
                 try Cancellation.check("while")
@@ -162,15 +165,29 @@ final class Interpreter: CallContext {
         environment.assign(name, try binary(op.binary, current, rhs, at: span))
     }
 
+    /// `if a { } else if b { } else { }`: the branches of a chain are tried in
+    /// a loop, so a chain of any length runs without recursion.
+    private func ifChain(_ statement: Stmt) throws -> Flow {
+        var branch = statement
+        while case .if(let condition, let then, let otherwise) = branch.kind {
+            if try truth(condition) { return try execute(then) }
+            guard let otherwise else { break }
+            guard otherwise.count == 1, case .if = otherwise[0].kind else { return try execute(otherwise) }
+            branch = otherwise[0]
+        }
+        return .normal
+    }
+
     private func forLoop(_ name: String, _ nameSpan: SourceSpan, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
         let value = try evaluate(sequence)
-        let items = try iterationItems(value, at: sequence.span)
+        var items = try LoopItems(value, at: sequence.span)
         // `for x in progress(xs)` reports each finished step to the progress sink.
         var tracker: ProgressTracker?
         if case .progress(let p) = value, let sink = progressSink { tracker = ProgressTracker(p, sink) }
         defer { tracker?.finish() }
-        for item in items {
+        while true {
             try Cancellation.check("for")
+            guard let item = try items.next() else { break }
             environment.assign(name, item)
             let flow = try execute(body)
             tracker?.step()
@@ -180,17 +197,9 @@ final class Interpreter: CallContext {
         return .normal
     }
 
-    /// What `for` walks over: list items, or a tensor's slices along dim 0.
+    /// Every item `for` would walk in `value`, made at once.
     func iterationItems(_ value: Value, at span: SourceSpan) throws -> [Value] {
-        switch value {
-        case .list(let items): return items
-        case .progress(let p): return p.items
-        case .tensor(let t):
-            guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
-            return try (0..<t.shape[0]).map { i in .tensor(try t.indexed([.at(i)])) }
-        case .string(let s): return s.map { .string(String($0)) }
-        default: throw RuntimeError("cannot iterate over \(value.typeNameWithArticle)", at: span)
-        }
+        try LoopItems.all(value, at: span)
     }
 
     func undefined(_ name: String, at span: SourceSpan) -> RuntimeError {

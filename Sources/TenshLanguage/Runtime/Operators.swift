@@ -23,11 +23,11 @@ extension Interpreter {
         switch (op, l, r) {
         case (.equal, _, _): return .bool(l.equals(r))
         case (.notEqual, _, _): return .bool(!l.equals(r))
-        case (.add, .string(let a), .string(let b)): return .string(a + b)
-        case (.add, .list(let a), .list(let b)): return try .checkedList(a + b)
+        case (.add, .string(let a), .string(let b)): return .string(try ValueLimits.concatenated(a, b))
+        // Concatenation nests no deeper than its operands: no nesting check needed.
+        case (.add, .list(let a), .list(let b)): return .list(try ValueLimits.concatenated(a, b))
         case (.multiply, .string(let s), .int(let n)), (.multiply, .int(let n), .string(let s)):
-            guard n <= 0 || s.count <= 100_000_000 / n else { throw RuntimeError("string repetition too long", at: span) }
-            return .string(String(repeating: s, count: max(0, n)))
+            return .string(try ValueLimits.repeated(s, n))
         case (.less, .string(let a), .string(let b)): return .bool(a < b)
         case (.greater, .string(let a), .string(let b)): return .bool(a > b)
         default:
