@@ -13,9 +13,6 @@ public enum Escaping {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
             default:
                 if Character(scalar) == quote { out += "\\" + String(quote) } else { appendEscaped(scalar, to: &out) }
             }
@@ -50,6 +47,12 @@ public enum Escaping {
 
     private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String) {
         if isPrintable(scalar) { out.unicodeScalars.append(scalar); return }
+        switch scalar {
+        case "\n": out += "\\n"; return
+        case "\r": out += "\\r"; return
+        case "\t": out += "\\t"; return
+        default: break
+        }
         let v = scalar.value
         let (prefix, width) = v < 0x100 ? ("\\x", 2) : v < 0x10000 ? ("\\u", 4) : ("\\U", 8)
         let hex = String(v, radix: 16)

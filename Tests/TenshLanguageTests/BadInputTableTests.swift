@@ -1,5 +1,6 @@
 import Foundation
 @testable import TenshLanguage
+import TenshEngine
 import XCTest
 
 /// Runs every row of `BadInputTable` through a REPL session: the input must fail
@@ -59,15 +60,26 @@ final class BadInputTableTests: XCTestCase {
     }
 
     func testEveryBadInputFailsAtItsPlaceAndTheSessionSurvives() {
-        let rows = BadInputTable.generated + BadInputTable.rows
+        let rows = BadInputTable.generated + BadInputTable.rows + BadInputTable.longInputs
         XCTAssertGreaterThanOrEqual(rows.count, 110)
+        check(rows)
+    }
+
+    func testEveryGrowingValueIsCheckedAgainstTheAllocationLimit() {
+        let saved = EngineConfig.maxTensorBytes
+        EngineConfig.maxTensorBytes = BadInputTable.smallLimit
+        defer { EngineConfig.maxTensorBytes = saved }
+        check(BadInputTable.limited)
+    }
+
+    func check(_ rows: [BadInputRow]) {
         let dump = ProcessInfo.processInfo.environment["TENSH_TABLE_PRINT"] != nil
         for row in rows {
             let (outcome, after, afterText) = run(row)
             let label = String(row.source.prefix(80))
             let first = outcome.diagnostics.first
             let location = first.map { "\($0.span.line):\($0.span.column)" } ?? "none"
-            if dump { print("ROW \(label)\n  => \(outcome.status) \(location) \(first?.message ?? "")") }
+            if dump { print("ROW \(label)\n  => \(outcome.status) \(location) \(first?.message.prefix(300) ?? "")") }
             XCTAssertTrue(outcome.status == .syntaxError || outcome.status == .runtimeError, "\(label): \(outcome.status)")
             XCTAssertEqual(location, row.location, "\(label): \(first?.message ?? "")")
             XCTAssertTrue(first?.message.contains(row.message) ?? false, "\(label): '\(first?.message ?? "")'")
@@ -79,12 +91,13 @@ final class BadInputTableTests: XCTestCase {
 
     func testEdgeInputsGiveIEEEResultsAndKeepRunning() {
         let dump = ProcessInfo.processInfo.environment["TENSH_TABLE_PRINT"] != nil
-        for (source, expected) in BadInputTable.printing {
+        for (source, expected) in BadInputTable.printing + BadInputTable.longPrinting {
             let out = CapturedOutput()
             let outcome = Session(output: out).run(source: source)
-            if dump { print("PRINT \(source)\n  => \(outcome.status) \(out.text.debugDescription) \(outcome.rendered)") }
-            XCTAssertEqual(outcome.status, .ok, "\(source): \(outcome.rendered)")
-            XCTAssertEqual(out.text, expected, source)
+            let label = String(source.prefix(80))
+            if dump { print("PRINT \(label)\n  => \(outcome.status) \(out.text.prefix(200).debugDescription) \(outcome.rendered.prefix(300))") }
+            XCTAssertEqual(outcome.status, .ok, "\(label): \(outcome.rendered.prefix(300))")
+            XCTAssertEqual(out.text, expected, label)
         }
     }
 }

@@ -52,7 +52,7 @@ final class EndToEndTests: XCTestCase {
         let path = try script("x = [1, 2, 3]\nprint(item(sum(x)), args())\n")
         let r = try run([path, "a", "--b"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "6.0 [\"a\", \"--b\"]\n")
+        XCTAssertEqual(r.stdout, "6.0 ['a', '--b']\n")
         XCTAssertEqual(r.stderr, "")
     }
 

@@ -18,7 +18,7 @@ final class SessionTests: XCTestCase {
         s.run(source: "x = 5")
         s.run(source: "\"text\"")
         s.run(source: "none")
-        XCTAssertEqual(out.text, "3\n\"text\"\n")
+        XCTAssertEqual(out.text, "3\n'text'\n")
     }
 
     func testScriptModeDoesNotEcho() {
@@ -173,5 +173,28 @@ extension SessionTests {
         let state = ProgressState(label: "fit", done: 5, total: 20, elapsedSeconds: 2)
         XCTAssertEqual(state.line(width: 8), "fit [##......] 5/20 2.5 it/s ETA 6s")
         XCTAssertEqual(ProgressState(label: "", done: 0, total: 3, elapsedSeconds: 0).line(width: 3), "[...] 0/3 0.0 it/s")
+    }
+}
+
+extension SessionTests {
+    /// `:vars` and the REPL echo show strings as Python's repr: a value cannot drive the terminal.
+    func testVarsAndEchoEscapeStrings() {
+        let (s, out) = repl()
+        s.run(source: "t = \"\u{1b}]0;pwned\u{07}\"\nu = \"it's\"\nl = [\"\u{202e}\", 1]")
+        _ = s.runReplInput(":vars", readFile: { _ in nil })
+        XCTAssertEqual(out.text, "l  list ['\\u202e', 1]\nt  string '\\x1b]0;pwned\\x07'\nu  string \"it's\"\n")
+        out.clear()
+        s.run(source: "t\nl\nprint(t)")
+        XCTAssertEqual(out.text, "'\\x1b]0;pwned\\x07'\n['\\u202e', 1]\n\u{1b}]0;pwned\u{07}\n")
+    }
+
+    /// A function keeps its body when the source that defined it is gone
+    /// (the tree is freed node by node, skipping nodes still in use).
+    func testFunctionBodiesOutliveTheirSource() {
+        let (s, out) = repl()
+        s.run(source: "def f(x) = x" + String(repeating: " + 1", count: 50_000))
+        s.run(source: "def g(x) {\n r = -1\n if x == 0 { r = 0 }" + (1..<2000).map { " else if x == \($0) { r = \($0) }" }.joined() + "\n r\n}")
+        s.run(source: "print(f(1), g(1999), g(5000))")
+        XCTAssertEqual(out.text, "50001 1999 -1\n")
     }
 }

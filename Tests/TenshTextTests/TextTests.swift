@@ -28,5 +28,6 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(Escaping.printable("a \\ 'b' é"), "a \\ 'b' é")
         XCTAssertEqual(Escaping.printable("\u{1b}[2Jx.tsh"), "\\x1b[2Jx.tsh")
         XCTAssertEqual(Escaping.printable("\u{2066}"), "\\u2066")
+        XCTAssertEqual(Escaping.printable("a\nb\r\tc\u{0}"), "a\\nb\\r\\tc\\x00", "the same escapes as repr")
     }
 }

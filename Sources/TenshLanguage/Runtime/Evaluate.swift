@@ -25,13 +25,16 @@ extension Interpreter {
         return value
     }
 
-    /// Errors raised without a position belong to the expression being evaluated.
+    /// Errors raised without a position belong to the expression being
+    /// evaluated, and so does a Ctrl-C noticed while it was evaluated.
     private func spanned(_ e: Expr, _ body: () throws -> Value) throws -> Value {
         do {
             return try body()
         } catch var error as RuntimeError {
             if error.span == nil { error.span = e.span }
             throw error
+        } catch let error as EngineError where error.kind == .cancelled {
+            throw Interrupted(span: e.span)
         }
     }
 
