@@ -95,7 +95,8 @@ extension BadInputTable {
             Row("a, b = zeros(100000, 0)", list(100_000, itemBytes: ValueLimits.tensorRowBytes), "1:8"),
             Row("s = \"ab\" * 300000\na, b = s", list(600_000), "2:8"),
             Row("big = range(40000)\nt = tensor([big, big, big, big])", "tensor: 131073 numbers (1048584 bytes) exceed the allocation limit", "2:5"),
-            Row("big = range(40000)\nplot([[big, big, big, big]])", "plot: 131073 numbers (1048584 bytes) exceed the allocation limit", "2:1"),
+            Row("big = range(40000)\nplot([[big, big, big, big]])",
+                "plot: 131073 values to plot exceed the allocation limit of \(smallLimit) bytes as float64", "2:6"),
         ]
     }
 }
