@@ -15,7 +15,12 @@ final class EndToEndTests: XCTestCase {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tensh")
     }
 
-    func run(_ arguments: [String], stdin: String = "", interruptAfter: Double? = nil) throws -> Result {
+    /// Runs tensh. With `interruptWhen`, Ctrl-C (SIGINT) is sent as soon as
+    /// stdout shows that text, so the signal lands while the script's work runs
+    /// whatever the machine's speed; a run still going after `timeout` seconds
+    /// (a wide safety margin, not a latency bound) is killed and fails the test.
+    func run(_ arguments: [String], stdin: String = "", interruptWhen marker: String? = nil,
+             timeout: TimeInterval = 60) throws -> Result {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build tensh first: \(Self.binary.path)")
         let process = Process()
         process.executableURL = Self.binary
@@ -28,17 +33,20 @@ final class EndToEndTests: XCTestCase {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let stdout = StreamReader(output.fileHandleForReading, marker: marker)
+        let stderr = StreamReader(errors.fileHandleForReading, marker: nil)
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
-        if let delay = interruptAfter {
-            Thread.sleep(forTimeInterval: delay)
-            process.interrupt()
+        if marker != nil {
+            stdout.markerSeen.wait()
+            if process.isRunning { process.interrupt() }
         }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        let finished = stdout.finished.wait(timeout: .now() + timeout) == .success
+        if !finished { process.terminate() }
+        XCTAssertTrue(finished, "tensh \(arguments) still ran after \(timeout) s")
+        stderr.finished.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text)
     }
 
     func script(_ source: String, name: String = "e2e.tsh") throws -> String {
@@ -143,9 +151,37 @@ final class EndToEndTests: XCTestCase {
 
     func testCtrlCInterruptsAScriptWith130() throws {
         let path = try script("print(\"started\")\nwhile true { x = 1 }\n")
-        let r = try run([path], interruptAfter: 1.0)
+        let r = try run([path], interruptWhen: "started")
         XCTAssertEqual(r.status, 130, r.stderr)
         XCTAssertEqual(r.stdout, "started\n")
         XCTAssertTrue(r.stderr.contains("error: interrupted"), r.stderr)
     }
+}
+
+/// Reads a pipe to its end on its own thread; signals when `marker` first
+/// appears (or the stream ends without it) and when the stream ends.
+final class StreamReader: @unchecked Sendable {
+    let markerSeen = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    private var data = Data()
+    private let lock = NSLock()
+
+    init(_ handle: FileHandle, marker: String?) {
+        Thread { [self] in
+            var signalled = false
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { data.append(chunk) }
+                if let marker, !signalled, text.contains(marker) {
+                    signalled = true
+                    markerSeen.signal()
+                }
+            }
+            if !signalled { markerSeen.signal() }
+            finished.signal()
+        }.start()
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
