@@ -1,4 +1,4 @@
-/// The bad-input table of issue 6: each row is a source that must fail with a
+/// The bad-input table: each row is a source that must fail with a
 /// clear message at the right place. Rows are grouped by op family; `DIR` is
 /// replaced by a folder of broken `.npy` files (BadInputTableTests.makeNpyFiles).
 /// Messages were frozen after reading each one and checking its column.

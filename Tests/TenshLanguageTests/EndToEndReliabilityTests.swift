@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// The command lines of the reliability issue, on the built binary: Ctrl-C
+/// Hostile command lines on the built binary: Ctrl-C
 /// during a huge `range` or loop, operator chains far deeper than the stack,
 /// scripts with any line ending, `clock()` from the first call, and strings
 /// that would drive the terminal.

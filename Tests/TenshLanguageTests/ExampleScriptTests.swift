@@ -2,7 +2,7 @@ import Foundation
 import TenshLanguage
 import XCTest
 
-/// The shipped examples (scripts/examples/*.tsh, SPEC §6) run as script tests:
+/// The shipped examples (scripts/examples/*.tsh) run as script tests:
 /// their `# expect:` lines are asserted like any script's.
 extension ScriptTests {
     static let projectRoot = URL(fileURLWithPath: #filePath)

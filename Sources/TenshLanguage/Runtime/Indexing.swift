@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// `x[0]`, `x[:, 1:3]`, `x[..., -1]`, `x[::2]`, `x[none]` on tensors (views, differentiable)
 /// and lists.
@@ -66,8 +67,7 @@ extension Interpreter {
         case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint:
             return saturatingInt(try t.item())
         case .tensor(let t):
-            // Indexing with a tensor of indices or a mask (torch's advanced indexing) is not supported.
-            throw RuntimeError("an index must be an int, a slice or ..., got a tensor of shape \(t.shape) (\(t.dtype)); tensor and mask indexing are not supported", at: span)
+            throw RuntimeError("an index must be an int, a slice or ..., got a tensor of shape \(shapeText(t.shape)) (\(t.dtype)); tensor and mask indexing are not supported", at: span)
         default: throw RuntimeError("an index must be an int, a slice or ..., got \(v.typeNameWithArticle)", at: span)
         }
     }

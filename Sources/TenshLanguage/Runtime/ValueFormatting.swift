@@ -21,8 +21,8 @@ extension Value {
     func repr(depth: Int) -> String {
         switch self {
         case .tensor(let t): return TensorRepr.repr(t)
-        case .int(let i): return String(i)
-        case .float(let d): return formatFloat(d)
+        case .int(let i): return NumberRepr.format(i)
+        case .float(let d): return NumberRepr.format(d)
         case .bool(let b): return b ? "true" : "false"
         case .string(let s): return Escaping.pythonRepr(s)
         case .none: return "none"
@@ -42,12 +42,4 @@ extension Value {
         case .progress(let p): return "<progress \(Escaping.printable(p.label)) over \(p.items.count) items>"
         }
     }
-}
-
-/// Python's float repr: shortest round-trip digits, `1.0` for integral values,
-/// scientific below 1e-4 and from 1e16.
-func formatFloat(_ d: Double) -> String {
-    if d.isNaN { return "nan" }
-    if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-    return "\(d)"
 }
