@@ -55,6 +55,18 @@ extension BadInputTable {
                 + "\nprint(x)", "tensor(3.)\n"),
             ("x = 100001\n" + elseIfChain(100_000, last: "print(\"last\")") + " else { print(\"none\") }", "none\n"),
             ("x = 99999\n" + elseIfChain(100_000, last: "print(\"last\")"), "last\n"),
+            // Calls and definitions with 100,000 arguments (argument checks use sets, not scans).
+            ("print(" + Array(repeating: "1", count: 100_000).joined(separator: ", ") + ")",
+             Array(repeating: "1", count: 100_000).joined(separator: " ") + "\n"),
+            ("def f(" + (0..<50_000).map { "a\($0)" }.joined(separator: ", ") + ") = a0 + a49999\nprint(f("
+                + (0..<50_000).map(String.init).joined(separator: ", ") + "))", "49999\n"),
+            ("def g(" + (0..<50_000).map { "a\($0)=\($0)" }.joined(separator: ", ") + ") = a1 + a49998\nprint(g("
+                + (0..<50_000).map { "a\($0)=1" }.joined(separator: ", ") + "))", "2\n"),
+            // Ranges are counted exactly, whatever the bounds.
+            ("print(range(4611686018427387904, 4611686018427387907), range(9223372036854775806, 9223372036854775807))",
+             "[4611686018427387904, 4611686018427387905, 4611686018427387906] [9223372036854775806]\n"),
+            ("for i in range(-9223372036854775807, -9223372036854775805) { print(i) }",
+             "-9223372036854775807\n-9223372036854775806\n"),
             // Line endings.
             ("x = 1\rprint(x + 1)\r", "2\n"),
             ("x = 1 + \\\r\n  2\r\nprint(x)\r\n", "3\n"),

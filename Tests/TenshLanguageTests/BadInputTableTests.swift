@@ -72,6 +72,24 @@ final class BadInputTableTests: XCTestCase {
         check(BadInputTable.limited)
     }
 
+    /// `for i in range(n)` walks the range without making its list: it runs
+    /// under a limit its list would pass, and `range` itself is still refused.
+    func testLoopsOverARangeMakeNoList() {
+        let saved = EngineConfig.maxTensorBytes
+        EngineConfig.maxTensorBytes = BadInputTable.smallLimit
+        defer { EngineConfig.maxTensorBytes = saved }
+        let out = CapturedOutput()
+        let session = Session(output: out)
+        let loop = session.run(source: "n = 0\nfor i in range(100000000) {\n n += 1\n if n == 100000 { break }\n}\nprint(n, i)")
+        XCTAssertEqual(loop.status, .ok, loop.rendered)
+        XCTAssertEqual(out.text, "100000 99999\n")
+        let list = session.run(source: "r = range(100000000)")
+        XCTAssertTrue(list.diagnostics.first?.message.contains("exceeds the allocation limit") ?? false, list.rendered)
+        let shadowed = session.run(source: "def range(n) = [\"own\"]\nfor i in range(100000000) { print(i) }")
+        XCTAssertEqual(shadowed.status, .ok, shadowed.rendered)
+        XCTAssertEqual(out.text, "100000 99999\nown\n", "a user's own range is called as written")
+    }
+
     func check(_ rows: [BadInputRow]) {
         let dump = ProcessInfo.processInfo.environment["TENSH_TABLE_PRINT"] != nil
         for row in rows {

@@ -42,24 +42,7 @@ enum CoreBuiltins {
                 example: "t0 = clock(); train(); print(clock() - t0)") { _ in
             .float(monotonicSeconds())
         },
-        Builtin("range", category, [.required("start", .int), .optional("stop", .int, "none"), .optional("step", .int, "1")],
-                summary: "The list of ints [start, stop) by step; range(n) is 0 ..< n.",
-                example: "for i in range(3) { print(i) }") { a in
-            var start = try a.int("start")
-            var stop = 0
-            if a.isGiven("stop") { stop = try a.int("stop") } else { (start, stop) = (0, start) }
-            let step = try a.int("step")
-            guard step != 0 else { throw a.error("step", "step must not be zero") }
-            // Counted in Double so that extreme bounds cannot overflow.
-            let count = max(0, ((Double(stop) - Double(start)) / Double(step)).rounded(.up))
-            guard count <= 100_000_000 else { throw a.error("stop", "range of \(saturatingInt(count)) ints is too long") }
-            return .list(try ValueLimits.build(Int(count), "range") { i in
-                let (offset, o1) = i.multipliedReportingOverflow(by: step)
-                let (value, o2) = start.addingReportingOverflow(offset)
-                guard !o1 && !o2 else { throw a.error("stop", "range values overflow an int") }
-                return .int(value)
-            })
-        },
+        range,
         Builtin("progress", category, [.required("items", .any), .optional("label", .string, "\"\"")],
                 summary: "Wraps a loop's list (or tensor): draws a progress bar with rate and ETA on the status line (nothing when not a terminal).",
                 example: "for step in progress(range(100), label=\"train\") { }") { a in
@@ -80,6 +63,15 @@ enum CoreBuiltins {
             }
         },
     ]
+
+    /// A direct call of this builtin in `for` is walked without its list (`IntRange`).
+    static let range = Builtin("range", category,
+                               [.required("start", .int), .optional("stop", .int, "none"), .optional("step", .int, "1")],
+                               summary: "The list of ints [start, stop) by step; range(n) is 0 ..< n.",
+                               example: "for i in range(3) { print(i) }") { a in
+        let range = try IntRange(a)
+        return .list(try ValueLimits.build(range.count, "range") { .int(range.value(at: $0)) })
+    }
 
     /// Seconds since a fixed point in the past (the system's boot, as Python's
     /// `time.monotonic()` on Linux): never negative, never going back.

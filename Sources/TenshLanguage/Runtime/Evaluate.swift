@@ -3,12 +3,25 @@ import TenshEngine
 /// Expression evaluation.
 extension Interpreter {
     func evaluate(_ e: Expr) throws -> Value {
-        // Nested expressions times nested calls: bounded so the stack cannot overflow.
+        try deepening(e) { try evaluateChain(e) }
+    }
+
+    /// `e` when its `leftOperand` has been evaluated already (to `operand`).
+    func evaluate(_ e: Expr, operand: Value) throws -> Value {
+        try deepening(e) { try spanned(e) { try evaluateNode(e, operand: operand) } }
+    }
+
+    /// Nested expressions times nested calls: bounded so the stack cannot overflow.
+    private func deepening(_ e: Expr, _ body: () throws -> Value) throws -> Value {
         evaluationDepth += 1
         defer { evaluationDepth -= 1 }
         guard evaluationDepth <= Interpreter.maxEvaluationDepth else {
             throw RuntimeError("expression too deeply nested at run time (more than \(Interpreter.maxEvaluationDepth) levels, counting calls)", at: e.span)
         }
+        return try body()
+    }
+
+    private func evaluateChain(_ e: Expr) throws -> Value {
         // A chain (`1 + 1 + ...`, `x.T.T...`, `f(a)(b)`) is as deep as it is long:
         // walk down its first operands with a loop, then apply the nodes from the
         // innermost out, each with the value computed so far.
@@ -20,7 +33,11 @@ extension Interpreter {
         }
         var value = try spanned(innermost) { try evaluateNode(innermost, operand: nil) }
         while let node = chain.popLast() {
-            value = try spanned(node) { try evaluateNode(node, operand: value) }
+            value = try spanned(node) {
+                // 100,000 cheap steps still take a while: Ctrl-C is noticed between them.
+                try Cancellation.check("evaluate")
+                return try evaluateNode(node, operand: value)
+            }
         }
         return value
     }
@@ -117,9 +134,11 @@ extension Interpreter {
         if let extra = positional.first {
             throw RuntimeError("\(f.name) takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(arguments.filter { $0.name == nil }.count) were given", at: extra.span)
         }
-        for arg in arguments {
+        let keywordArguments = arguments.filter { $0.name != nil }
+        let names = keywordArguments.isEmpty ? [] : Set(f.parameterNames)
+        for arg in keywordArguments {
             guard let name = arg.name else { continue }
-            guard params.contains(where: { $0.name == name }) else {
+            guard names.contains(name) else {
                 throw RuntimeError("\(f.name) has no parameter '\(name)'\(Suggestions.hint(for: name, in: f.parameterNames))", at: arg.nameSpan ?? arg.span)
             }
             locals[name] = arg.value

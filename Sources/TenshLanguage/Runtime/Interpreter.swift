@@ -179,11 +179,11 @@ final class Interpreter: CallContext {
     }
 
     private func forLoop(_ name: String, _ nameSpan: SourceSpan, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
-        let value = try evaluate(sequence)
-        var items = try LoopItems(value, at: sequence.span)
+        let (walked, value) = try loopItems(sequence)
+        var items = walked
         // `for x in progress(xs)` reports each finished step to the progress sink.
         var tracker: ProgressTracker?
-        if case .progress(let p) = value, let sink = progressSink { tracker = ProgressTracker(p, sink) }
+        if case .progress(let p)? = value, let sink = progressSink { tracker = ProgressTracker(p, sink) }
         defer { tracker?.finish() }
         while true {
             try Cancellation.check("for")
@@ -195,6 +195,22 @@ final class Interpreter: CallContext {
             if case .returned = flow { return flow }
         }
         return .normal
+    }
+
+    /// The items of `for x in sequence`, and the sequence's value when it was
+    /// made. A direct call of the `range` builtin is walked without its list.
+    private func loopItems(_ sequence: Expr) throws -> (LoopItems, Value?) {
+        guard case .call(let callee, let args) = sequence.kind else {
+            let value = try evaluate(sequence)
+            return (try LoopItems(value, at: sequence.span), value)
+        }
+        let function = try evaluate(callee)
+        guard case .builtin(let b) = function, b === CoreBuiltins.range else {
+            let value = try evaluate(sequence, operand: function)
+            return (try LoopItems(value, at: sequence.span), value)
+        }
+        let bound = try Binder.bind(b, try callArguments(args), callSpan: sequence.span, context: self)
+        return (LoopItems(try IntRange(bound)), nil)
     }
 
     /// Every item `for` would walk in `value`, made at once.

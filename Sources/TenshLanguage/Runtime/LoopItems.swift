@@ -1,13 +1,15 @@
 import TenshEngine
 
 /// What `for` walks: a list's items, a tensor's slices along dim 0, a
-/// string's characters. Items are made one at a time when the loop reaches
-/// them, so a loop over a tensor with millions of rows allocates nothing up front.
+/// string's characters, the ints of a `range`. Items are made one at a time
+/// when the loop reaches them, so a loop over a tensor with millions of rows
+/// or over `range(100000000)` allocates nothing up front.
 struct LoopItems {
     private enum Source {
         case values([Value])
         case rows(Tensor)
         case characters(String)
+        case range(IntRange)
     }
 
     private let source: Source
@@ -28,6 +30,10 @@ struct LoopItems {
         }
     }
 
+    init(_ range: IntRange) {
+        source = .range(range)
+    }
+
     /// The next item, or nil after the last.
     mutating func next() throws -> Value? {
         switch source {
@@ -43,6 +49,10 @@ struct LoopItems {
             guard let i = characterIndex, i < s.endIndex else { return nil }
             characterIndex = s.index(after: i)
             return .string(String(s[i]))
+        case .range(let range):
+            guard position < range.count else { return nil }
+            position += 1
+            return .int(range.value(at: position - 1))
         }
     }
 
@@ -59,6 +69,8 @@ struct LoopItems {
                 }
             case .characters(let s):
                 return try ValueLimits.build(s.count, "iterate") { _ in try items.next() ?? .none }
+            case .range(let range):
+                return try ValueLimits.build(range.count, "range") { .int(range.value(at: $0)) }
             }
         } catch var error as RuntimeError {
             if error.span == nil { error.span = span }

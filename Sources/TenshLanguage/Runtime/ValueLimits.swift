@@ -1,3 +1,4 @@
+import Dispatch
 import TenshEngine
 
 /// The language's side of the allocation limit (`--max-tensor-bytes`, the
@@ -74,7 +75,7 @@ enum ValueLimits {
         for part in [a, b] {
             var start = 0
             while start < part.count {
-                try Cancellation.check("list")
+                try checkCancellation("list", abandoning: &out)
                 let end = min(part.count, start + cancellationChunk)
                 out += part[start..<end]
                 start = end
@@ -92,11 +93,30 @@ enum ValueLimits {
         values.reserveCapacity(count)
         var start = 0
         while start < count {
-            try Cancellation.check(op)
+            try checkCancellation(op, abandoning: &values)
             let end = min(count, start + cancellationChunk)
             for i in start..<end { values.append(try item(i)) }
             start = end
         }
         return values
     }
+
+    /// Throws on Ctrl-C. Freeing millions of items takes about half as long as
+    /// making them, so an interrupted build's items are freed on another thread
+    /// and the prompt comes back at once.
+    private static func checkCancellation(_ op: String, abandoning values: inout [Value]) throws {
+        guard Cancellation.isRequested else { return }
+        let abandoned = AbandonedValues(values)
+        values = []
+        DispatchQueue.global(qos: .utility).async { abandoned.release() }
+        try Cancellation.check(op)
+    }
+}
+
+/// Items left behind by an interrupted build, released by whichever thread
+/// calls `release` (tensors and other values are safe to release from any thread).
+private final class AbandonedValues: @unchecked Sendable {
+    private var values: [Value]
+    init(_ values: [Value]) { self.values = values }
+    func release() { values = [] }
 }

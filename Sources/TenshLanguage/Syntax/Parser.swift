@@ -191,17 +191,19 @@ public struct Parser {
     mutating func arguments(_ open: Token) throws -> ([Argument], Token) {
         try nested(open.span) { p in
             var args: [Argument] = []
+            // Sets, not scans of `args`: a call with 100,000 arguments stays linear.
+            var keywords = Set<String>()
             while !p.peek.isSymbol(.rightParen) {
                 if case .identifier(let name) = p.peek.kind, p.peekNext.isSymbol(.assign) {
                     let nameToken = p.advance()
                     p.advance()
-                    if args.contains(where: { $0.name == name }) {
+                    guard keywords.insert(name).inserted else {
                         throw Diagnostic("keyword argument '\(name)' repeated", nameToken.span)
                     }
                     args.append(Argument(name: name, nameSpan: nameToken.span, value: try p.expression()))
                 } else {
                     let value = try p.expression()
-                    if args.contains(where: { $0.name != nil }) {
+                    if !keywords.isEmpty {
                         throw Diagnostic("positional argument follows keyword argument", value.span)
                     }
                     args.append(Argument(name: nil, nameSpan: nil, value: value))

@@ -182,16 +182,17 @@ extension Parser {
         let open = try consume(.leftParen, "expected '(' after the function name")
         var parameters: [Parameter] = []
         var defaults: [Expr?] = []
+        var names = Set<String>()
         while !peek.isSymbol(.rightParen) {
             let p = try identifier("expected a parameter name")
-            if parameters.contains(where: { $0.name == p.text }) {
+            guard names.insert(p.text).inserted else {
                 throw Diagnostic("duplicate parameter '\(p.text)'", p.span)
             }
             parameters.append(Parameter(name: p.text, span: p.span))
             if match(.assign) {
                 defaults.append(try expression())
             } else {
-                if defaults.contains(where: { $0 != nil }) {
+                if defaults.last.map({ $0 != nil }) ?? false {
                     throw Diagnostic("parameter '\(p.text)' without a default follows one with a default", p.span)
                 }
                 defaults.append(nil)
