@@ -11,19 +11,15 @@ public final class Expr {
         self.span = span
     }
 
-    /// A chain such as `1 + 1 + ...` is as deep as it is long; releasing it
-    /// node by node through ARC would recurse once per level and overflow the
-    /// stack, so the children are released from an explicit stack instead.
-    deinit {
-        var pending = kind.children
-        guard !pending.isEmpty else { return }
-        kind = .none
-        while var node = pending.popLast() {
-            // A node someone else still holds (a function body) keeps its children.
-            guard isKnownUniquelyReferenced(&node) else { continue }
-            pending += node.kind.children
-            node.kind = .none
-        }
+    /// A chain such as `1 + 1 + ...` is as deep as it is long: freed without recursion.
+    deinit { releaseSubtree(of: self) }
+}
+
+extension Expr: SyntaxNode {
+    func detachChildren() -> [Expr] {
+        let children = kind.children
+        if !children.isEmpty { kind = .none }
+        return children
     }
 }
 
@@ -80,17 +76,16 @@ public final class Stmt {
         self.span = span
     }
 
-    /// Statements nest without bound through `else if` chains: released from
-    /// an explicit stack, as `Expr` is (expressions inside free themselves).
-    deinit {
-        var pending = kind.statements
-        guard !pending.isEmpty else { return }
-        kind = .break
-        while var node = pending.popLast() {
-            guard isKnownUniquelyReferenced(&node) else { continue }
-            pending += node.kind.statements
-            node.kind = .break
-        }
+    /// `else if` chains nest statements without bound: freed without recursion
+    /// (the expressions inside free themselves the same way).
+    deinit { releaseSubtree(of: self) }
+}
+
+extension Stmt: SyntaxNode {
+    func detachChildren() -> [Stmt] {
+        let children = kind.statements
+        if !children.isEmpty { kind = .break }
+        return children
     }
 }
 

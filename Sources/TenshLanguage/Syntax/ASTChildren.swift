@@ -56,3 +56,21 @@ extension StmtKind {
         }
     }
 }
+
+/// A node of the syntax tree that can give up its children.
+protocol SyntaxNode: AnyObject {
+    /// The node's children, which it no longer holds afterwards.
+    func detachChildren() -> [Self]
+}
+
+/// Frees the subtree below `node` from an explicit stack. Releasing a tree
+/// 100,000 levels deep through ARC alone would recurse once per level and
+/// overflow the stack. A node someone else still holds (a function's body)
+/// keeps its children.
+func releaseSubtree<Node: SyntaxNode>(of node: Node) {
+    var pending = node.detachChildren()
+    while var next = pending.popLast() {
+        guard isKnownUniquelyReferenced(&next) else { continue }
+        pending += next.detachChildren()
+    }
+}
