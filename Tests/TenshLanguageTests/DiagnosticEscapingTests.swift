@@ -19,7 +19,7 @@ final class DiagnosticEscapingTests: XCTestCase {
     }
 
     func testAContinuedLineCountsAsTwoLines() {
-        XCTAssertEqual(render("x = 1 + \\\r\n  missing"), "f.tsh:2:3: error: undefined name 'missing'\n    missing\n    ^~~~~~~\n")
+        XCTAssertEqual(render("x = 1 + \\\r\n  nothing_here"), "f.tsh:2:3: error: undefined name 'nothing_here'\n    nothing_here\n    ^~~~~~~~~~~~\n")
     }
 
     func testANulInTheLineIsEscapedAndDoesNotCutTheLineShort() {

@@ -4,17 +4,17 @@ import XCTest
 /// "did you mean": the banded distance agrees with the full one wherever it
 /// answers, and huge names are compared in bounded work.
 final class SuggestionsTests: XCTestCase {
-    /// The textbook dynamic programme over the whole table.
+    /// The textbook dynamic programme over the whole table (optimal string
+    /// alignment: edits plus swaps of two neighbours).
     func fullDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var row = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var next = [i] + [Int](repeating: 0, count: b.count)
+        var d = (0...a.count).map { i in (0...b.count).map { j in i == 0 ? j : (j == 0 ? i : 0) } }
+        for i in stride(from: 1, through: a.count, by: 1) {
             for j in stride(from: 1, through: b.count, by: 1) {
-                next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
             }
-            row = next
         }
-        return a.isEmpty ? b.count : row[b.count]
+        return d[a.count][b.count]
     }
 
     func testBandedDistanceAgreesWithTheFullTable() {
@@ -29,6 +29,7 @@ final class SuggestionsTests: XCTestCase {
         }
         XCTAssertEqual(Suggestions.distance("kitten", "sitting"), 3)
         XCTAssertEqual(Suggestions.distance("", "abc"), 3)
+        XCTAssertEqual(Suggestions.distance("zerso", "zeros"), 1, "a swap of neighbours is one edit")
     }
 
     func testHugeNamesAreComparedWithinTheBand() {

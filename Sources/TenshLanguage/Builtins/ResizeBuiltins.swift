@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshText
 
 /// interpolate (F.interpolate) and upsample, its other name with scale_factor first.
 enum ResizeBuiltins {
@@ -53,7 +54,7 @@ enum ResizeBuiltins {
         let s = try a.string("mode")
         guard let m = InterpolationMode(rawValue: s) else {
             let expected = modes.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw a.error("mode", "unknown mode \"\(s)\" (expected \(expected))\(Suggestions.hint(for: s, in: modes))")
+            throw a.error("mode", "unknown mode \"\(Escaping.printable(s))\" (expected \(expected))\(Suggestions.hint(for: s, in: modes))")
         }
         return m
     }
