@@ -54,6 +54,12 @@ final class DiagnosticEscapingTests: XCTestCase {
         XCTAssertEqual(DiagnosticRenderer().render(d, source: "x", file: "f"), "f:1:1: error: bad \\x1b[2J \\u2066text\\nnext\n  x\n  ^\n")
     }
 
+    func testPathsInFileErrorsAreEscaped() {
+        let text = render("x = load(\"/nonexistent/\u{1b}]0;pwned\u{07}.npy\")")
+        XCTAssertTrue(text.contains("/nonexistent/\\x1b]0;pwned\\x07.npy"), text)
+        XCTAssertFalse(text.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 }, text)
+    }
+
     func testEverythingWrittenIsFreeOfTerminalControls() {
         let hostile = "\u{1b}]0;t\u{07}\u{1b}[2J\u{202e}\u{85}\u{0}"
         let text = render("x = \"\(hostile)\"\ny = \(hostile)", file: hostile)
