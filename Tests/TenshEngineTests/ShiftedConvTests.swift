@@ -37,7 +37,7 @@ final class ShiftedConvTests: XCTestCase {
             var worst = 0.0
             for i in 0..<expected.count { worst = max(worst, abs(actual[i] - expected[i])) }
             let tolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(cg * kh * kw).squareRoot()
-            let path = ShiftedLayout.applies(to: geometry) ? "shifted" : "im2col"
+            let path = "\(geometry.forwardKernel)"
             XCTAssertLessThan(worst, tolerance, "trial \(trial) (\(path)): \(geometry)")
 
             // The input gradient (a stride-1 conv of the flipped kernel when padding allows).
@@ -54,7 +54,7 @@ final class ShiftedConvTests: XCTestCase {
             let actualGx = gx.toDoubles()
             var worstGx = 0.0
             for i in 0..<expectedGx.count { worstGx = max(worstGx, abs(actualGx[i] - expectedGx[i])) }
-            let gxPath = shiftedTransposeGeometry(geometry) != nil ? "shifted" : "col2im"
+            let gxPath = "\(geometry.transposeKernel)"
             let gxTolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(og * kh * kw).squareRoot()
             XCTAssertLessThan(worstGx, gxTolerance, "trial \(trial) input gradient (\(gxPath)): \(geometry)")
         }
@@ -65,16 +65,16 @@ final class ShiftedConvTests: XCTestCase {
         let g = ConvGeometry(batch: 2, channels: 8, height: 9, width: 9, outChannels: 5, outHeight: 9, outWidth: 9,
                              kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
                              padTop: 1, padLeft: 1, groups: 1)
-        XCTAssertTrue(ShiftedLayout.applies(to: g))
+        XCTAssertEqual(g.forwardKernel, .shifted)
         var strided = g
         strided.strideH = 2
-        XCTAssertTrue(ShiftedLayout.applies(to: strided))
+        XCTAssertEqual(strided.forwardKernel, .shifted)
         var pointwise = g
         (pointwise.kernelH, pointwise.kernelW, pointwise.padTop, pointwise.padLeft) = (1, 1, 0, 0)
-        XCTAssertFalse(ShiftedLayout.applies(to: pointwise), "1x1 is a plain GEMM")
+        XCTAssertEqual(pointwise.forwardKernel, .pointwise, "1x1 is a plain GEMM")
         var firstLayer = g
         firstLayer.channels = 1
-        XCTAssertTrue(ShiftedLayout.appliesToShallowWeightGrad(firstLayer), "K = 9")
+        XCTAssertEqual(firstLayer.weightGradKernel(elementSize: 4), .shallow, "K = 9")
     }
 
     /// A strided weight gradient on the implicit-GEMM path, on one and two threads
@@ -85,7 +85,7 @@ final class ShiftedConvTests: XCTestCase {
         let g = ConvGeometry(batch: 1, channels: 3, height: 13, width: 11, outChannels: 20, outHeight: 7, outWidth: 6,
                              kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
                              padTop: 1, padLeft: 1, groups: 1)
-        XCTAssertTrue(ShiftedLayout.appliesToWeightGrad(g, elementSize: 8))
+        XCTAssertEqual(g.weightGradKernel(elementSize: 8), .shifted)
         let x = try testTensor(g.imageShape, seed: 1).setRequiresGrad(), w = try testTensor(g.weightShape, seed: 2).setRequiresGrad()
         for threads in [1, 2] {
             EngineConfig.threads = threads

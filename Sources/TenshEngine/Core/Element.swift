@@ -30,7 +30,11 @@ extension Bool: Element {
     @inline(__always) var asDouble: Double { self ? 1 : 0 }
 }
 
-/// Calls `body` with the Swift type of `dtype`.
+/// The one way the engine goes from a dtype to a Swift element type: call
+/// `body` with the type, and let `body` pass it to a function generic over the
+/// element (`withFloatType(x.dtype, op: op) { T in try kernel(x, out, T) }`).
+/// Inlined, each case becomes a call with a concrete type, so the generic
+/// kernel is specialised for Float and Double as if written twice.
 @inline(__always)
 func withElementType<R>(_ dtype: DType, _ body: (any Element.Type) throws -> R) rethrows -> R {
     switch dtype {
@@ -38,6 +42,18 @@ func withElementType<R>(_ dtype: DType, _ body: (any Element.Type) throws -> R) 
     case .float64: return try body(Double.self)
     case .int64: return try body(Int64.self)
     case .bool: return try body(Bool.self)
+    }
+}
+
+/// `withElementType` for the float kernels (float32 and float64, with their
+/// SIMD vectors); other dtypes are an error. Ops check dtypes with a message
+/// naming the argument first, so the error here is a last resort.
+@inline(__always)
+func withFloatType<R>(_ dtype: DType, op: String, _ body: (any GemmScalar.Type) throws -> R) throws -> R {
+    switch dtype {
+    case .float32: return try body(Float.self)
+    case .float64: return try body(Double.self)
+    case .int64, .bool: throw EngineError.invalid(op, nil, "expected a float32 or float64 tensor, got \(dtype)")
     }
 }
 

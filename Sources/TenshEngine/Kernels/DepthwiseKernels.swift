@@ -39,20 +39,26 @@ func depthwiseForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePoi
     }
 }
 
+/// image[n, c] = the input gradient of a depthwise convolution with m = 1, as the
+/// forward plane kernel on `plane` (stride 1, from `transposeAsForward`) with the
+/// kernel flipped: a gather, no scatter-add. Overwrites `image`.
+func depthwiseTransposeFlippedKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                                    _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry,
+                                                    plane: ConvGeometry, op: String) throws {
+    let kk = g.kernelH * g.kernelW
+    try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: kk, op: op) { p, _, flipped in
+        let taps = w + (p % g.channels) * kk
+        for i in 0..<kk { flipped[i] = taps[kk - 1 - i] }
+        depthwisePlaneUnitStride(y + p * g.outPixels, flipped, 0, image + p * g.imagePixels, plane)
+    }
+}
+
 /// image[n, c] = Σ_j Σ w[c·m + j, ky, kx] · y[n, c·m + j] scattered back (input
 /// gradient / transpose). Overwrites `image`; a task owns one image plane.
-func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                             _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+func depthwiseTransposeScatterKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                                    _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry,
+                                                    op: String) throws {
     let kk = g.kernelH * g.kernelW, m = g.outChannelsPerGroup
-    if m == 1, let t = depthwiseTransposeGeometry(g) {
-        // A correlation with the flipped kernel: the forward plane kernel, gather-only.
-        try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: kk, op: op) { p, _, flipped in
-            let taps = w + (p % g.channels) * kk
-            for i in 0..<kk { flipped[i] = taps[kk - 1 - i] }
-            depthwisePlaneUnitStride(y + p * g.outPixels, flipped, 0, image + p * g.imagePixels, t)
-        }
-        return
-    }
     try runConvTasks(T.self, tasks: g.batch * g.channels, workspace: 0, op: op) { t, _, _ in
         let n = t / g.channels, c = t % g.channels
         let dst = image + t * g.imagePixels
@@ -62,17 +68,6 @@ func depthwiseTransposeKernel<T: GemmScalar>(_ y: UnsafePointer<T>, _ w: UnsafeP
             scatterPlane(y + (n * g.outChannels + co) * g.outPixels, w + co * kk, dst, g)
         }
     }
-}
-
-/// The plane geometry of the transpose as a stride-1 forward (pixels plane in,
-/// image plane out), when stride is 1 and padding ≤ (K − 1)·dilation.
-private func depthwiseTransposeGeometry(_ g: ConvGeometry) -> ConvGeometry? {
-    let top = (g.kernelH - 1) * g.dilationH - g.padTop, left = (g.kernelW - 1) * g.dilationW - g.padLeft
-    guard g.strideH == 1, g.strideW == 1, top >= 0, left >= 0 else { return nil }
-    return ConvGeometry(batch: 1, channels: 1, height: g.outHeight, width: g.outWidth, outChannels: 1,
-                        outHeight: g.height, outWidth: g.width, kernelH: g.kernelH, kernelW: g.kernelW,
-                        strideH: 1, strideW: 1, dilationH: g.dilationH, dilationW: g.dilationW,
-                        padTop: top, padLeft: left, groups: 1)
 }
 
 /// dst (an image plane) += every tap times the pixel plane `src`, at the shifted positions.

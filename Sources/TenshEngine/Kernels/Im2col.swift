@@ -71,38 +71,3 @@ func col2imTile<T: GemmScalar>(_ cols: UnsafePointer<T>, _ g: ConvGeometry, chan
         }
     }
 }
-
-/// dst[stride·j] += src[j] for j < count. Float with stride 2 (the input
-/// gradient of a downsampling conv, a 2x upsampling conv_transpose) adds 16
-/// values into the even lanes of a 32-float vector instead of one at a time.
-@inline(__always)
-private func scatterAdd<T: GemmScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, stride: Int,
-                                       count: Int) {
-    var j = 0
-    if stride == 2 && T.self == Float.self {
-        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
-        // A window of 2w floats may not reach past the last element written (its
-        // odd lanes are written back unchanged; past the end they may belong to
-        // another task), so short runs (conv_transpose rows of 16) step down to
-        // narrower windows before the scalar tail.
-        while 2 &* (j &+ 16) <= 2 &* count &- 1 {
-            var pair = d.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD32<Float>.self)
-            pair.evenHalf += s.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD16<Float>.self)
-            d.storeBytes(of: pair, toByteOffset: 8 &* j, as: SIMD32<Float>.self)
-            j &+= 16
-        }
-        if 2 &* (j &+ 8) <= 2 &* count &- 1 {
-            var pair = d.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD16<Float>.self)
-            pair.evenHalf += s.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD8<Float>.self)
-            d.storeBytes(of: pair, toByteOffset: 8 &* j, as: SIMD16<Float>.self)
-            j &+= 8
-        }
-        if 2 &* (j &+ 4) <= 2 &* count &- 1 {
-            var pair = d.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD8<Float>.self)
-            pair.evenHalf += s.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD4<Float>.self)
-            d.storeBytes(of: pair, toByteOffset: 8 &* j, as: SIMD8<Float>.self)
-            j &+= 4
-        }
-    }
-    while j < count { dst[stride &* j] = dst[stride &* j] + src[j]; j &+= 1 }
-}

@@ -7,12 +7,6 @@
 /// would leave most of a micro-tile empty (K = 9 fills 9 of 32 columns); here
 /// every FMA is useful, four weight rows share each load of the gradient.
 
-extension ShiftedLayout {
-    static func appliesToShallowWeightGrad(_ g: ConvGeometry) -> Bool {
-        g.strideH == 1 && g.strideW == 1 && g.columnRows < 16 && !g.isPointwise
-    }
-}
-
 /// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] ⋆ image[n]; overwrites `gw`.
 func convWeightGradShallowKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
                                                 _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {

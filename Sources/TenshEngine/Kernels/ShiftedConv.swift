@@ -30,15 +30,9 @@ struct ShiftedLayout {
         gridPixels = roundUp(g.outHeight * wp, nr)
         slack = (g.kernelW - 1) * g.dilationW + 2 * nr
     }
-
-    /// Whether this kernel handles `g`: a real spatial kernel (1x1 is a plain
-    /// GEMM already) and a reduction deep enough to amortise the micro-tile stores.
-    static func applies(to g: ConvGeometry) -> Bool {
-        !g.isPointwise && g.columnRows >= 16 && g.strideH <= 4 && g.strideW <= 4
-    }
 }
 
-/// out[N, Cout, Ho, Wo] = conv(x, w) + bias (for geometries `ShiftedLayout.applies` to).
+/// out[N, Cout, Ho, Wo] = conv(x, w) + bias (for geometries that `fitsShiftedForward`).
 func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                              _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
     if g.outPixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
@@ -176,51 +170,6 @@ func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeom
             }
         }
     }
-}
-
-/// dst[j] = src[stride·j] for j < count. Float with stride 2 (the common
-/// downsampling conv) splits 32-float loads into their even lanes instead of
-/// gathering one element at a time.
-@inline(__always)
-private func gatherStrided<T: GemmScalar>(_ src: UnsafePointer<T>, stride: Int, into dst: UnsafeMutablePointer<T>,
-                                          count: Int) {
-    var j = 0
-    if stride == 2 && T.self == Float.self {
-        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
-        // The last pair's odd element may lie past the row: stop one vector early.
-        while 2 &* (j &+ 16) <= 2 &* count &- 1 {
-            let pair = s.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD32<Float>.self)
-            d.storeBytes(of: pair.evenHalf, toByteOffset: 4 &* j, as: SIMD16<Float>.self)
-            j &+= 16
-        }
-    }
-    while j < count { dst[j] = src[stride &* j]; j &+= 1 }
-}
-
-/// dst[0..<count] = src[0..<count] in SIMD vectors: the runs here are a few
-/// hundred bytes, where a call to memmove costs as much as the copy.
-@inline(__always)
-func copyElements<T: GemmScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutablePointer<T>, count: Int) {
-    let w = T.Vector.scalarCount
-    var i = 0
-    while i &+ w <= count {
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: T.Vector.self),
-                                                    as: T.Vector.self)
-        i &+= w
-    }
-    while i < count { dst[i] = src[i]; i &+= 1 }
-}
-
-/// dst[0..<count] = 0 in SIMD vectors.
-@inline(__always)
-func fillZero<T: GemmScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
-    let w = T.Vector.scalarCount
-    var i = 0
-    while i &+ w <= count {
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: T.Vector(), as: T.Vector.self)
-        i &+= w
-    }
-    while i < count { dst[i] = 0; i &+= 1 }
 }
 
 /// Weights of every group as MR-row panels per K block: [group][K block][panel][kc][MR].

@@ -9,20 +9,6 @@
 /// padded image read in place (`ShiftedRowsA`), B is the output gradient
 /// transposed onto the grid, packed once per image.
 
-extension ShiftedLayout {
-    /// Measured (scripts/bench.sh): faster than im2col whenever the output
-    /// fills the micro-tile's NR columns (16+ channels per group) and, for
-    /// strides above 1, the partial sums Gᵀ (swept once per block of grid
-    /// pixels) stay small: c1 (39 KiB) and c6 (512 KiB) run faster, c4
-    /// (1.2 MiB, next to 1.7 MiB of phase planes) slower.
-    static func appliesToWeightGrad(_ g: ConvGeometry, elementSize: Int) -> Bool {
-        guard applies(to: g), g.outChannelsPerGroup >= 16 else { return false }
-        if g.strideH == 1 && g.strideW == 1 { return true }
-        let partialSums = roundUp(g.columnRows, GemmShape.mr) * roundUp(g.outChannelsPerGroup, 64 / elementSize)
-        return partialSums * elementSize <= 512 << 10
-    }
-}
-
 /// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] ⋆ image[n]; overwrites `gw`.
 func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
                                                 _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {

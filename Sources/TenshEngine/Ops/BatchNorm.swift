@@ -131,3 +131,62 @@ private func composedBatchNormGradients(_ ctx: Node.Context, weight: Tensor?, ha
     if hasBias { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
     return grads
 }
+
+/// Per-channel mean and biased variance of x (no graph).
+private func channelMoments(_ x: Tensor, op: String) throws -> (mean: [Double], variance: [Double]) {
+    let xc = try x.materialized(x.shape, x.dtype, op: op), l = ChannelLayout(x.shape)
+    var mean = [Double](repeating: 0, count: l.c), variance = mean
+    func run<T: GemmScalar>(_: T.Type) {
+        mean.withUnsafeMutableBufferPointer { m in
+            variance.withUnsafeMutableBufferPointer { v in channelMomentsKernel(xc.pointer(T.self), l, mean: m, variance: v) }
+        }
+    }
+    try withFloatType(x.dtype, op: op) { T in run(T) }
+    return (mean, variance)
+}
+
+/// y[n, c, ...] = x[n, c, ...]·scale[c] + shift[c] in x's dtype (no graph).
+private func channelAffine(_ x: Tensor, scale: [Double], shift: [Double], op: String) throws -> Tensor {
+    let xc = try x.materialized(x.shape, x.dtype, op: op)
+    let out = try Tensor.empty(x.shape, x.dtype, op: op)
+    func run<T: GemmScalar>(_: T.Type) {
+        channelAffineKernel(xc.pointer(T.self), out.pointer(T.self), ChannelLayout(x.shape), scale: scale, shift: shift)
+    }
+    try withFloatType(x.dtype, op: op) { T in run(T) }
+    return out
+}
+
+/// First-order training gradients: with x̂ = (x - μ)·invStd and gy = g·w,
+/// gx = invStd·(gy - mean(gy) - x̂·mean(gy·x̂)), gw = Σ g·x̂, gb = Σ g (per channel).
+private func batchNormGradients(_ x: Tensor, _ g: Tensor, mean: [Double], invStd: [Double], weight: [Double],
+                                op: String) throws -> (gx: Tensor, gw: [Double], gb: [Double]) {
+    let xc = try x.materialized(x.shape, x.dtype, op: op), gc = try g.materialized(g.shape, x.dtype, op: op)
+    let l = ChannelLayout(x.shape)
+    var sumG = [Double](repeating: 0, count: l.c), sumGXhat = sumG
+    func sums<T: GemmScalar>(_: T.Type) {
+        sumG.withUnsafeMutableBufferPointer { sg in
+            sumGXhat.withUnsafeMutableBufferPointer { sx in
+                channelGradientSumsKernel(xc.pointer(T.self), gc.pointer(T.self), l, mean: mean, invStd: invStd,
+                                          sumG: sg, sumGXhat: sx)
+            }
+        }
+    }
+    try withFloatType(x.dtype, op: op) { T in sums(T) }
+    let m = Double(l.n &* l.s)
+    // gx = k1·g + k2·(x - μ) + k3 per channel, from expanding the formula above.
+    var k1 = [Double](repeating: 0, count: l.c), k2 = k1, k3 = k1
+    for ch in 0..<l.c {
+        let w = weight[ch], inv = invStd[ch]
+        let meanGy = w * sumG[ch] / m, meanGyXhat = w * sumGXhat[ch] / m
+        k1[ch] = inv * w
+        k2[ch] = -inv * meanGyXhat * inv
+        k3[ch] = -inv * meanGy
+    }
+    let gx = try Tensor.empty(x.shape, x.dtype, op: op)
+    func combine<T: GemmScalar>(_: T.Type) {
+        channelGradientCombineKernel(xc.pointer(T.self), gc.pointer(T.self), gx.pointer(T.self), l, mean: mean,
+                                     k1: k1, k2: k2, k3: k3)
+    }
+    try withFloatType(x.dtype, op: op) { T in combine(T) }
+    return (gx, sumGXhat, sumG)
+}

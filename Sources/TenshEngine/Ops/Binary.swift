@@ -54,8 +54,7 @@ func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tenso
     if out.count == 0 { return out }
     let x = try operand(a, shape, dtype, op), y = try operand(b, shape, dtype, op)
     switch dtype {
-    case .float32: binaryFloat(kind, x, y, out, Float.self)
-    case .float64: binaryFloat(kind, x, y, out, Double.self)
+    case .float32, .float64: try withFloatType(dtype, op: op) { T in binaryFloat(kind, x, y, out, T) }
     case .int64: try binaryInt(kind, x, y, out)
     case .bool: binaryBool(kind, x, y, out)
     }
@@ -79,7 +78,7 @@ private func loop<T, R>(_ x: Tensor, _ y: Tensor, _ out: Tensor, _: T.Type, _: R
     }
 }
 
-private func binaryFloat<T: TensorFloat>(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor, _ t: T.Type) {
+private func binaryFloat<T: GemmScalar>(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor, _ t: T.Type) {
     switch kind {
     case .add: loop(x, y, out, t, t) { $0 + $1 }
     case .sub: loop(x, y, out, t, t) { $0 - $1 }

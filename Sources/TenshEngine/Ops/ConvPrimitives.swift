@@ -8,15 +8,6 @@
 /// Each rule is written with these same primitives; with grad mode off they run
 /// the fast kernels directly and record nothing.
 
-/// Runs `body` with typed pointers for a float32 or float64 op.
-private func dispatchFloat(_ dtype: DType, op: String, f32: () throws -> Void, f64: () throws -> Void) throws {
-    switch dtype {
-    case .float32: try f32()
-    case .float64: try f64()
-    default: throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(dtype)")
-    }
-}
-
 /// Contiguous data of `t` in its own dtype (no graph).
 private func dense(_ t: Tensor, _ op: String) throws -> Tensor { try t.materialized(t.shape, t.dtype, op: op) }
 
@@ -31,23 +22,18 @@ private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
             for j in 0..<plane { row[j] += v }
         }
     }
-    try dispatchFloat(out.dtype, op: op, f32: { run(Float.self) }, f64: { run(Double.self) })
+    try withFloatType(out.dtype, op: op) { T in run(T) }
 }
 
 /// Conv2d node: [N, C, H, W] x [Cout, C/groups, Kh, Kw] (+ [Cout]) → [N, Cout, Ho, Wo].
 func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
     let xc = try dense(x, op), wc = try dense(w, op), bc = try bias.map { try dense($0, op) }
     let out = try Tensor.empty(g.outShape, x.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
-    try dispatchFloat(x.dtype, op: op, f32: {
-        let b: UnsafePointer<Float>? = bc.map { UnsafePointer($0.pointer(Float.self)) }
-        if depthwise { try depthwiseForwardKernel(xc.pointer(Float.self), wc.pointer(Float.self), b, out.pointer(Float.self), g, op: op) }
-        else { try convForwardKernel(xc.pointer(Float.self), wc.pointer(Float.self), b, out.pointer(Float.self), g, op: op) }
-    }, f64: {
-        let b: UnsafePointer<Double>? = bc.map { UnsafePointer($0.pointer(Double.self)) }
-        if depthwise { try depthwiseForwardKernel(xc.pointer(Double.self), wc.pointer(Double.self), b, out.pointer(Double.self), g, op: op) }
-        else { try convForwardKernel(xc.pointer(Double.self), wc.pointer(Double.self), b, out.pointer(Double.self), g, op: op) }
-    })
+    func run<T: GemmScalar>(_: T.Type) throws {
+        let b: UnsafePointer<T>? = bc.map { UnsafePointer($0.pointer(T.self)) }
+        try convForward(xc.pointer(T.self), wc.pointer(T.self), b, out.pointer(T.self), g, op: op)
+    }
+    try withFloatType(x.dtype, op: op) { T in try run(T) }
     let inputs = bias.map { [x, w, $0] } ?? [x, w]
     return out.recorded("Conv2d", inputs: inputs, attributes: g.attributes, saved: ["input", "weight"]) { ctx in
         let gy = ctx.gradOutput, x = ctx.inputs[0], w = ctx.inputs[1]
@@ -64,14 +50,10 @@ func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry,
 func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
     let yc = try dense(y, op), wc = try dense(w, op)
     let out = try Tensor.empty(g.imageShape, y.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
-    try dispatchFloat(y.dtype, op: op, f32: {
-        if depthwise { try depthwiseTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
-        else { try convTransposeKernel(yc.pointer(Float.self), wc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
-    }, f64: {
-        if depthwise { try depthwiseTransposeKernel(yc.pointer(Double.self), wc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
-        else { try convTransposeKernel(yc.pointer(Double.self), wc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
-    })
+    func run<T: GemmScalar>(_: T.Type) throws {
+        try convTranspose(yc.pointer(T.self), wc.pointer(T.self), out.pointer(T.self), g, op: op)
+    }
+    try withFloatType(y.dtype, op: op) { T in try run(T) }
     if let bias { try addChannelBias(out, bias, op: op) }
     let inputs = bias.map { [y, w, $0] } ?? [y, w]
     return out.recorded("ConvTranspose2d", inputs: inputs, attributes: g.attributes, saved: ["input", "weight"]) { ctx in
@@ -89,14 +71,10 @@ func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv
 func convWeightGradPrimitive(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry, op: String) throws -> Tensor {
     let xc = try dense(x, op), gc = try dense(gy, op)
     let out = try Tensor.empty(g.weightShape, x.dtype, op: op)
-    let depthwise = g.channelsPerGroup == 1 && g.groups > 1 // depthwise: direct kernels
-    try dispatchFloat(x.dtype, op: op, f32: {
-        if depthwise { try depthwiseWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
-        else { try convWeightGradKernel(xc.pointer(Float.self), gc.pointer(Float.self), out.pointer(Float.self), g, op: op) }
-    }, f64: {
-        if depthwise { try depthwiseWeightGradKernel(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
-        else { try convWeightGradKernel(xc.pointer(Double.self), gc.pointer(Double.self), out.pointer(Double.self), g, op: op) }
-    })
+    func run<T: GemmScalar>(_: T.Type) throws {
+        try convWeightGrad(xc.pointer(T.self), gc.pointer(T.self), out.pointer(T.self), g, op: op)
+    }
+    try withFloatType(x.dtype, op: op) { T in try run(T) }
     return out.recorded("Conv2dBackwardWeight", inputs: [x, gy], attributes: g.attributes) { ctx in
         let gW = ctx.gradOutput, x = ctx.inputs[0], gy = ctx.inputs[1]
         return [

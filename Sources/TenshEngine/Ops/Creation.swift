@@ -77,11 +77,6 @@ public func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32) throws -> Te
 
 /// Writes `value` into every element of the contiguous `t`.
 func fill(_ t: Tensor, _ value: Double) {
-    let n = t.count
-    switch t.dtype {
-    case .float32: t.pointer(Float.self).update(repeating: Float(value), count: n)
-    case .float64: t.pointer(Double.self).update(repeating: value, count: n)
-    case .int64: t.pointer(Int64.self).update(repeating: Int64(fromDouble: value), count: n)
-    case .bool: t.pointer(Bool.self).update(repeating: value != 0, count: n)
-    }
+    func run<T: Element>(_: T.Type) { t.pointer(T.self).update(repeating: T(fromDouble: value), count: t.count) }
+    withElementType(t.dtype) { T in run(T) }
 }

@@ -54,11 +54,7 @@ func indexAdd(_ g: Tensor, into shape: [Int], dim d: Int, positions picks: [Int]
     for (k, j) in picks.enumerated() {
         let source = g.aliased(shape: sliceShape, strides: gStrides, offset: g.offset + k * g.strides[d])
         let target = out.aliased(shape: sliceShape, strides: outStrides, offset: j * out.strides[d])
-        switch g.dtype {
-        case .float32: addStrided(source, into: target, Float.self)
-        case .float64: addStrided(source, into: target, Double.self)
-        default: copyStrided(source, into: target) // integer gradients do not occur
-        }
+        try withFloatType(g.dtype, op: "index_select") { T in addStrided(source, into: target, T) }
     }
     let index = try Tensor(picks.map(Double.init), shape: [picks.count], dtype: .int64)
     return out.recorded("IndexAdd", inputs: [g], attributes: [("dim", "\(d)")], saved: ["index"]) { c in
@@ -66,7 +62,7 @@ func indexAdd(_ g: Tensor, into shape: [Int], dim d: Int, positions picks: [Int]
     }
 }
 
-private func addStrided<T: TensorFloat>(_ src: Tensor, into dst: Tensor, _: T.Type) {
+private func addStrided<T: GemmScalar>(_ src: Tensor, into dst: Tensor, _: T.Type) {
     let sp = src.pointer(T.self), dp = dst.pointer(T.self)
     forEachOffset2(src.shape, src.strides, dst.strides) { so, o in dp[o] += sp[so] }
 }

@@ -39,7 +39,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     let out = try Tensor.empty(batch + [n, m], dtype, op: "matmul")
     for i in 0..<batchCount {
         try Cancellation.check("matmul")
-        matrixProduct(x, i * n * k, y, i * k * m, out, i * n * m, n: n, k: k, m: m)
+        try matrixProduct(x, i * n * k, y, i * k * m, out, i * n * m, n: n, k: k, m: m)
     }
     try Cancellation.check("matmul") // the GEMM stops between tiles on Ctrl-C
     return out.recorded("Matmul", inputs: [a, b]) { c in
@@ -61,12 +61,12 @@ func swappedLastTwo(_ t: Tensor) throws -> Tensor {
 }
 
 /// out[n×m] = x[n×k] · y[k×m] for contiguous row-major blocks at the given element offsets.
-private func matrixProduct(_ x: Tensor, _ xo: Int, _ y: Tensor, _ yo: Int, _ out: Tensor, _ oo: Int, n: Int, k: Int, m: Int) {
-    if x.dtype == .float32 {
-        product(x.pointer(Float.self) + xo, y.pointer(Float.self) + yo, out.pointer(Float.self) + oo, n: n, k: k, m: m)
-    } else {
-        product(x.pointer(Double.self) + xo, y.pointer(Double.self) + yo, out.pointer(Double.self) + oo, n: n, k: k, m: m)
+private func matrixProduct(_ x: Tensor, _ xo: Int, _ y: Tensor, _ yo: Int, _ out: Tensor, _ oo: Int, n: Int, k: Int,
+                           m: Int) throws {
+    func run<T: GemmScalar>(_: T.Type) {
+        product(x.pointer(T.self) + xo, y.pointer(T.self) + yo, out.pointer(T.self) + oo, n: n, k: k, m: m)
     }
+    try withFloatType(x.dtype, op: "matmul") { T in run(T) }
 }
 
 /// Products below this many multiply-adds skip packing: for tiny matrices the

@@ -117,10 +117,10 @@ func reduceAlongDim(_ x: Tensor, _ dim: Int, largest: Bool, op: String) throws -
     let work = src.dtype == .bool ? try src.to(.int64) : src
     let values = try Tensor.empty(outShape, work.dtype, op: op)
     let indices = try Tensor.empty(outShape, .int64, op: op)
-    switch work.dtype {
-    case .float32: extremeKernel(work, Float.self, dim, largest, values, indices)
-    case .float64: extremeKernel(work, Double.self, dim, largest, values, indices)
-    default: extremeKernel(work, Int64.self, dim, largest, values, indices)
+    if work.dtype.isFloatingPoint {
+        try withFloatType(work.dtype, op: op) { T in extremeKernel(work, T, dim, largest, values, indices) }
+    } else {
+        extremeKernel(work, Int64.self, dim, largest, values, indices)
     }
     try Cancellation.check(op) // the kernel stops early on Ctrl-C
     return (src.dtype == .bool ? try values.to(.bool) : values, indices)

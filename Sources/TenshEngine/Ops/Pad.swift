@@ -21,12 +21,10 @@ func padNamed(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode, value: Do
     _ = try ShapeMath.count(plan.outShape, op: op)
     let source = try x.materialized(x.shape, x.dtype, op: op)
     let out = try Tensor.empty(plan.outShape, x.dtype, op: op)
-    switch x.dtype {
-    case .float32: padGatherKernel(source.pointer(Float.self), out.pointer(Float.self), plan, fill: Float(value))
-    case .float64: padGatherKernel(source.pointer(Double.self), out.pointer(Double.self), plan, fill: value)
-    case .int64: padGatherKernel(source.pointer(Int64.self), out.pointer(Int64.self), plan, fill: Int64(fromDouble: value))
-    case .bool: padGatherKernel(source.pointer(Bool.self), out.pointer(Bool.self), plan, fill: value != 0)
+    func run<T: Element>(_: T.Type) {
+        padGatherKernel(source.pointer(T.self), out.pointer(T.self), plan, fill: T(fromDouble: value))
     }
+    withElementType(x.dtype) { T in run(T) }
     return out.recorded("Pad", inputs: [x], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try padAdjoint(ctx.gradOutput, plan, pads: pads, mode: mode, op: op)]
     }
@@ -36,11 +34,8 @@ func padNamed(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode, value: Do
 func padAdjoint(_ g: Tensor, _ plan: PadPlan, pads: [Int], mode: PadMode, op: String) throws -> Tensor {
     let source = try g.materialized(g.shape, g.dtype, op: op)
     let out = try Tensor(zeros: plan.inShape, dtype: g.dtype, op: op)
-    switch g.dtype {
-    case .float32: padScatterKernel(source.pointer(Float.self), out.pointer(Float.self), plan)
-    case .float64: padScatterKernel(source.pointer(Double.self), out.pointer(Double.self), plan)
-    default: throw EngineError.invalid(op, "grad", "gradients must be float32 or float64, got \(g.dtype)")
-    }
+    func run<T: GemmScalar>(_: T.Type) { padScatterKernel(source.pointer(T.self), out.pointer(T.self), plan) }
+    try withFloatType(g.dtype, op: op) { T in run(T) }
     return out.recorded("PadBackward", inputs: [g], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try padNamed(op, ctx.gradOutput, pads, mode: mode, value: 0)]
     }

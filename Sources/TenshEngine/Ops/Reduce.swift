@@ -33,8 +33,7 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
     var outStrides = out.strides
     for d in dims { outStrides[d] = 0 }
     switch x.dtype {
-    case .float32: accumulate(x, Float.self, out, outStrides, Float.self)
-    case .float64: accumulate(x, Double.self, out, outStrides, Double.self)
+    case .float32, .float64: try withFloatType(x.dtype, op: op) { T in accumulate(x, out, outStrides, T) }
     case .int64: accumulateInt(x, Int64.self, out, outStrides) { $0 }
     case .bool: accumulateInt(x, Bool.self, out, outStrides) { $0 ? 1 : 0 }
     }
@@ -43,25 +42,25 @@ func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws ->
                        strides: ShapeMath.contiguousStrides(reducedShape(x.shape, dims, keepdim: keepdim)), offset: 0)
 }
 
-private func accumulate<T: TensorFloat, R: TensorFloat>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStrides: [Int], _: R.Type) {
-    let px = x.pointer(T.self), po = out.pointer(R.self)
+private func accumulate<T: GemmScalar>(_ x: Tensor, _ out: Tensor, _ outStrides: [Int], _: T.Type) {
+    let px = x.pointer(T.self), po = out.pointer(T.self)
     if out.count == 1 && x.isContiguous {
         var s = 0.0
         chunkedLoop(x.count) { r in s += contiguousSum(px + r.lowerBound, r.count) }
-        po[0] = R(s)
+        po[0] = T(s)
         return
     }
     if out.count == 1 {
         var s = 0.0
         forEachOffset(x.shape, x.strides, cancellable: true) { s += Double(px[$0]) }
-        po[0] = R(s)
+        po[0] = T(s)
         return
     }
     var acc = [Double](repeating: 0, count: out.count)
     acc.withUnsafeMutableBufferPointer { a in
         forEachOffset2(x.shape, x.strides, outStrides, cancellable: true) { xo, oo in a[oo] += Double(px[xo]) }
     }
-    for i in 0..<out.count { po[i] = R(acc[i]) }
+    for i in 0..<out.count { po[i] = T(acc[i]) }
 }
 
 /// Exact wrapping int64 sums, as torch (a detour through Double would round above 2^53

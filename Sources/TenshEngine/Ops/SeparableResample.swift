@@ -8,39 +8,6 @@ import TenshText
 /// is the same op with both maps transposed; recording both directions with
 /// each other as the rule makes it differentiable to any order.
 
-/// A sparse [outputSize × inputSize] matrix in compressed-row form.
-struct AxisMap: Sendable {
-    let inputSize: Int
-    let outputSize: Int
-    /// Entries of output row `o` are `rowStart[o] ..< rowStart[o + 1]`.
-    let rowStart: [Int]
-    let sourceIndex: [Int]
-    let weight: [Double]
-
-    /// Builds the map from each output index's (source, weight) entries.
-    init(inputSize: Int, rows: [[(Int, Double)]]) {
-        self.inputSize = inputSize
-        self.outputSize = rows.count
-        var starts = [0], sources: [Int] = [], weights: [Double] = []
-        for row in rows {
-            for (s, w) in row { sources.append(s); weights.append(w) }
-            starts.append(sources.count)
-        }
-        rowStart = starts
-        sourceIndex = sources
-        weight = weights
-    }
-
-    /// The transposed matrix: for each input index, the outputs it feeds.
-    var transposed: AxisMap {
-        var rows = [[(Int, Double)]](repeating: [], count: inputSize)
-        for o in 0..<outputSize {
-            for e in rowStart[o]..<rowStart[o + 1] { rows[sourceIndex[e]].append((o, weight[e])) }
-        }
-        return AxisMap(inputSize: outputSize, rows: rows)
-    }
-}
-
 /// Applies the separable map to the last two dims of a [N, C, H, W] float tensor, recording
 /// `opName` for autograd. `attributes` are shown in the graph view.
 func separableResample(_ x: Tensor, rows: AxisMap, cols: AxisMap, opName: String, op: String,
@@ -53,63 +20,24 @@ func separableResample(_ x: Tensor, rows: AxisMap, cols: AxisMap, opName: String
     }
 }
 
-/// The kernel (no graph): one (n, c) plane per task, accumulating in Double.
+/// The resampled tensor (no graph).
 private func resampleForward(_ x: Tensor, rows: AxisMap, cols: AxisMap, op: String) throws -> Tensor {
     guard x.rank == 4, x.shape[2] == rows.inputSize, x.shape[3] == cols.inputSize else {
-        throw EngineError.invalid(op, "input", "internal: resample of shape \(shapeText(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
+        throw EngineError.invalid(op, "x", "internal: resample of shape \(shapeText(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
     }
-    let outShape = [x.shape[0], x.shape[1], rows.outputSize, cols.outputSize]
-    switch x.dtype {
-    case .float32: return try resampleTyped(x, rows, cols, outShape, Float.self, op: op)
-    case .float64: return try resampleTyped(x, rows, cols, outShape, Double.self, op: op)
-    default: throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype)")
+    let src = try x.materialized(x.shape, x.dtype, op: op)
+    let out = try Tensor.empty([x.shape[0], x.shape[1], rows.outputSize, cols.outputSize], x.dtype, op: op)
+    func run<T: GemmScalar>(_: T.Type) {
+        separableResampleKernel(src.pointer(T.self), out.pointer(T.self), planes: x.shape[0] &* x.shape[1],
+                                rows: rows, cols: cols)
     }
-}
-
-private func resampleTyped<T: TensorFloat>(_ x: Tensor, _ rows: AxisMap, _ cols: AxisMap, _ outShape: [Int],
-                                          _: T.Type, op: String) throws -> Tensor {
-    let src = try x.materialized(x.shape, T.dtype, op: op)
-    let out = try Tensor.empty(outShape, T.dtype, op: op)
-    let planes = outShape[0] &* outShape[1]
-    let inH = x.shape[2], inW = x.shape[3], outH = outShape[2], outW = outShape[3]
-    if planes == 0 || outH == 0 || outW == 0 { return out }
-    let ps = src.pointer(T.self), po = out.pointer(T.self)
-    let chunks = taskCount(work: planes &* outH &* outW &* 4, items: planes)
-    rows.rowStart.withUnsafeBufferPointer { rs in rows.sourceIndex.withUnsafeBufferPointer { ri in
-    rows.weight.withUnsafeBufferPointer { rw in cols.rowStart.withUnsafeBufferPointer { cs in
-    cols.sourceIndex.withUnsafeBufferPointer { ci in cols.weight.withUnsafeBufferPointer { cw in
-        parallelFor(chunks) { chunk in
-            if Cancellation.isRequested { return } // reported below
-            let lo = planes * chunk / chunks, hi = planes * (chunk + 1) / chunks
-            for plane in lo..<hi {
-                let xin = ps + plane &* inH &* inW, o = po + plane &* outH &* outW
-                for oh in 0..<outH {
-                    for ow in 0..<outW {
-                        var acc = 0.0
-                        for e in rs[oh]..<rs[oh &+ 1] {
-                            let rowPtr = xin + ri[e] &* inW
-                            var rowAcc = 0.0
-                            for f in cs[ow]..<cs[ow &+ 1] { rowAcc += cw[f] * Double(rowPtr[ci[f]]) }
-                            acc += rw[e] * rowAcc
-                        }
-                        o[oh &* outW &+ ow] = T(acc)
-                    }
-                }
-            }
-        }
-    } } } } } }
+    try withFloatType(x.dtype, op: op) { T in run(T) }
     try Cancellation.check(op)
     return out
 }
 
 /// Whether an op on `x` will record a graph node (so display attributes are worth formatting).
 func willRecord(_ x: Tensor) -> Bool { GradMode.isEnabled && x.requiresGrad }
-
-/// How many tasks to split `work` elements (over `items` independent planes) into:
-/// one for small tensors, where waking threads costs more than the loop.
-func taskCount(work: Int, items: Int) -> Int {
-    work < 1 << 16 ? 1 : max(1, min(items, EngineConfig.threads * 4))
-}
 
 /// Accepts [N, C, H, W] or [C, H, W] (treated as N = 1, as torch does), returning the 4-d
 /// view and whether to drop the batch dim from the result.

@@ -2,21 +2,47 @@
 /// transcendental functions (as torch does); `neg`, `abs`, `relu`, `clamp` keep
 /// integer dtypes.
 
-/// Applies `f` elementwise to a float tensor, giving a new contiguous tensor (no graph).
-func mapFloat(_ x: Tensor, op: String, _ f32: (Float) -> Float, _ f64: (Double) -> Double) throws -> Tensor {
+/// The elementwise float functions, each applied by its own loop (as `BinaryKind`).
+enum UnaryFunction {
+    case neg, exp, log, sqrt, sin, cos, tanh, sigmoid, abs, sign, relu, leakyRelu(slope: Double), gelu, erf
+}
+
+/// Applies `f` elementwise to a float tensor (integers become float32), giving a new contiguous tensor (no graph).
+func mapFloat(_ x: Tensor, _ f: UnaryFunction, op: String) throws -> Tensor {
     let src = try x.materialized(x.shape, x.dtype.isFloatingPoint ? x.dtype : .float32, op: op)
     let out = try Tensor.empty(src.shape, src.dtype, op: op)
-    let n = out.count
-    if src.dtype == .float32 {
-        let p = src.pointer(Float.self), o = out.pointer(Float.self)
-        chunkedLoop(n) { r in for i in r { o[i] = f32(p[i]) } }
-    } else {
-        let p = src.pointer(Double.self), o = out.pointer(Double.self)
-        chunkedLoop(n) { r in for i in r { o[i] = f64(p[i]) } }
-    }
+    try withFloatType(src.dtype, op: op) { T in apply(f, src, out, T) }
     try Cancellation.check(op)
     return out
 }
+
+private func apply<T: GemmScalar>(_ f: UnaryFunction, _ x: Tensor, _ out: Tensor, _: T.Type) {
+    let p = x.pointer(T.self), o = out.pointer(T.self)
+    func loop(_ g: (T) -> T) { chunkedLoop(out.count) { r in for i in r { o[i] = g(p[i]) } } }
+    switch f {
+    case .neg: loop { -$0 }
+    case .exp: loop(T.exp)
+    case .log: loop(T.log)
+    case .sqrt: loop(T.sqrt)
+    case .sin: loop(T.sin)
+    case .cos: loop(T.cos)
+    case .tanh: loop(T.tanh)
+    case .sigmoid: loop { 1 / (1 + T.exp(-$0)) }
+    case .abs: loop { Swift.abs($0) }
+    case .sign: loop { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    case .relu: loop { $0 > 0 || $0.isNaN ? $0 : 0 } // NaN propagates, as in torch.relu
+    case .leakyRelu(let slope):
+        let s = T(slope)
+        loop { $0 > 0 ? $0 : $0 * s }
+    case .gelu:
+        let r2 = T(geluScale)
+        loop { 0.5 * $0 * (1 + T.erf($0 * r2)) }
+    case .erf: loop(T.erf)
+    }
+}
+
+/// 1/√2, the scale inside GELU's erf.
+private let geluScale: Double = 0.70710678118654752440
 
 public func neg(_ x: Tensor) throws -> Tensor {
     let out: Tensor
@@ -27,43 +53,43 @@ public func neg(_ x: Tensor) throws -> Tensor {
     } else if x.dtype == .bool {
         throw EngineError.invalid("neg", "input", "negation of a bool tensor is not supported; use `not`")
     } else {
-        out = try mapFloat(x, op: "neg", { -$0 }, { -$0 })
+        out = try mapFloat(x, .neg, op: "neg")
     }
     return out.recorded("Neg", inputs: [x]) { c in [try neg(c.gradOutput)] }
 }
 
 public func exp(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "exp", Float.exp, Double.exp).recorded("Exp", inputs: [x]) { c in
+    try mapFloat(x, .exp, op: "exp").recorded("Exp", inputs: [x]) { c in
         [try mul(c.gradOutput, c.output)]
     }
 }
 
 public func log(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "log", Float.log, Double.log).recorded("Log", inputs: [x]) { c in
+    try mapFloat(x, .log, op: "log").recorded("Log", inputs: [x]) { c in
         [try div(c.gradOutput, x)]
     }
 }
 
 public func sqrt(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "sqrt", Float.sqrt, Double.sqrt).recorded("Sqrt", inputs: [x]) { c in
+    try mapFloat(x, .sqrt, op: "sqrt").recorded("Sqrt", inputs: [x]) { c in
         [try div(c.gradOutput, mul(c.output, Tensor.wrapped(2, dtype: .int64)))]
     }
 }
 
 public func sin(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "sin", Float.sin, Double.sin).recorded("Sin", inputs: [x]) { c in
+    try mapFloat(x, .sin, op: "sin").recorded("Sin", inputs: [x]) { c in
         [try mul(c.gradOutput, cos(x))]
     }
 }
 
 public func cos(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "cos", Float.cos, Double.cos).recorded("Cos", inputs: [x]) { c in
+    try mapFloat(x, .cos, op: "cos").recorded("Cos", inputs: [x]) { c in
         [try neg(mul(c.gradOutput, sin(x)))]
     }
 }
 
 public func tanh(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "tanh", Float.tanh, Double.tanh).recorded("Tanh", inputs: [x]) { c in
+    try mapFloat(x, .tanh, op: "tanh").recorded("Tanh", inputs: [x]) { c in
         // d tanh = 1 - tanh²
         let one = Tensor.wrapped(1, dtype: .int64)
         return [try mul(c.gradOutput, sub(one, mul(c.output, c.output)))]
@@ -71,11 +97,10 @@ public func tanh(_ x: Tensor) throws -> Tensor {
 }
 
 public func sigmoid(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "sigmoid", { 1 / (1 + Float.exp(-$0)) }, { 1 / (1 + Double.exp(-$0)) })
-        .recorded("Sigmoid", inputs: [x]) { c in
-            let one = Tensor.wrapped(1, dtype: .int64)
-            return [try mul(c.gradOutput, mul(c.output, sub(one, c.output)))]
-        }
+    try mapFloat(x, .sigmoid, op: "sigmoid").recorded("Sigmoid", inputs: [x]) { c in
+        let one = Tensor.wrapped(1, dtype: .int64)
+        return [try mul(c.gradOutput, mul(c.output, sub(one, c.output)))]
+    }
 }
 
 public func abs(_ x: Tensor) throws -> Tensor {
@@ -87,27 +112,25 @@ public func abs(_ x: Tensor) throws -> Tensor {
             for i in 0..<out.count where p[i] < 0 { p[i] = 0 &- p[i] }
         }
     } else {
-        out = try mapFloat(x, op: "abs", { Swift.abs($0) }, { Swift.abs($0) })
+        out = try mapFloat(x, .abs, op: "abs")
     }
     return out.recorded("Abs", inputs: [x]) { c in [try mul(c.gradOutput, sign(x))] }
 }
 
 /// -1, 0 or 1 (not differentiable: its gradient is zero almost everywhere).
 public func sign(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x.detached(), op: "sign", { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
+    try mapFloat(x.detached(), .sign, op: "sign")
 }
 
 public func relu(_ x: Tensor) throws -> Tensor {
-    // NaN propagates, as in torch.relu.
-    let out = try mapFloat(x, op: "relu", { $0 > 0 || $0.isNaN ? $0 : 0 }, { $0 > 0 || $0.isNaN ? $0 : 0 })
+    let out = try mapFloat(x, .relu, op: "relu")
     return out.recorded("Relu", inputs: [x]) { c in
         [try mul(c.gradOutput, gt(c.output, Tensor.wrapped(0, dtype: .int64)).to(c.gradOutput.dtype))]
     }
 }
 
 public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {
-    let s32 = Float(negativeSlope)
-    let out = try mapFloat(x, op: "leaky_relu", { $0 > 0 ? $0 : $0 * s32 }, { $0 > 0 ? $0 : $0 * negativeSlope })
+    let out = try mapFloat(x, .leakyRelu(slope: negativeSlope), op: "leaky_relu")
     return out.recorded("LeakyRelu", inputs: [x], attributes: [("negative_slope", "\(negativeSlope)")]) { c in
         let positive = try gt(x, Tensor.wrapped(0, dtype: .int64))
         let slope = try `where`(positive, onesLike(c.gradOutput), full(c.gradOutput.shape, negativeSlope, dtype: c.gradOutput.dtype))
@@ -117,12 +140,10 @@ public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tenso
 
 /// GELU with the exact erf form (PyTorch's default, approximate='none').
 public func gelu(_ x: Tensor) throws -> Tensor {
-    let r2: Double = 0.70710678118654752440
-    let out = try mapFloat(x, op: "gelu", { 0.5 * $0 * (1 + Float.erf($0 * Float(r2))) },
-                           { 0.5 * $0 * (1 + Double.erf($0 * r2)) })
+    let out = try mapFloat(x, .gelu, op: "gelu")
     return out.recorded("Gelu", inputs: [x]) { c in
         // d/dx = Φ(x) + x φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = exp(-x²/2)/√(2π)
-        let cdf = try mul(add(erf(mul(x, Tensor.wrapped(r2, dtype: .float64))), Tensor.wrapped(1, dtype: .int64)),
+        let cdf = try mul(add(erf(mul(x, Tensor.wrapped(geluScale, dtype: .float64))), Tensor.wrapped(1, dtype: .int64)),
                           Tensor.wrapped(0.5, dtype: .float64))
         let pdf = try mul(exp(mul(mul(x, x), Tensor.wrapped(-0.5, dtype: .float64))),
                           Tensor.wrapped(0.39894228040143267794, dtype: .float64))
@@ -132,7 +153,7 @@ public func gelu(_ x: Tensor) throws -> Tensor {
 
 /// The error function (used by GELU's gradient).
 public func erf(_ x: Tensor) throws -> Tensor {
-    try mapFloat(x, op: "erf", Float.erf, Double.erf).recorded("Erf", inputs: [x]) { c in
+    try mapFloat(x, .erf, op: "erf").recorded("Erf", inputs: [x]) { c in
         // d erf = 2/√π exp(-x²)
         let e = try exp(neg(mul(x, x)))
         return [try mul(c.gradOutput, mul(e, Tensor.wrapped(1.12837916709551257390, dtype: .float64)))]

@@ -23,7 +23,7 @@ public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], paddin
             im2colTile(xp + n * imageSize, g, channelCount: g.channels, p0: 0, np: g.outPixels, into: op2 + n * colSize)
         }
     }
-    if x.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
+    try withFloatType(x.dtype, op: op) { T in try run(T) }
     return out.recorded("Unfold", inputs: [x], attributes: blockAttributes(g)) { ctx in
         [try foldWith(ctx.gradOutput, g, op: op)]
     }
@@ -59,7 +59,7 @@ private func foldWith(_ cols: Tensor, _ g: ConvGeometry, op: String) throws -> T
             col2imTile(cp + n * colSize, g, channelCount: g.channels, p0: 0, np: g.outPixels, into: op2 + n * imageSize)
         }
     }
-    if cols.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
+    try withFloatType(cols.dtype, op: op) { T in try run(T) }
     return out.recorded("Fold", inputs: [cols], attributes: blockAttributes(g)) { ctx in
         [try unfoldWith(ctx.gradOutput, g, op: op)]
     }

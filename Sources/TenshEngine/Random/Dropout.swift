@@ -41,13 +41,11 @@ private func applyMask(_ x: Tensor, maskShape: [Int], p: Double, seed: UInt64?, 
     let keep = p < 1 ? 1 / (1 - p) : 0
     // Written through pointers: Double arrays as large as the tensor would bypass the allocation limit.
     let u = uniform.pointer(Double.self), n = mask.count
-    if x.dtype == .float32 {
-        let m = mask.pointer(Float.self)
-        for i in 0..<n { m[i] = u[i] >= p ? Float(keep) : 0 }
-    } else {
-        let m = mask.pointer(Double.self)
-        for i in 0..<n { m[i] = u[i] >= p ? keep : 0 }
+    func fillMask<T: GemmScalar>(_: T.Type) {
+        let m = mask.pointer(T.self), kept = T(keep)
+        for i in 0..<n { m[i] = u[i] >= p ? kept : 0 }
     }
+    try withFloatType(x.dtype, op: op.lowercased()) { T in fillMask(T) }
     let out = try GradMode.noGrad { try mul(x.detached(), mask) }
     return out.recorded(op, inputs: [x], attributes: [("p", "\(p)")], saved: ["mask"]) { c in
         [try sumToShape(mul(c.gradOutput, mask), x.shape)]

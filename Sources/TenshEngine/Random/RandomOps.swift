@@ -32,7 +32,9 @@ public func rand(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) t
     try requireFloatDType(dtype, "rand")
     let out = try Tensor.empty(shape, dtype, op: "rand")
     let n = out.count, gen = RandomGenerator.forCall(seed: seed)
-    if dtype == .float32 {
+    // The stream layout differs by dtype (see the top of this file): a float per word, a double per word pair.
+    switch dtype {
+    case .float32:
         let p = out.pointer(Float.self)
         generateBlocks((n + 3) / 4, gen) { k, w in
             let i = k * 4
@@ -41,12 +43,13 @@ public func rand(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) t
             if i + 2 < n { p[i + 2] = RandomBits.unitFloat(w.2) }
             if i + 3 < n { p[i + 3] = RandomBits.unitFloat(w.3) }
         }
-    } else {
+    case .float64:
         let p = out.pointer(Double.self)
         generateBlocks((n + 1) / 2, gen) { k, w in
             p[2 * k] = RandomBits.unitDouble(w.0, w.1)
             if 2 * k + 1 < n { p[2 * k + 1] = RandomBits.unitDouble(w.2, w.3) }
         }
+    case .int64, .bool: break // refused above
     }
     return out
 }
@@ -56,21 +59,15 @@ public func randn(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) 
     try requireFloatDType(dtype, "randn")
     let out = try Tensor.empty(shape, dtype, op: "randn")
     let n = out.count, gen = RandomGenerator.forCall(seed: seed)
-    if dtype == .float32 {
-        let p = out.pointer(Float.self)
+    func fill<T: GemmScalar>(_: T.Type) {
+        let p = out.pointer(T.self)
         generateBlocks((n + 1) / 2, gen) { k, w in
             let (z0, z1) = RandomBits.normalPair(w)
-            p[2 * k] = Float(z0)
-            if 2 * k + 1 < n { p[2 * k + 1] = Float(z1) }
-        }
-    } else {
-        let p = out.pointer(Double.self)
-        generateBlocks((n + 1) / 2, gen) { k, w in
-            let (z0, z1) = RandomBits.normalPair(w)
-            p[2 * k] = z0
-            if 2 * k + 1 < n { p[2 * k + 1] = z1 }
+            p[2 * k] = T(z0)
+            if 2 * k + 1 < n { p[2 * k + 1] = T(z1) }
         }
     }
+    try withFloatType(dtype, op: "randn") { T in fill(T) }
     return out
 }
 

@@ -1,29 +1,13 @@
-/// Convolution kernels on contiguous raw buffers, as im2col tiles + packed GEMM
-/// with a bounded workspace (one column tile per thread, see
-/// `ConvGeometry.pixelTile`). Three kernels cover the whole family:
-///   forward      pixels = W · im2col(image)              (conv2d)
-///   transpose    image  = col2im(Wᵀ · pixels)            (input gradient, conv_transpose2d)
-///   weight grad  W      = Σ_n pixels · im2col(image)ᵀ    (weight gradient)
+/// The GEMM convolution kernels, on contiguous raw buffers: im2col tiles
+/// (or the image itself, for a pointwise 1x1 convolution) times the weights by
+/// the packed GEMM, with a bounded workspace (one column tile per thread, see
+/// `ConvGeometry.pixelTile`):
+///   forward      pixels = W · im2col(image)
+///   transpose    image  = col2im(Wᵀ · pixels)
+///   weight grad  W      = Σ_n pixels · im2col(image)ᵀ
 /// Work is split over batch x channel groups x pixel tiles, plus channel blocks
-/// when those alone would leave threads idle.
-
-/// Runs `tasks` tasks over up to `threads` chunks; each chunk gets its own
-/// workspace of `workspace` elements and takes tasks chunk, chunk+chunks, ...
-/// Cancellation is checked between tasks and rethrown after the join.
-func runConvTasks<T: GemmScalar>(_: T.Type, tasks: Int, workspace: Int, op: String,
-                                 _ body: (_ task: Int, _ chunk: Int, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
-    let chunks = max(1, min(EngineConfig.threads, tasks))
-    parallelFor(chunks, threads: chunks) { chunk in
-        let scratch = UnsafeMutablePointer<T>.allocate(capacity: max(workspace, 1))
-        defer { scratch.deallocate() }
-        var t = chunk
-        while t < tasks && !Cancellation.isRequested {
-            body(t, chunk, scratch)
-            t += chunks
-        }
-    }
-    try Cancellation.check(op)
-}
+/// when those alone would leave threads idle. ConvKernelChoice.swift says when
+/// these run instead of the direct and implicit-GEMM kernels.
 
 /// Pixel tile such that batch·groups·tiles gives every thread work.
 private func balancedTile(_ g: ConvGeometry, elementSize: Int, parallelUnits: Int) -> Int {
@@ -37,13 +21,11 @@ private func balancedTile(_ g: ConvGeometry, elementSize: Int, parallelUnits: In
     return max(1, min(tile, g.outPixels))
 }
 
-/// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
-func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
-                                      _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    if ShiftedLayout.applies(to: g) {
-        try convForwardShiftedKernel(x, w, bias, out, g, op: op)
-        return
-    }
+/// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout];
+/// `pointwise` (a 1x1 stride-1 unpadded kernel) reads the image as the column matrix.
+func convForwardIm2colKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                            _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, pointwise: Bool,
+                                            op: String) throws {
     let pixels = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     if pixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let tile = balancedTile(g, elementSize: MemoryLayout<T>.stride, parallelUnits: g.batch * g.groups)
@@ -52,7 +34,6 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
     let units = g.batch * g.groups * tiles, threads = EngineConfig.threads
     let channelBlocks = units >= threads ? 1 : min(max(1, og / 16), (threads + units - 1) / units)
     let blockRows = roundUp((og + channelBlocks - 1) / channelBlocks, GemmShape.mr)
-    let pointwise = g.isPointwise
     try runConvTasks(T.self, tasks: units * channelBlocks, workspace: pointwise ? 0 : k * tile, op: op) { task, _, cols in
         let t = task / channelBlocks, co0 = (task % channelBlocks) * blockRows, rows = min(blockRows, og - co0)
         guard rows > 0 else { return }
@@ -79,13 +60,11 @@ func convForwardKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<
 }
 
 /// image[N, C, H, W] = col2im(Wᵀ · pixels[N, Cout, Ho, Wo]): the input gradient of
-/// conv2d and the forward of conv_transpose2d. Overwrites `image`; scatter-adds, no zero insertion.
-func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
-                                        _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    if let t = shiftedTransposeGeometry(g) {
-        try convTransposeShiftedKernel(pixels, w, image, g, t, op: op)
-        return
-    }
+/// conv2d and the forward of conv_transpose2d. Overwrites `image`; scatter-adds, no
+/// zero insertion. `pointwise` writes Wᵀ · pixels straight into the image.
+func convTransposeCol2imKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                              _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry, pointwise: Bool,
+                                              op: String) throws {
     let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     let kk = g.kernelH * g.kernelW
     image.update(repeating: 0, count: g.batch * g.channels * g.imagePixels)
@@ -105,7 +84,7 @@ func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafeP
         var p0 = 0
         while p0 < p {
             let np = min(tile, p - p0)
-            if g.isPointwise {
+            if pointwise {
                 gemm(m: cb, n: np, k: og, alpha: 1, a, MatrixView(src + p0, rs: p, cs: 1),
                      beta: 0, dst + p0, rsC: g.imagePixels, csC: 1)
             } else {
@@ -120,16 +99,9 @@ func convTransposeKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafeP
 
 /// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] · im2col(image[n])ᵀ, with one
 /// partial sum per thread reduced at the end. Overwrites `gw`.
-func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
-                                         _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    if ShiftedLayout.appliesToShallowWeightGrad(g) {
-        try convWeightGradShallowKernel(image, pixels, gw, g, op: op)
-        return
-    }
-    if ShiftedLayout.appliesToWeightGrad(g, elementSize: MemoryLayout<T>.stride) {
-        try convWeightGradShiftedKernel(image, pixels, gw, g, op: op)
-        return
-    }
+func convWeightGradIm2colKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
+                                               _ gw: UnsafeMutablePointer<T>, _ g: ConvGeometry, pointwise: Bool,
+                                               op: String) throws {
     let p = g.outPixels, k = g.columnRows, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     let wCount = g.outChannels * k
     gw.update(repeating: 0, count: wCount)
@@ -141,7 +113,6 @@ func convWeightGradKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: Un
     let partials = UnsafeMutablePointer<T>.allocate(capacity: (chunks - 1) * wCount + 1)
     defer { partials.deallocate() }
     partials.update(repeating: 0, count: (chunks - 1) * wCount + 1)
-    let pointwise = g.isPointwise
     // A single task (one small image): the GEMM itself spreads over the threads.
     let innerThreads = tasks == 1 ? EngineConfig.threads : 1
     try runConvTasks(T.self, tasks: tasks, workspace: pointwise ? 0 : k * tile, op: op) { t, chunk, cols in

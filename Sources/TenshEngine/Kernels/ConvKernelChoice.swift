@@ -1,0 +1,152 @@
+/// Which kernel computes each direction of a convolution, for which geometry,
+/// and why: the one place that decides. conv2d, conv1d, depthwise_conv2d,
+/// conv_transpose2d/1d and every convolution gradient reach the kernels through
+/// `convForward`, `convTranspose` and `convWeightGrad` below (Docs/Engine/Convolution.md
+/// has the same table, with measurements).
+///
+/// - forward (pixels = conv(image, W)):
+///   depthwise     one input channel per group, groups > 1: direct plane kernels
+///                 (a GEMM with K = Kh·Kw would leave most of a micro-tile empty);
+///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
+///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
+///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
+///                 already the column matrix;
+///   im2col        everything else (first layers with K < 16, strides above 4):
+///                 bounded im2col tiles, then GEMM.
+/// - transpose (the input gradient, and conv_transpose2d's forward):
+///   depthwise     the flipped-kernel forward plane kernel when it applies
+///                 (m = 1 and `transposeAsForward`), else a scatter-add per plane;
+///   shifted       `transposeAsForward` exists and fits the shifted forward:
+///                 a gather-only pass instead of a GEMM plus col2im scatter-adds;
+///   pointwise     Wᵀ·pixels by GEMM straight into the image;
+///   col2im        Wᵀ·pixels by GEMM into tiles, scatter-added back (no zero insertion).
+/// - weight gradient (W = Σ pixels ⋆ image):
+///   depthwise     dot products per output channel;
+///   shallow       stride 1 with K < 16 (first layers): og·K dot products over
+///                 the output grid (a GEMM would fill 9 of the micro-tile's 32 columns);
+///   shifted       16+ output channels per group, at stride 1 or with partial sums
+///                 small enough (see `fitsShiftedWeightGrad`);
+///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
+
+enum ConvForwardKernel: Equatable {
+    case depthwise, shifted, pointwise, im2col
+}
+
+enum ConvTransposeKernel: Equatable {
+    /// The depthwise forward plane kernel on `plane` (one channel of `transposeAsForward`), kernel flipped.
+    case depthwiseFlipped(plane: ConvGeometry)
+    case depthwiseScatter
+    /// The shifted forward on `transposed` (`transposeAsForward`), kernel flipped and channel axes swapped.
+    case shiftedFlipped(transposed: ConvGeometry)
+    case pointwise, col2im
+}
+
+enum ConvWeightGradKernel: Equatable {
+    case depthwise, shallow, shifted, pointwise, im2col
+}
+
+extension ConvGeometry {
+    /// One input channel per group, several groups: each image plane feeds its own filters.
+    var isDepthwise: Bool { channelsPerGroup == 1 && groups > 1 }
+
+    var forwardKernel: ConvForwardKernel {
+        if isDepthwise { return .depthwise }
+        if fitsShiftedForward { return .shifted }
+        return isPointwise ? .pointwise : .im2col
+    }
+
+    var transposeKernel: ConvTransposeKernel {
+        if isDepthwise {
+            if outChannelsPerGroup == 1, let t = transposeAsForward {
+                return .depthwiseFlipped(plane: ConvGeometry(
+                    batch: 1, channels: 1, height: t.height, width: t.width, outChannels: 1, outHeight: t.outHeight,
+                    outWidth: t.outWidth, kernelH: t.kernelH, kernelW: t.kernelW, strideH: 1, strideW: 1,
+                    dilationH: t.dilationH, dilationW: t.dilationW, padTop: t.padTop, padLeft: t.padLeft, groups: 1))
+            }
+            return .depthwiseScatter
+        }
+        if let t = transposeAsForward, t.fitsShiftedForward { return .shiftedFlipped(transposed: t) }
+        return isPointwise ? .pointwise : .col2im
+    }
+
+    func weightGradKernel(elementSize: Int) -> ConvWeightGradKernel {
+        if isDepthwise { return .depthwise }
+        if strideH == 1 && strideW == 1 && columnRows < 16 && !isPointwise { return .shallow }
+        if fitsShiftedWeightGrad(elementSize: elementSize) { return .shifted }
+        return isPointwise ? .pointwise : .im2col
+    }
+
+    /// The shifted (implicit-GEMM) forward: a real spatial kernel (1x1 is a plain
+    /// GEMM already), a reduction deep enough to amortise the micro-tile stores,
+    /// and at most 4x4 phase planes per channel.
+    var fitsShiftedForward: Bool {
+        !isPointwise && columnRows >= 16 && strideH <= 4 && strideW <= 4
+    }
+
+    /// Measured (scripts/bench.sh): the shifted weight gradient beats im2col
+    /// whenever the output fills the micro-tile's NR columns (16+ channels per
+    /// group) and, for strides above 1, the partial sums Gᵀ (swept once per block
+    /// of grid pixels) stay small: c1 (39 KiB) and c6 (512 KiB) run faster, c4
+    /// (1.2 MiB, next to 1.7 MiB of phase planes) slower.
+    func fitsShiftedWeightGrad(elementSize: Int) -> Bool {
+        guard fitsShiftedForward, outChannelsPerGroup >= 16 else { return false }
+        if strideH == 1 && strideW == 1 { return true }
+        let partialSums = roundUp(columnRows, GemmShape.mr) * roundUp(outChannelsPerGroup, 64 / elementSize)
+        return partialSums * elementSize <= 512 << 10
+    }
+
+    /// The transpose of a stride-1 convolution as a forward convolution: the
+    /// input gradient
+    ///
+    ///     image[ci, iy, ix] = Σ pixels[co, oy, ox] · W[co, ci, ky, kx],  oy = iy + padTop − ky·dilation
+    ///
+    /// is a correlation of the pixels with the kernel flipped in both axes and its
+    /// channel axes swapped, padded by (K − 1)·dilation − padding. This is its
+    /// geometry (the pixels as the image, the image as the output), or nil for
+    /// strides above 1 or padding beyond (K − 1)·dilation.
+    var transposeAsForward: ConvGeometry? {
+        guard strideH == 1, strideW == 1 else { return nil }
+        let top = (kernelH - 1) * dilationH - padTop, left = (kernelW - 1) * dilationW - padLeft
+        guard top >= 0, left >= 0 else { return nil }
+        return ConvGeometry(batch: batch, channels: outChannels, height: outHeight, width: outWidth,
+                            outChannels: channels, outHeight: height, outWidth: width, kernelH: kernelH, kernelW: kernelW,
+                            strideH: 1, strideW: 1, dilationH: dilationH, dilationW: dilationW, padTop: top,
+                            padLeft: left, groups: groups)
+    }
+}
+
+/// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
+func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    switch g.forwardKernel {
+    case .depthwise: try depthwiseForwardKernel(x, w, bias, out, g, op: op)
+    case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
+    case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
+    case .im2col: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: false, op: op)
+    }
+}
+
+/// image[N, C, H, W] = convᵀ(pixels[N, Cout, Ho, Wo], w): the input gradient of
+/// conv2d and the forward of conv_transpose2d. Overwrites `image`.
+func convTranspose<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>,
+                                  _ g: ConvGeometry, op: String) throws {
+    switch g.transposeKernel {
+    case .depthwiseFlipped(let plane): try depthwiseTransposeFlippedKernel(pixels, w, image, g, plane: plane, op: op)
+    case .depthwiseScatter: try depthwiseTransposeScatterKernel(pixels, w, image, g, op: op)
+    case .shiftedFlipped(let t): try convTransposeShiftedKernel(pixels, w, image, g, transposed: t, op: op)
+    case .pointwise: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: true, op: op)
+    case .col2im: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: false, op: op)
+    }
+}
+
+/// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] ⋆ image[n]. Overwrites `gw`.
+func convWeightGrad<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>, _ gw: UnsafeMutablePointer<T>,
+                                   _ g: ConvGeometry, op: String) throws {
+    switch g.weightGradKernel(elementSize: MemoryLayout<T>.stride) {
+    case .depthwise: try depthwiseWeightGradKernel(image, pixels, gw, g, op: op)
+    case .shallow: try convWeightGradShallowKernel(image, pixels, gw, g, op: op)
+    case .shifted: try convWeightGradShiftedKernel(image, pixels, gw, g, op: op)
+    case .pointwise: try convWeightGradIm2colKernel(image, pixels, gw, g, pointwise: true, op: op)
+    case .im2col: try convWeightGradIm2colKernel(image, pixels, gw, g, pointwise: false, op: op)
+    }
+}
