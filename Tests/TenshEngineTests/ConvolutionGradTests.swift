@@ -7,7 +7,7 @@ final class ConvolutionGradTests: XCTestCase {
     private func t(_ shape: [Int], _ seed: UInt64) throws -> Tensor { try testTensor(shape, seed: seed) }
 
     func testConv2dGradcheck() throws {
-        let configs: [(stride: [Int], padding: Conv2dPadding, dilation: [Int], groups: Int, mode: PadMode)] = [
+        let configs: [(stride: [Int], padding: ConvPadding, dilation: [Int], groups: Int, mode: PadMode)] = [
             ([1], 1, [1], 1, .constant), ([2, 1], [1, 0, 2, 1], [1, 2], 2, .constant),
             ([2], .same, [1], 1, .reflect), ([1, 2], [1, 2], [2, 1], 1, .replicate), ([3], .same, [1], 2, .circular),
         ]

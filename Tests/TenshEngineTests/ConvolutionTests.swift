@@ -41,7 +41,7 @@ final class ConvolutionTests: XCTestCase {
         let w = inputs["w"] ?? x, b = inputs["b"]
         func ints(_ key: String) -> [Int] { c.args[key]?.ints ?? [] }
         func int(_ key: String) -> Int { c.args[key]?.int ?? 0 }
-        func padding() -> Conv2dPadding {
+        func padding() -> ConvPadding {
             switch c.args["padding"]?.string {
             case "same": return .same
             case "valid": return .valid

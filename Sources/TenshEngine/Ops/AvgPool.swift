@@ -12,14 +12,14 @@ import TenshText
 public func avgPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
                       ceilMode: Bool = false, countIncludePad: Bool = true) throws -> Tensor {
     let op = "avg_pool2d"
-    let (x4, squeeze) = try batchedImage(x, op: op)
+    let (x4, added) = try batchedImage(x, op: op)
     let g = try PoolGeometry(op: op, input: x.shape, kernelSize: kernelSize, stride: stride, padding: padding,
                              dilation: [1], ceilMode: ceilMode)
     let rows = try avgAxis(g.inH, g.outH, g.kernel.0, g.stride.0, g.padding.0, countIncludePad, op: op)
     let cols = try avgAxis(g.inW, g.outW, g.kernel.1, g.stride.1, g.padding.1, countIncludePad, op: op)
     let y = try separableResample(x4, rows: rows, cols: cols, opName: "AvgPool2d", op: op,
                                   attributes: willRecord(x4) ? g.attributes + [("count_include_pad", "\(countIncludePad)")] : [])
-    return try unbatched(y, squeeze)
+    return try removingBatchDimension(y, added: added)
 }
 
 /// One axis of avg_pool2d: torch clips the window to the padded extent for the
@@ -47,7 +47,7 @@ private func avgAxis(_ n: Int, _ outN: Int, _ k: Int, _ s: Int, _ p: Int, _ incl
 /// `F.adaptive_avg_pool2d`: output index o averages input [⌊o·n/m⌋, ⌈(o+1)·n/m⌉).
 public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     let op = "adaptive_avg_pool2d"
-    let (x4, squeeze) = try batchedImage(x, op: op)
+    let (x4, added) = try batchedImage(x, op: op)
     let (oh, ow) = try pairArgument(outputSize, op: op, name: "output_size")
     guard oh > 0, ow > 0 else {
         throw EngineError.invalid(op, "output_size", "output size must be positive, got \(shapeText(outputSize))")
@@ -59,7 +59,7 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     try checkOutputSize(x4, outH: oh, outW: ow, op: op)
     let y = try separableResample(x4, rows: adaptiveAxis(h, oh), cols: adaptiveAxis(w, ow), opName: "AdaptiveAvgPool2d",
                                   op: op, attributes: willRecord(x4) ? [("output_size", shapeText([oh, ow]))] : [])
-    return try unbatched(y, squeeze)
+    return try removingBatchDimension(y, added: added)
 }
 
 private func adaptiveAxis(_ n: Int, _ m: Int) -> AxisMap {

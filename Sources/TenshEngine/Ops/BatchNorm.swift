@@ -134,7 +134,7 @@ private func composedBatchNormGradients(_ ctx: Node.Context, weight: Tensor?, ha
 
 /// Per-channel mean and biased variance of x (no graph).
 private func channelMoments(_ x: Tensor, op: String) throws -> (mean: [Double], variance: [Double]) {
-    let xc = try x.materialized(x.shape, x.dtype, op: op), l = ChannelLayout(x.shape)
+    let xc = try x.contiguousData(op: op), l = ChannelLayout(x.shape)
     var mean = [Double](repeating: 0, count: l.c), variance = mean
     func run<T: GemmScalar>(_: T.Type) {
         mean.withUnsafeMutableBufferPointer { m in
@@ -147,7 +147,7 @@ private func channelMoments(_ x: Tensor, op: String) throws -> (mean: [Double], 
 
 /// y[n, c, ...] = x[n, c, ...]·scale[c] + shift[c] in x's dtype (no graph).
 private func channelAffine(_ x: Tensor, scale: [Double], shift: [Double], op: String) throws -> Tensor {
-    let xc = try x.materialized(x.shape, x.dtype, op: op)
+    let xc = try x.contiguousData(op: op)
     let out = try Tensor.empty(x.shape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) {
         channelAffineKernel(xc.pointer(T.self), out.pointer(T.self), ChannelLayout(x.shape), scale: scale, shift: shift)
@@ -160,7 +160,7 @@ private func channelAffine(_ x: Tensor, scale: [Double], shift: [Double], op: St
 /// gx = invStd·(gy - mean(gy) - x̂·mean(gy·x̂)), gw = Σ g·x̂, gb = Σ g (per channel).
 private func batchNormGradients(_ x: Tensor, _ g: Tensor, mean: [Double], invStd: [Double], weight: [Double],
                                 op: String) throws -> (gx: Tensor, gw: [Double], gb: [Double]) {
-    let xc = try x.materialized(x.shape, x.dtype, op: op), gc = try g.materialized(g.shape, x.dtype, op: op)
+    let xc = try x.contiguousData(op: op), gc = try g.materialized(g.shape, x.dtype, op: op)
     let l = ChannelLayout(x.shape)
     var sumG = [Double](repeating: 0, count: l.c), sumGXhat = sumG
     func sums<T: GemmScalar>(_: T.Type) {

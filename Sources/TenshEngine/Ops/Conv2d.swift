@@ -7,32 +7,24 @@ import TenshText
 /// 2-D cross-correlation, like `torch.nn.functional.conv2d`.
 /// - x: `[N, C, H, W]`; w: `[Cout, C/groups, Kh, Kw]`; bias: `[Cout]`.
 /// - stride, dilation: 1 value or [height, width].
-/// - padding: see `Conv2dPadding` (`.same` works for any stride).
+/// - padding: see `ConvPadding` (`.same` works for any stride).
 /// - paddingMode: `.constant` (zeros), `.reflect`, `.replicate`, `.circular`
 ///   (the input is padded explicitly, then convolved without padding).
 /// - Returns `[N, Cout, Ho, Wo]`, Ho = ⌊(H + top + bottom − dilation·(Kh − 1) − 1) / stride⌋ + 1.
 ///
 ///     let y = try conv2d(x, w, bias: b, stride: [2], padding: .same)
 /// An unbatched input `[C, H, W]` gives `[Cout, Ho, Wo]`, as in torch.
-public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: Conv2dPadding = .valid,
+public func conv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: ConvPadding = .valid,
                    dilation: [Int] = [1], groups: Int = 1, paddingMode: PadMode = .constant) throws -> Tensor {
-    try unbatched(x, imageRank: 3) { batched in
-        try conv2dNamed("conv2d", batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
-                        groups: groups, paddingMode: paddingMode)
-    }
+    let (batched, added) = try addingBatchDimension(x, unbatchedRank: 3)
+    let y = try conv2dBatched(batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                              groups: groups, paddingMode: paddingMode, op: "conv2d")
+    return try removingBatchDimension(y, added: added)
 }
 
-/// Runs `body` on `x` with a batch dimension of 1 added when `x` has rank
-/// `imageRank` (an unbatched input), removing it from the result again.
-func unbatched(_ x: Tensor, imageRank: Int, _ body: (Tensor) throws -> Tensor) throws -> Tensor {
-    guard x.rank == imageRank else { return try body(x) }
-    let y = try body(try x.reshaped([1] + x.shape))
-    return try y.reshaped(Array(y.shape.dropFirst()))
-}
-
-/// conv2d with the op name used in messages (conv1d and depthwiseConv2d reuse it).
-func conv2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: Conv2dPadding,
-                 dilation: [Int], groups: Int, paddingMode: PadMode) throws -> Tensor {
+/// conv2d of an [N, C, H, W] input, reporting errors as `op` (conv1d and depthwiseConv2d run it).
+func conv2dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: ConvPadding,
+                   dilation: [Int], groups: Int, paddingMode: PadMode, op: String) throws -> Tensor {
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 4, op: op, biasSize: w.rank == 4 ? w.shape[0] : 0)
     let (sh, sw) = try ConvArguments.positivePair(stride, "stride", op: op)
     let (dh, dw) = try ConvArguments.positivePair(dilation, "dilation", op: op)
@@ -54,7 +46,7 @@ func conv2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: 
     // Non-zero modes: pad explicitly (a differentiable Pad node), then convolve unpadded.
     var input = x, p = pads
     if paddingMode != .constant && !pads.isZero {
-        input = try padNamed(op, x, pads.torchOrder, mode: paddingMode, value: 0)
+        input = try pad(x, pads.torchOrder, mode: paddingMode, value: 0, op: op)
         p = Padding4()
     }
     let ih = input.shape[2], iw = input.shape[3]
@@ -72,21 +64,21 @@ func conv2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: 
 /// w `[Cout, C/groups, K]`, bias `[Cout]` → `[N, Cout, Lo]` (unbatched `[C, L]` →
 /// `[Cout, Lo]`). padding: one value, [left, right], `.same` or `.valid`.
 /// Computed as conv2d with H = 1.
-public func conv1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Conv2dPadding = .valid,
+public func conv1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: ConvPadding = .valid,
                    dilation: Int = 1, groups: Int = 1, paddingMode: PadMode = .constant) throws -> Tensor {
-    try unbatched(x, imageRank: 2) { batched in
-        try conv1dBatched(batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
-                          groups: groups, paddingMode: paddingMode)
-    }
+    let (batched, added) = try addingBatchDimension(x, unbatchedRank: 2)
+    let y = try conv1dBatched(batched, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                              groups: groups, paddingMode: paddingMode)
+    return try removingBatchDimension(y, added: added)
 }
 
-private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int, padding: Conv2dPadding,
+private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int, padding: ConvPadding,
                            dilation: Int, groups: Int, paddingMode: PadMode) throws -> Tensor {
     let op = "conv1d"
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 3, op: op, biasSize: w.rank == 3 ? w.shape[0] : 0)
     _ = try ConvArguments.positivePair([stride], "stride", op: op)
     _ = try ConvArguments.positivePair([dilation], "dilation", op: op)
-    let padding2d: Conv2dPadding
+    let padding2d: ConvPadding
     switch padding {
     case .same, .valid: padding2d = padding
     case .explicit(let v):
@@ -97,8 +89,8 @@ private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int,
     }
     let x4 = try x.reshaped([x.shape[0], x.shape[1], 1, x.shape[2]])
     let w4 = try w.reshaped([w.shape[0], w.shape[1], 1, w.shape[2]])
-    let y = try conv2dNamed(op, x4, w4, bias: bias, stride: [1, stride], padding: padding2d,
-                            dilation: [1, dilation], groups: groups, paddingMode: paddingMode)
+    let y = try conv2dBatched(x4, w4, bias: bias, stride: [1, stride], padding: padding2d,
+                              dilation: [1, dilation], groups: groups, paddingMode: paddingMode, op: op)
     return try y.reshaped([y.shape[0], y.shape[1], y.shape[3]])
 }
 
@@ -108,7 +100,7 @@ private func conv1dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int,
 /// do for any grouped conv2d with one input channel per group. (Single-channel
 /// ungrouped convolutions stay on GEMM, which measured faster for them.)
 public func depthwiseConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1],
-                            padding: Conv2dPadding = .valid, dilation: [Int] = [1],
+                            padding: ConvPadding = .valid, dilation: [Int] = [1],
                             paddingMode: PadMode = .constant) throws -> Tensor {
     let op = "depthwise_conv2d"
     guard x.rank == 4, w.rank == 4 else {
@@ -117,6 +109,6 @@ public func depthwiseConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
     guard w.shape[1] == 1 else {
         throw EngineError.invalid(op, "weight", "depthwise weight must have shape [C·m, 1, Kh, Kw], got \(shapeText(w.shape))")
     }
-    return try conv2dNamed(op, x, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
-                           groups: max(x.shape[1], 1), paddingMode: paddingMode)
+    return try conv2dBatched(x, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
+                             groups: max(x.shape[1], 1), paddingMode: paddingMode, op: op)
 }

@@ -4,7 +4,7 @@ import TenshText
 /// EngineError naming the op, the argument and the shapes involved.
 
 /// Padding of conv1d/conv2d: explicit sizes, TensorFlow-style "same", or none.
-public enum Conv2dPadding: Equatable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+public enum ConvPadding: Equatable, Sendable, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
     /// conv2d: 1 value (all sides), 2 values [height, width] (torch order), or
     /// 4 values [left, right, top, bottom]. conv1d: 1 value or [left, right].
     case explicit([Int])
@@ -108,7 +108,7 @@ enum ConvArguments {
     }
 
     /// Resolves conv2d padding to four sides for the given input, kernel, stride, dilation.
-    static func resolve(_ padding: Conv2dPadding, inputHW: (Int, Int), kernel: (Int, Int), stride: (Int, Int),
+    static func resolve(_ padding: ConvPadding, inputHW: (Int, Int), kernel: (Int, Int), stride: (Int, Int),
                         dilation: (Int, Int), op: String) throws -> Padding4 {
         switch padding {
         case .valid: return Padding4()

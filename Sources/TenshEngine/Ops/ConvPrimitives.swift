@@ -8,12 +8,9 @@
 /// Each rule is written with these same primitives; with grad mode off they run
 /// the fast kernels directly and record nothing.
 
-/// Contiguous data of `t` in its own dtype (no graph).
-private func dense(_ t: Tensor, _ op: String) throws -> Tensor { try t.materialized(t.shape, t.dtype, op: op) }
-
 /// Adds bias[c] to every pixel of channel c of a contiguous [N, C, H, W] tensor.
 private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
-    let b = try dense(bias, op)
+    let b = try bias.contiguousData(op: op)
     let n = out.shape[0], c = out.shape[1], plane = out.shape[2] * out.shape[3]
     func run<T: GemmScalar>(_: T.Type) {
         let o = out.pointer(T.self), bp = b.pointer(T.self)
@@ -27,7 +24,7 @@ private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
 
 /// Conv2d node: [N, C, H, W] x [Cout, C/groups, Kh, Kw] (+ [Cout]) → [N, Cout, Ho, Wo].
 func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
-    let xc = try dense(x, op), wc = try dense(w, op), bc = try bias.map { try dense($0, op) }
+    let xc = try x.contiguousData(op: op), wc = try w.contiguousData(op: op), bc = try bias.map { try $0.contiguousData(op: op) }
     let out = try Tensor.empty(g.outShape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         let b: UnsafePointer<T>? = bc.map { UnsafePointer($0.pointer(T.self)) }
@@ -48,7 +45,7 @@ func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry,
 
 /// ConvTranspose2d node: pixels [N, Cout, Ho, Wo] x [Cout, C/groups, Kh, Kw] (+ [C]) → image [N, C, H, W].
 func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry, op: String) throws -> Tensor {
-    let yc = try dense(y, op), wc = try dense(w, op)
+    let yc = try y.contiguousData(op: op), wc = try w.contiguousData(op: op)
     let out = try Tensor.empty(g.imageShape, y.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         try convTranspose(yc.pointer(T.self), wc.pointer(T.self), out.pointer(T.self), g, op: op)
@@ -69,7 +66,7 @@ func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv
 
 /// Conv2dBackwardWeight node: image [N, C, H, W] and pixels [N, Cout, Ho, Wo] → [Cout, C/groups, Kh, Kw].
 func convWeightGradPrimitive(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry, op: String) throws -> Tensor {
-    let xc = try dense(x, op), gc = try dense(gy, op)
+    let xc = try x.contiguousData(op: op), gc = try gy.contiguousData(op: op)
     let out = try Tensor.empty(g.weightShape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         try convWeightGrad(xc.pointer(T.self), gc.pointer(T.self), out.pointer(T.self), g, op: op)

@@ -14,14 +14,16 @@ import TenshText
 ///     let up = try convTranspose2d(x, w, stride: [2], padding: [1])   // 16² → 32² with a 4x4 kernel
 public func convTranspose2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, stride: [Int] = [1], padding: [Int] = [0],
                             outputPadding: [Int] = [0], groups: Int = 1, dilation: [Int] = [1]) throws -> Tensor {
-    try unbatched(x, imageRank: 3) { batched in
-        try convTranspose2dNamed("conv_transpose2d", batched, w, bias: bias, stride: stride, padding: padding,
-                                 outputPadding: outputPadding, groups: groups, dilation: dilation)
-    }
+    let (batched, added) = try addingBatchDimension(x, unbatchedRank: 3)
+    let y = try convTranspose2dBatched(batched, w, bias: bias, stride: stride, padding: padding,
+                                       outputPadding: outputPadding, groups: groups, dilation: dilation,
+                                       op: "conv_transpose2d")
+    return try removingBatchDimension(y, added: added)
 }
 
-func convTranspose2dNamed(_ op: String, _ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
-                          outputPadding: [Int], groups: Int, dilation: [Int]) throws -> Tensor {
+/// conv_transpose2d of an [N, Cin, H, W] input, reporting errors as `op` (conv_transpose1d runs it).
+func convTranspose2dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
+                            outputPadding: [Int], groups: Int, dilation: [Int], op: String) throws -> Tensor {
     let coutPerGroup = w.rank == 4 ? w.shape[1] : 0
     // Wrapping multiply: an absurd `groups` is rejected by checkTensors before the bias size matters.
     try ConvArguments.checkTensors(x, w, bias, groups: groups, rank: 4, op: op, biasSize: coutPerGroup &* max(groups, 1))
@@ -71,7 +73,7 @@ public func convTranspose1d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
     let x4 = try x.reshaped([x.shape[0], x.shape[1], 1, x.shape[2]])
     let w4 = try w.reshaped([w.shape[0], w.shape[1], 1, w.shape[2]])
     // The unit height dimension gets stride 1 / output_padding 0, always valid.
-    let y = try convTranspose2dNamed(op, x4, w4, bias: bias, stride: [1, stride], padding: [0, padding],
-                                     outputPadding: [0, outputPadding], groups: groups, dilation: [1, dilation])
+    let y = try convTranspose2dBatched(x4, w4, bias: bias, stride: [1, stride], padding: [0, padding],
+                                       outputPadding: [0, outputPadding], groups: groups, dilation: [1, dilation], op: op)
     return try y.reshaped([y.shape[0], y.shape[1], y.shape[3]])
 }

@@ -116,7 +116,7 @@ private func rebaseHistory(_ target: Tensor, base: Tensor, baseBefore: Tensor, n
         target.storedRequiresGrad = true
         return
     }
-    let region = target.isLiveView ? target.viewOrigin?.layout ?? .dense(target.shape) : .dense(target.shape)
+    let region = target.isLiveView ? target.viewOrigin?.layout ?? .contiguous(target.shape) : .contiguous(target.shape)
     try copySlices(base, before: baseBefore, region: region, values: newValues)
 }
 

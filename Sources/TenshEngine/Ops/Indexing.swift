@@ -61,7 +61,7 @@ extension Tensor {
         let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
         let shape = self.shape
         // Check every entry up front so the view transform itself cannot fail halfway.
-        _ = try applyIndex(expanded, to: .dense(shape), text: text)
+        _ = try applyIndex(expanded, to: .contiguous(shape), text: text)
         return try stridedView(self, "Index", attributes: [("index", text)]) { l in
             try applyIndex(expanded, to: l, text: text)
         }

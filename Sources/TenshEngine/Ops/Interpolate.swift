@@ -28,11 +28,11 @@ func resize(_ x: Tensor, size: [Int]?, scaleFactor: [Double]?, mode: Interpolati
     if alignCorners != nil && (mode == .nearest || mode == .area) {
         throw EngineError.invalid(op, "align_corners", "align_corners option can only be set with the interpolating modes: bilinear | bicubic (mode is \(mode.rawValue))")
     }
-    let (x4, squeeze) = try batchedImage(x, op: op)
+    let (x4, added) = try batchedImage(x, op: op)
     let (h, w) = (x4.shape[2], x4.shape[3])
     let axes = try resizeAxes(inH: h, inW: w, scaleFactor: scaleFactor, size: size, op: op)
     if mode == .area {
-        return try unbatched(adaptiveAvgPool2d(x4, outputSize: [axes.outH, axes.outW]), squeeze)
+        return try removingBatchDimension(adaptiveAvgPool2d(x4, outputSize: [axes.outH, axes.outW]), added: added)
     }
     guard h > 0, w > 0 else {
         throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
@@ -46,7 +46,7 @@ func resize(_ x: Tensor, size: [Int]?, scaleFactor: [Double]?, mode: Interpolati
     if align { attributes.append(("align_corners", "true")) }
     let name = mode == .nearest ? "UpsampleNearest2d" : mode == .bilinear ? "UpsampleBilinear2d" : "UpsampleBicubic2d"
     let y = try separableResample(x4, rows: rows, cols: cols, opName: name, op: op, attributes: attributes)
-    return try unbatched(y, squeeze)
+    return try removingBatchDimension(y, added: added)
 }
 
 /// Output sizes and the factor torch passes to its kernels (nil for an explicit size).

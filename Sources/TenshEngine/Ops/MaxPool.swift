@@ -17,7 +17,7 @@ public func maxPool2d(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padd
 public func maxPool2dWithIndices(_ x: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
                                  dilation: [Int] = [1], ceilMode: Bool = false) throws -> (output: Tensor, indices: Tensor) {
     let op = "max_pool2d"
-    let (x4, squeeze) = try batchedImage(x, op: op)
+    let (x4, added) = try batchedImage(x, op: op)
     let g = try PoolGeometry(op: op, input: x.shape, kernelSize: kernelSize, stride: stride, padding: padding,
                              dilation: dilation, ceilMode: ceilMode)
     let (out, indices) = try maxPoolForward(x4, g, op: op)
@@ -27,11 +27,11 @@ public func maxPool2dWithIndices(_ x: Tensor, kernelSize: [Int], stride: [Int]? 
                          saved: ["indices"], saving: [indices]) { ctx in
         [try scatterToIndices(ctx.gradOutput, indices, inputShape: inShape)]
     }
-    return (try unbatched(y, squeeze), try unbatched(indices, squeeze))
+    return (try removingBatchDimension(y, added: added), try removingBatchDimension(indices, added: added))
 }
 
 private func maxPoolForward(_ x: Tensor, _ g: PoolGeometry, op: String) throws -> (Tensor, Tensor) {
-    let src = try x.materialized(x.shape, x.dtype, op: op)
+    let src = try x.contiguousData(op: op)
     let shape = [x.shape[0], x.shape[1], g.outH, g.outW]
     let out = try Tensor.empty(shape, x.dtype, op: op), indices = try Tensor.empty(shape, .int64, op: op)
     func run<T: GemmScalar>(_: T.Type) {
@@ -48,7 +48,7 @@ private func maxPoolForward(_ x: Tensor, _ g: PoolGeometry, op: String) throws -
 func scatterToIndices(_ g: Tensor, _ indices: Tensor, inputShape: [Int]) throws -> Tensor {
     let op = "max_pool2d_backward"
     let out = try Tensor(zeros: inputShape, dtype: g.dtype, op: op)
-    let gc = try g.materialized(g.shape, g.dtype, op: op)
+    let gc = try g.contiguousData(op: op)
     func run<T: GemmScalar>(_: T.Type) {
         scatterAddAtIndicesKernel(gc.pointer(T.self), indices: indices.pointer(Int64.self), into: out.pointer(T.self),
                                   planes: inputShape[0] &* inputShape[1], inPlane: inputShape[2] &* inputShape[3],
@@ -64,7 +64,7 @@ func scatterToIndices(_ g: Tensor, _ indices: Tensor, inputShape: [Int]) throws 
 /// Reads x[n, c, indices[n, c, o]] into an indices-shaped tensor; its gradient is `scatterToIndices`.
 func gatherAtIndices(_ x: Tensor, _ indices: Tensor) throws -> Tensor {
     let op = "max_pool2d_double_backward"
-    let xc = try x.materialized(x.shape, x.dtype, op: op)
+    let xc = try x.contiguousData(op: op)
     let out = try Tensor.empty(indices.shape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) {
         gatherAtIndicesKernel(xc.pointer(T.self), indices: indices.pointer(Int64.self), into: out.pointer(T.self),

@@ -11,15 +11,15 @@ import TenshText
 ///
 ///     let y = try pad(x, [1, 1, 2, 0], mode: .reflect)   // [N, C, H, W] → [N, C, H + 2, W + 2]
 public func pad(_ x: Tensor, _ pads: [Int], mode: PadMode = .constant, value: Double = 0) throws -> Tensor {
-    try padNamed("pad", x, pads, mode: mode, value: value)
+    try pad(x, pads, mode: mode, value: value, op: "pad")
 }
 
-/// `pad` reporting errors under `op` (conv2d's padding modes use it).
-func padNamed(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode, value: Double) throws -> Tensor {
+/// `pad` reporting errors as `op` (conv2d's padding modes run it).
+func pad(_ x: Tensor, _ pads: [Int], mode: PadMode, value: Double, op: String) throws -> Tensor {
     let (before, after) = try padAmounts(op, x, pads, mode: mode)
     let plan = PadPlan(inShape: x.shape, before: before, after: after, mode: mode)
     _ = try ShapeMath.count(plan.outShape, op: op)
-    let source = try x.materialized(x.shape, x.dtype, op: op)
+    let source = try x.contiguousData(op: op)
     let out = try Tensor.empty(plan.outShape, x.dtype, op: op)
     func run<T: Element>(_: T.Type) {
         padGatherKernel(source.pointer(T.self), out.pointer(T.self), plan, fill: T(fromDouble: value))
@@ -32,12 +32,12 @@ func padNamed(_ op: String, _ x: Tensor, _ pads: [Int], mode: PadMode, value: Do
 
 /// The gradient of pad: a tensor shaped like the unpadded input (one `PadBackward` node).
 func padAdjoint(_ g: Tensor, _ plan: PadPlan, pads: [Int], mode: PadMode, op: String) throws -> Tensor {
-    let source = try g.materialized(g.shape, g.dtype, op: op)
+    let source = try g.contiguousData(op: op)
     let out = try Tensor(zeros: plan.inShape, dtype: g.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) { padScatterKernel(source.pointer(T.self), out.pointer(T.self), plan) }
     try withFloatType(g.dtype, op: op) { T in run(T) }
     return out.recorded("PadBackward", inputs: [g], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
-        [try padNamed(op, ctx.gradOutput, pads, mode: mode, value: 0)]
+        [try pad(ctx.gradOutput, pads, mode: mode, value: 0, op: op)]
     }
 }
 

@@ -38,6 +38,10 @@ extension Tensor {
         return out
     }
 
+    /// This tensor's values laid out contiguously in its own dtype, without recording
+    /// a graph node (`self` when already contiguous): what a kernel reads.
+    func contiguousData(op: String) throws -> Tensor { try materialized(shape, dtype, op: op) }
+
     /// A stride-0 alias of `self` broadcast to `shape` (no copy, no graph).
     func broadcastAlias(to target: [Int], op: String) throws -> Tensor {
         guard target.count >= rank else {

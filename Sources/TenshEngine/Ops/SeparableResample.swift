@@ -25,7 +25,7 @@ private func resampleForward(_ x: Tensor, rows: AxisMap, cols: AxisMap, op: Stri
     guard x.rank == 4, x.shape[2] == rows.inputSize, x.shape[3] == cols.inputSize else {
         throw EngineError.invalid(op, "x", "internal: resample of shape \(shapeText(x.shape)) with maps \(rows.inputSize)x\(cols.inputSize)")
     }
-    let src = try x.materialized(x.shape, x.dtype, op: op)
+    let src = try x.contiguousData(op: op)
     let out = try Tensor.empty([x.shape[0], x.shape[1], rows.outputSize, cols.outputSize], x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) {
         separableResampleKernel(src.pointer(T.self), out.pointer(T.self), planes: x.shape[0] &* x.shape[1],
@@ -38,25 +38,6 @@ private func resampleForward(_ x: Tensor, rows: AxisMap, cols: AxisMap, op: Stri
 
 /// Whether an op on `x` will record a graph node (so display attributes are worth formatting).
 func willRecord(_ x: Tensor) -> Bool { GradMode.isEnabled && x.requiresGrad }
-
-/// Accepts [N, C, H, W] or [C, H, W] (treated as N = 1, as torch does), returning the 4-d
-/// view and whether to drop the batch dim from the result.
-func batchedImage(_ x: Tensor, op: String) throws -> (Tensor, squeeze: Bool) {
-    guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
-    }
-    switch x.rank {
-    case 4: return (x, false)
-    case 3: return (try x.reshaped([1] + x.shape), true)
-    default:
-        throw EngineError.invalid(op, "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
-    }
-}
-
-/// Undoes `batchedImage`'s added batch dim.
-func unbatched(_ y: Tensor, _ squeeze: Bool) throws -> Tensor {
-    squeeze ? try y.reshaped(Array(y.shape.dropFirst())) : y
-}
 
 /// The largest output side `upsample`/`adaptiveAvgPool2d` accept, and the most map entries per axis.
 let maxResampleSide = 1 << 24

@@ -3,7 +3,7 @@ import TenshText
 /// The machinery shared by every strided view (permute, transpose, squeeze,
 /// unsqueeze, slicing, narrowing): a view is a `ViewLayout` computed from the
 /// input's layout. The forward result aliases the input's storage; the
-/// gradient is the same transform applied to a dense (contiguous) layout of the
+/// gradient is the same transform applied to the contiguous layout of the
 /// input's shape, scattered into zeros. Both directions are recorded ops, so
 /// gradients of any order flow through views.
 
@@ -14,7 +14,7 @@ struct ViewLayout: Equatable {
     var offset: Int
 
     /// The contiguous layout of `shape` at offset 0.
-    static func dense(_ shape: [Int]) -> ViewLayout {
+    static func contiguous(_ shape: [Int]) -> ViewLayout {
         ViewLayout(shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0)
     }
 }
@@ -28,35 +28,35 @@ extension Tensor {
 func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [],
                  _ transform: (ViewLayout) throws -> ViewLayout) throws -> Tensor {
     let own = try transform(x.layout)
-    let dense = try transform(.dense(x.shape))
+    let selection = try transform(.contiguous(x.shape))
     let out = x.aliased(shape: own.shape, strides: own.strides, offset: own.offset)
     let inShape = x.shape
     return out.recorded(name, inputs: [x], attributes: attributes) { c in
-        [try scatterView(c.gradOutput, into: inShape, dense)]
+        [try scatterView(c.gradOutput, into: inShape, selection)]
     }.markedView(of: x)
 }
 
-/// The elements of a contiguous tensor of shape `inShape` selected by `dense`
+/// The elements of a contiguous tensor of shape `inShape` selected by `selection`
 /// (a layout relative to that contiguous tensor), taken from `g`. Differentiable.
-func gatherView(_ g: Tensor, from inShape: [Int], _ dense: ViewLayout) throws -> Tensor {
+func gatherView(_ g: Tensor, from inShape: [Int], _ selection: ViewLayout) throws -> Tensor {
     let base = try g.contiguous()
     guard base.shape == inShape else {
         throw EngineError(.autograd, op: "strided_view", "gradient shape \(shapeText(base.shape)) does not match \(shapeText(inShape))")
     }
-    let out = base.aliased(shape: dense.shape, strides: dense.strides, offset: base.offset + dense.offset)
-    return out.recorded("StridedView", inputs: [base], attributes: [("shape", shapeText(dense.shape))]) { c in
-        [try scatterView(c.gradOutput, into: inShape, dense)]
+    let out = base.aliased(shape: selection.shape, strides: selection.strides, offset: base.offset + selection.offset)
+    return out.recorded("StridedView", inputs: [base], attributes: [("shape", shapeText(selection.shape))]) { c in
+        [try scatterView(c.gradOutput, into: inShape, selection)]
     }
 }
 
-/// Zeros of `inShape` with `g` written at the positions `dense` selects
+/// Zeros of `inShape` with `g` written at the positions `selection` selects
 /// (the gradient of a view). Differentiable: its gradient is `gatherView`.
-func scatterView(_ g: Tensor, into inShape: [Int], _ dense: ViewLayout) throws -> Tensor {
+func scatterView(_ g: Tensor, into inShape: [Int], _ selection: ViewLayout) throws -> Tensor {
     let out = try Tensor(zeros: inShape, dtype: g.dtype, op: "strided_view")
-    let target = out.aliased(shape: dense.shape, strides: dense.strides, offset: dense.offset)
+    let target = out.aliased(shape: selection.shape, strides: selection.strides, offset: selection.offset)
     copyStrided(g, into: target)
     return out.recorded("ScatterView", inputs: [g], attributes: [("shape", shapeText(inShape))]) { c in
-        [try gatherView(c.gradOutput, from: inShape, dense)]
+        [try gatherView(c.gradOutput, from: inShape, selection)]
     }
 }
 

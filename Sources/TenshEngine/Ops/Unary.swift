@@ -106,7 +106,7 @@ public func sigmoid(_ x: Tensor) throws -> Tensor {
 public func abs(_ x: Tensor) throws -> Tensor {
     let out: Tensor
     if x.dtype == .int64 || x.dtype == .bool {
-        out = try x.materialized(x.shape, x.dtype, op: "abs").cloned()
+        out = try x.contiguousData(op: "abs").cloned()
         if x.dtype == .int64 {
             let p = out.pointer(Int64.self)
             for i in 0..<out.count where p[i] < 0 { p[i] = 0 &- p[i] }

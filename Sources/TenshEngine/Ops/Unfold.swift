@@ -15,7 +15,7 @@ public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], paddin
     guard x.dtype.isFloatingPoint else { throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(x.dtype)") }
     let g = try blockGeometry(op, image: x.shape, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride)
     let out = try Tensor.empty([g.batch, g.columnRows, g.outPixels], x.dtype, op: op)
-    let src = try x.materialized(x.shape, x.dtype, op: op)
+    let src = try x.contiguousData(op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         let xp = src.pointer(T.self), op2 = out.pointer(T.self)
         let imageSize = g.channels * g.imagePixels, colSize = g.columnRows * g.outPixels
@@ -50,7 +50,7 @@ public func fold(_ cols: Tensor, outputSize: [Int], kernelSize: [Int], dilation:
 
 /// fold for a checked geometry (the gradient of unfold, and the other way round).
 private func foldWith(_ cols: Tensor, _ g: ConvGeometry, op: String) throws -> Tensor {
-    let src = try cols.materialized(cols.shape, cols.dtype, op: op)
+    let src = try cols.contiguousData(op: op)
     let out = try Tensor(zeros: g.imageShape, dtype: cols.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         let cp = src.pointer(T.self), op2 = out.pointer(T.self)

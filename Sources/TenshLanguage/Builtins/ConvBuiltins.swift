@@ -86,7 +86,7 @@ enum ConvBuiltins {
     ]
 
     /// `padding=`: an int, a list of 2 or 4 ints, "same" or "valid".
-    static func convPadding(_ a: Arguments) throws -> Conv2dPadding {
+    static func convPadding(_ a: Arguments) throws -> ConvPadding {
         switch a.value("padding") {
         case .string("same"): return .same
         case .string("valid"): return .valid
