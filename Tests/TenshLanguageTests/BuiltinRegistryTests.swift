@@ -59,11 +59,11 @@ final class BuiltinRegistryTests: XCTestCase {
 }
 
 extension BuiltinRegistryTests {
-    /// An engine error naming `weight` lands on the builtin's `w` argument.
+    /// An engine error naming `w` lands on the builtin's `w` argument.
     func testEngineArgumentNamesMapToParameterSpans() {
         let failing = Builtin("conv_like", "Test", [.required("x", .tensor), .required("w", .tensor)],
                               summary: "fails", example: "conv_like(x, w)") { _ in
-            throw EngineError(op: "conv_like", argument: "weight", "weight has the wrong shape")
+            throw EngineError(op: "conv_like", argument: "w", "weight has the wrong shape")
         }
         let (s, _) = session([failing])
         let outcome = s.run(source: "y = conv_like(ones(1), ones(2))")

@@ -18,7 +18,8 @@ public struct EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     public let kind: Kind
     /// The op or function that failed, e.g. `conv2d`.
     public let op: String
-    /// The argument that is wrong, when one is (e.g. `weight`, `stride`).
+    /// The argument that is wrong, when one is, by the name the language's builtin
+    /// gives it (e.g. `w`, `stride`), so a diagnostic can point at it.
     public let argument: String?
     public let detail: String
 

@@ -6,13 +6,13 @@ enum ShapeMath {
     /// Number of elements, or an error when a size is negative or the product overflows.
     /// The product of the non-zero sizes must fit too: strides are products of
     /// sizes, so an empty `[0, 2^62, 4]` would otherwise overflow offset arithmetic.
-    static func count(_ shape: [Int], op: String) throws -> Int {
+    static func count(_ shape: [Int], op: String, argument: String = "size") throws -> Int {
         var n = 1, span = 1
         for d in shape {
-            guard d >= 0 else { throw EngineError.invalid(op, "size", "negative size \(d) in shape \(shapeText(shape))") }
+            guard d >= 0 else { throw EngineError.invalid(op, argument, "negative size \(d) in shape \(shapeText(shape))") }
             let (p, overflow) = span.multipliedReportingOverflow(by: Swift.max(d, 1))
             guard !overflow else {
-                throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(shapeText(shape)) has too many elements")
+                throw EngineError(.resourceLimit, op: op, argument: argument, "shape \(shapeText(shape)) has too many elements")
             }
             span = p
             n = n &* d

@@ -86,7 +86,7 @@ public final class Tensor {
     public convenience init(_ values: [Double], shape: [Int], dtype: DType = .float32) throws {
         try self.init(zeros: shape, dtype: dtype, op: "tensor")
         guard values.count == count else {
-            throw EngineError.invalid("tensor", "values", "\(values.count) values do not fill shape \(shapeText(shape)) (\(count) elements)")
+            throw EngineError.invalid("tensor", "data", "\(values.count) values do not fill shape \(shapeText(shape)) (\(count) elements)")
         }
         storeDoubles(values)
     }

@@ -54,9 +54,9 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: [Int]) throws -> Tensor {
     }
     let (h, w) = (x4.shape[2], x4.shape[3])
     guard h > 0, w > 0 else {
-        throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
+        throw EngineError.invalid(op, "x", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
     }
-    try checkOutputSize(x4, outH: oh, outW: ow, op: op)
+    try checkOutputSize(x4, outH: oh, outW: ow, op: op, argument: "output_size")
     let y = try separableResample(x4, rows: adaptiveAxis(h, oh), cols: adaptiveAxis(w, ow), opName: "AdaptiveAvgPool2d",
                                   op: op, attributes: willRecord(x4) ? [("output_size", shapeText([oh, ow]))] : [])
     return try removingBatchDimension(y, added: added)

@@ -19,10 +19,10 @@ func removingBatchDimension(_ y: Tensor, added: Bool) throws -> Tensor {
 /// the batch dimension was added.
 func batchedImage(_ x: Tensor, op: String) throws -> (Tensor, added: Bool) {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid(op, "x", "expected a float32 or float64 tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
     guard x.rank == 3 || x.rank == 4 else {
-        throw EngineError.invalid(op, "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
+        throw EngineError.invalid(op, "x", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
     }
     return try addingBatchDimension(x, unbatchedRank: 3)
 }

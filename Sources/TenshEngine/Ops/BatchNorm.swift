@@ -14,7 +14,7 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tenso
                       bias: Tensor? = nil, training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
     let op = "batch_norm"
     guard x.dtype.isFloatingPoint, x.rank >= 2 else {
-        throw EngineError.invalid(op, "input", "expected a float [N, C] or [N, C, H, W] input, got \(x.dtype) \(shapeText(x.shape))")
+        throw EngineError.invalid(op, "x", "expected a float [N, C] or [N, C, H, W] input, got \(x.dtype) \(shapeText(x.shape))")
     }
     let c = x.shape[1]
     for (name, t) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
@@ -34,7 +34,7 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor? = nil, runningVar: Tenso
     }
     let m = x.count / max(c, 1)
     guard m > 1 else {
-        throw EngineError.invalid(op, "input", "expected more than 1 value per channel when training, got input shape \(shapeText(x.shape))")
+        throw EngineError.invalid(op, "x", "expected more than 1 value per channel when training, got input shape \(shapeText(x.shape))")
     }
     let stats = try channelMoments(x, op: op)
     try updateRunning(runningMean, runningVar, stats, count: m, momentum: momentum)

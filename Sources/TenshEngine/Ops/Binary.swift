@@ -108,7 +108,7 @@ private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tens
     case .pow:
         let py = y.pointer(Int64.self) // contiguous operand; scanned without a copy
         if (0..<y.count).contains(where: { py[$0] < 0 }) {
-            throw EngineError.invalid("pow", "exponent", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(shapeText(x.shape)) and \(shapeText(y.shape)))")
+            throw EngineError.invalid("pow", "y", "the exponent has negative values: integers to negative integer powers are not allowed (shapes \(shapeText(x.shape)) and \(shapeText(y.shape)))")
         }
         loop(x, y, out, t, t) { intPow($0, $1) }
     case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }

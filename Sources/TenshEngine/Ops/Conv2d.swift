@@ -37,7 +37,7 @@ func conv2dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [Int], paddi
         throw EngineError.invalid(op, "groups", "output channels \(cout) are not divisible by groups=\(groups) (weight \(shapeText(w.shape)))")
     }
     guard cg * groups == c else {
-        throw EngineError.invalid(op, "weight", "input has \(c) channels but weight expects \(cg * groups) (weight \(shapeText(w.shape)), groups=\(groups))")
+        throw EngineError.invalid(op, "w", "input has \(c) channels but weight expects \(cg * groups) (weight \(shapeText(w.shape)), groups=\(groups))")
     }
     let pads = try ConvArguments.resolve(padding, inputHW: (h, wd), kernel: (kh, kw), stride: (sh, sw),
                                          dilation: (dh, dw), op: op)
@@ -104,10 +104,10 @@ public func depthwiseConv2d(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, strid
                             paddingMode: PadMode = .constant) throws -> Tensor {
     let op = "depthwise_conv2d"
     guard x.rank == 4, w.rank == 4 else {
-        throw EngineError.invalid(op, "input", "expected input [N, C, H, W] and weight [C·m, 1, Kh, Kw], got \(shapeText(x.shape)) and \(shapeText(w.shape))")
+        throw EngineError.invalid(op, "x", "expected input [N, C, H, W] and weight [C·m, 1, Kh, Kw], got \(shapeText(x.shape)) and \(shapeText(w.shape))")
     }
     guard w.shape[1] == 1 else {
-        throw EngineError.invalid(op, "weight", "depthwise weight must have shape [C·m, 1, Kh, Kw], got \(shapeText(w.shape))")
+        throw EngineError.invalid(op, "w", "depthwise weight must have shape [C·m, 1, Kh, Kw], got \(shapeText(w.shape))")
     }
     return try conv2dBatched(x, w, bias: bias, stride: stride, padding: padding, dilation: dilation,
                              groups: max(x.shape[1], 1), paddingMode: paddingMode, op: op)

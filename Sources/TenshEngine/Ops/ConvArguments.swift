@@ -72,16 +72,16 @@ enum ConvArguments {
                              weightChannelsAreInput: Bool = true, biasSize: Int) throws {
         guard x.rank == rank else {
             let layouts = rank == 4 ? "[N, C, H, W] (or 3-d [C, H, W])" : "[N, C, L] (or 2-d [C, L])"
-            throw EngineError.invalid(op, "input", "expected a \(rank)-d input \(layouts), got shape \(shapeText(x.shape))")
+            throw EngineError.invalid(op, "x", "expected a \(rank)-d input \(layouts), got shape \(shapeText(x.shape))")
         }
         guard w.rank == rank else {
-            throw EngineError.invalid(op, "weight", "expected a \(rank)-d weight, got shape \(shapeText(w.shape))")
+            throw EngineError.invalid(op, "w", "expected a \(rank)-d weight, got shape \(shapeText(w.shape))")
         }
         guard x.dtype.isFloatingPoint else {
-            throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(x.dtype)")
+            throw EngineError.invalid(op, "x", "expected a float32 or float64 input, got \(x.dtype)")
         }
         guard w.dtype == x.dtype else {
-            throw EngineError.invalid(op, "weight", "input is \(x.dtype) but weight is \(w.dtype); convert one of them")
+            throw EngineError.invalid(op, "w", "input is \(x.dtype) but weight is \(w.dtype); convert one of them")
         }
         guard groups > 0 else { throw EngineError.invalid(op, "groups", "groups must be positive, got \(groups)") }
         guard groups <= max(x.shape[1], 1) else {
@@ -89,10 +89,10 @@ enum ConvArguments {
         }
         if let bias {
             guard bias.dtype == x.dtype else {
-                throw EngineError.invalid(op, "bias", "input is \(x.dtype) but bias is \(bias.dtype)")
+                throw EngineError.invalid(op, "b", "input is \(x.dtype) but bias is \(bias.dtype)")
             }
             guard bias.shape == [biasSize] else {
-                throw EngineError.invalid(op, "bias", "bias must have shape [\(biasSize)], got \(shapeText(bias.shape)) (weight \(shapeText(w.shape)))")
+                throw EngineError.invalid(op, "b", "bias must have shape [\(biasSize)], got \(shapeText(bias.shape)) (weight \(shapeText(w.shape)))")
             }
         }
     }
@@ -102,7 +102,7 @@ enum ConvArguments {
                           x: Tensor, w: Tensor) throws {
         let span = dilation * (kernel - 1) + 1
         guard padded >= span else {
-            throw EngineError.invalid(op, "weight",
+            throw EngineError.invalid(op, "w",
                 "kernel \(dim) \(kernel) (dilated to \(span)) is larger than the padded input \(dim) \(padded) (input \(shapeText(x.shape)), weight \(shapeText(w.shape)))")
         }
     }

@@ -43,7 +43,7 @@ func convTranspose2dBatched(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: [In
         throw EngineError.invalid(op, "groups", "input channels \(cin) are not divisible by groups=\(groups) (input \(shapeText(x.shape)))")
     }
     guard w.shape[0] == cin else {
-        throw EngineError.invalid(op, "weight", "input has \(cin) channels but weight expects \(w.shape[0]) (weight \(shapeText(w.shape)), groups=\(groups))")
+        throw EngineError.invalid(op, "w", "input has \(cin) channels but weight expects \(w.shape[0]) (weight \(shapeText(w.shape)), groups=\(groups))")
     }
     let outH = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
     let outW = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1

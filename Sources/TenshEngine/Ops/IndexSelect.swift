@@ -26,7 +26,7 @@ private func positions(_ index: Tensor, size: Int, dim: Int, shape: [Int], op: S
 /// repeated positions accumulate their gradients.
 public func indexSelect(_ x: Tensor, dim: Int, index: Tensor) throws -> Tensor {
     guard x.rank > 0 else {
-        throw EngineError.invalid("index_select", "input", "cannot index a 0-d tensor along a dimension")
+        throw EngineError.invalid("index_select", "x", "cannot index a 0-d tensor along a dimension")
     }
     let d = try ShapeMath.dim(dim, rank: x.rank, op: "index_select")
     let picks = try positions(index, size: x.shape[d], dim: d, shape: x.shape, op: "index_select")

@@ -37,7 +37,7 @@ func resize(_ x: Tensor, size: [Int]?, scaleFactor: [Double]?, mode: Interpolati
     guard h > 0, w > 0 else {
         throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
     }
-    try checkOutputSize(x4, outH: axes.outH, outW: axes.outW, op: op)
+    try checkOutputSize(x4, outH: axes.outH, outW: axes.outW, op: op, argument: size == nil ? "scale_factor" : "size")
     let align = alignCorners ?? false, inFloat = x.dtype == .float32
     let rows = axisWeights(h, axes.outH, axes.scaleH, mode, align, inFloat)
     let cols = axisWeights(w, axes.outW, axes.scaleW, mode, align, inFloat)

@@ -7,7 +7,7 @@ import TenshText
 /// dimension that is removed again; leading (batch) dimensions broadcast.
 public func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     guard a.rank >= 1, b.rank >= 1 else {
-        throw EngineError.invalid("matmul", a.rank == 0 ? "input" : "other",
+        throw EngineError.invalid("matmul", a.rank == 0 ? "x" : "y",
                                   "both arguments need at least 1 dimension, got shapes \(shapeText(a.shape)) and \(shapeText(b.shape))")
     }
     let a2 = a.rank == 1 ? try a.reshaped([1, a.shape[0]]) : a
@@ -23,12 +23,12 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     let n = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
     let k2 = b.shape[b.rank - 2], m = b.shape[b.rank - 1]
     guard k == k2 else {
-        throw EngineError.invalid("matmul", "other",
+        throw EngineError.invalid("matmul", "y",
             "shapes \(shapeText(a.shape)) and \(shapeText(b.shape)) cannot be multiplied (\(k) columns vs \(k2) rows)")
     }
     // Like torch, no implicit promotion: both operands must share a float dtype.
     guard a.dtype == b.dtype, a.dtype.isFloatingPoint else {
-        throw EngineError.invalid("matmul", "other",
+        throw EngineError.invalid("matmul", "y",
             "expected both operands to have the same floating point dtype, got \(a.dtype) and \(b.dtype) (shapes \(shapeText(a.shape)) and \(shapeText(b.shape)))")
     }
     let dtype = a.dtype
@@ -94,14 +94,14 @@ private func product<T: GemmScalar>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMut
 /// `x · wᵀ + b` with weight [out_features, in_features], like `torch.nn.functional.linear`.
 public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) throws -> Tensor {
     guard w.rank == 2 else {
-        throw EngineError.invalid("linear", "weight", "weight must be 2-d [out_features, in_features], got \(shapeText(w.shape))")
+        throw EngineError.invalid("linear", "w", "weight must be 2-d [out_features, in_features], got \(shapeText(w.shape))")
     }
     guard x.rank >= 1, x.shape[x.rank - 1] == w.shape[1] else {
-        throw EngineError.invalid("linear", "input",
+        throw EngineError.invalid("linear", "x",
             "input's last dimension \(x.shape.last ?? 0) does not match in_features \(w.shape[1]) (input \(shapeText(x.shape)), weight \(shapeText(w.shape)))")
     }
     if let bias, bias.shape != [w.shape[0]] && !(bias.rank == 0) {
-        throw EngineError.invalid("linear", "bias",
+        throw EngineError.invalid("linear", "b",
             "bias has shape \(shapeText(bias.shape)) but the weight has \(w.shape[0]) output features (weight \(shapeText(w.shape)))")
     }
     let y = try matmul(x, swappedLastTwo(w))
@@ -112,7 +112,7 @@ public func linear(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil) throws -> Tens
 /// The outer product of two 1-d tensors.
 public func outer(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     guard a.rank == 1, b.rank == 1 else {
-        throw EngineError.invalid("outer", a.rank == 1 ? "vec2" : "input",
+        throw EngineError.invalid("outer", a.rank == 1 ? "y" : "x",
                                   "outer needs two 1-d tensors, got \(shapeText(a.shape)) and \(shapeText(b.shape))")
     }
     return try mul(a.reshaped([a.shape[0], 1]), b.reshaped([1, b.shape[0]]))

@@ -83,10 +83,10 @@ func selectedGradient(_ g: Tensor, indices: Tensor, inShape: [Int], dim d: Int, 
 private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op: String, largest: Bool) throws -> Tensor {
     let ds = try reductionDims(dims, rank: x.rank, op: op)
     for d in ds where x.shape[d] == 0 {
-        throw EngineError.invalid(op, "input", "cannot reduce over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid(op, "x", "cannot reduce over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
     }
     if x.count == 0 && ds.isEmpty {
-        throw EngineError.invalid(op, "input", "cannot take the \(op) of an empty tensor (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid(op, "x", "cannot take the \(op) of an empty tensor (shape \(shapeText(x.shape)))")
     }
     // Move the reduced dims last and merge them, then reduce that one dim.
     let rest = (0..<x.rank).filter { !ds.contains($0) }

@@ -108,7 +108,7 @@ public func sum(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> 
 /// Mean over `dims` (all when empty). Float inputs only, as in PyTorch.
 public func mean(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid("mean", "input", "mean needs a floating point tensor, got \(x.dtype); convert with dtype=\"f32\"")
+        throw EngineError.invalid("mean", "x", "mean needs a floating point tensor, got \(x.dtype); convert with dtype=\"f32\"")
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "mean")
     let n = ds.reduce(1) { $0 * x.shape[$1] }

@@ -44,18 +44,18 @@ let maxResampleSide = 1 << 24
 
 /// Throws before an op builds its index maps when its [N, C, outH, outW] output would
 /// exceed the allocation limit (the maps themselves are as long as the output's sides).
-func checkOutputSize(_ input: Tensor, outH: Int, outW: Int, op: String) throws {
+func checkOutputSize(_ input: Tensor, outH: Int, outW: Int, op: String, argument: String) throws {
     let shape = [input.shape[0], input.shape[1], outH, outW]
-    let n = try ShapeMath.count(shape, op: op)
+    let n = try ShapeMath.count(shape, op: op, argument: argument)
     let (bytes, overflow) = n.multipliedReportingOverflow(by: input.dtype.itemSize)
     let limit = EngineConfig.maxTensorBytes
     // The index maps cost memory per output row/column, so sides are capped too.
     guard outH <= maxResampleSide, outW <= maxResampleSide else {
-        throw EngineError(.resourceLimit, op: op, argument: "size",
+        throw EngineError(.resourceLimit, op: op, argument: argument,
                           "output size \(outH)x\(outW) is too large (each side at most \(maxResampleSide))")
     }
     guard !overflow, bytes <= limit else {
-        throw EngineError(.resourceLimit, op: op, argument: "size",
+        throw EngineError(.resourceLimit, op: op, argument: argument,
                           "output of shape \(shapeText(shape)) exceeds the allocation limit of \(limit) bytes")
     }
 }

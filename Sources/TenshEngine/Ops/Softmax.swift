@@ -6,7 +6,7 @@ import TenshText
 
 private func softmaxInput(_ x: Tensor, _ dim: Int, _ op: String) throws -> Int {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape))); convert with dtype=\"f32\"")
+        throw EngineError.invalid(op, "x", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape))); convert with dtype=\"f32\"")
     }
     return try ShapeMath.dim(dim, rank: x.rank, op: op)
 }
@@ -45,7 +45,7 @@ public func logSoftmax(_ x: Tensor, dim: Int) throws -> Tensor {
 /// Rows of -inf give -inf; an infinite maximum is not subtracted (as in torch).
 public func logsumexp(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid("logsumexp", "input", "logsumexp needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid("logsumexp", "x", "logsumexp needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "logsumexp")
     let inShape = x.shape

@@ -6,7 +6,7 @@ import TenshText
 
 private func requireFloat(_ x: Tensor, _ op: String) throws {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op, "input", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid(op, "x", "\(op) needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
 }
 
@@ -57,7 +57,7 @@ public func norm(_ x: Tensor, p: Double = 2, dims: [Int] = [], keepdim: Bool = f
     }
     let ds = try reductionDims(dims, rank: x.rank, op: "norm")
     if p.isInfinite, let d = ds.first(where: { x.shape[$0] == 0 }) { // as torch: max has no identity
-        throw EngineError.invalid("norm", "input", "cannot compute the inf norm over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid("norm", "x", "cannot compute the inf norm over dimension \(d) of size 0 (shape \(shapeText(x.shape)))")
     }
     let out = try GradMode.noGrad {
         let a = try abs(x.detached().to(.float64))

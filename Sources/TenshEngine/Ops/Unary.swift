@@ -51,7 +51,7 @@ public func neg(_ x: Tensor) throws -> Tensor {
         let p = out.pointer(Int64.self)
         for i in 0..<out.count { p[i] = 0 &- p[i] }
     } else if x.dtype == .bool {
-        throw EngineError.invalid("neg", "input", "negation of a bool tensor is not supported; use `not`")
+        throw EngineError.invalid("neg", "x", "negation of a bool tensor is not supported; use `not`")
     } else {
         out = try mapFloat(x, .neg, op: "neg")
     }

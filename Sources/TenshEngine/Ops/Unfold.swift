@@ -11,8 +11,8 @@ import TenshText
 public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], padding: [Int] = [0],
                    stride: [Int] = [1]) throws -> Tensor {
     let op = "unfold"
-    guard x.rank == 4 else { throw EngineError.invalid(op, "input", "expected a 4-d input [N, C, H, W], got shape \(shapeText(x.shape))") }
-    guard x.dtype.isFloatingPoint else { throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(x.dtype)") }
+    guard x.rank == 4 else { throw EngineError.invalid(op, "x", "expected a 4-d input [N, C, H, W], got shape \(shapeText(x.shape))") }
+    guard x.dtype.isFloatingPoint else { throw EngineError.invalid(op, "x", "expected a float32 or float64 input, got \(x.dtype)") }
     let g = try blockGeometry(op, image: x.shape, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride)
     let out = try Tensor.empty([g.batch, g.columnRows, g.outPixels], x.dtype, op: op)
     let src = try x.contiguousData(op: op)
@@ -33,17 +33,17 @@ public func unfold(_ x: Tensor, kernelSize: [Int], dilation: [Int] = [1], paddin
 public func fold(_ cols: Tensor, outputSize: [Int], kernelSize: [Int], dilation: [Int] = [1], padding: [Int] = [0],
                  stride: [Int] = [1]) throws -> Tensor {
     let op = "fold"
-    guard cols.rank == 3 else { throw EngineError.invalid(op, "input", "expected a 3-d input [N, C·Kh·Kw, L], got shape \(shapeText(cols.shape))") }
-    guard cols.dtype.isFloatingPoint else { throw EngineError.invalid(op, "input", "expected a float32 or float64 input, got \(cols.dtype)") }
+    guard cols.rank == 3 else { throw EngineError.invalid(op, "cols", "expected a 3-d input [N, C·Kh·Kw, L], got shape \(shapeText(cols.shape))") }
+    guard cols.dtype.isFloatingPoint else { throw EngineError.invalid(op, "cols", "expected a float32 or float64 input, got \(cols.dtype)") }
     let (h, w) = try ConvArguments.positivePair(outputSize, "output_size", op: op)
     let (kh, kw) = try ConvArguments.positivePair(kernelSize, "kernel_size", op: op)
     guard cols.shape[1] % (kh * kw) == 0 else {
-        throw EngineError.invalid(op, "input", "input dimension 1 (\(cols.shape[1])) must be divisible by the kernel size \(kh)·\(kw) (input \(shapeText(cols.shape)))")
+        throw EngineError.invalid(op, "cols", "input dimension 1 (\(cols.shape[1])) must be divisible by the kernel size \(kh)·\(kw) (input \(shapeText(cols.shape)))")
     }
     let g = try blockGeometry(op, image: [cols.shape[0], cols.shape[1] / (kh * kw), h, w], kernelSize: kernelSize,
                               dilation: dilation, padding: padding, stride: stride)
     guard g.outPixels == cols.shape[2] else {
-        throw EngineError.invalid(op, "input", "input has \(cols.shape[2]) blocks but output size \(shapeText(outputSize)) with kernel \(shapeText(kernelSize)) gives \(g.outHeight)·\(g.outWidth) = \(g.outPixels) (input \(shapeText(cols.shape)))")
+        throw EngineError.invalid(op, "cols", "input has \(cols.shape[2]) blocks but output size \(shapeText(outputSize)) with kernel \(shapeText(kernelSize)) gives \(g.outHeight)·\(g.outWidth) = \(g.outPixels) (input \(shapeText(cols.shape)))")
     }
     return try foldWith(cols, g, op: op)
 }

@@ -25,7 +25,7 @@ extension Tensor {
         if let bad = newShape.first(where: { $0 < -1 }) {
             throw EngineError.invalid(op, "shape", "invalid size \(bad) in shape \(shapeText(newShape))")
         }
-        let known = try ShapeMath.count(newShape.map { $0 == -1 ? 1 : $0 }, op: op)
+        let known = try ShapeMath.count(newShape.map { $0 == -1 ? 1 : $0 }, op: op, argument: "shape")
         var result = newShape
         if let i = inferred.first {
             guard known != 0, count % known == 0 else {
@@ -33,7 +33,7 @@ extension Tensor {
             }
             result[i] = count / known
         }
-        guard try ShapeMath.count(result, op: op) == count else {
+        guard try ShapeMath.count(result, op: op, argument: "shape") == count else {
             throw EngineError.invalid(op, "shape", "shape \(shapeText(newShape)) is invalid for input of size \(count) (shape \(shapeText(shape)))")
         }
         return result

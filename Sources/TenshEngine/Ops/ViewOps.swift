@@ -75,7 +75,7 @@ extension Tensor {
     public var T: Tensor {
         get throws {
             guard rank <= 2 else {
-                throw EngineError.invalid("T", "input", "T needs a tensor of rank <= 2, got shape \(shapeText(shape)); use permute")
+                throw EngineError.invalid("T", "x", "T needs a tensor of rank <= 2, got shape \(shapeText(shape)); use permute")
             }
             return rank == 2 ? try transposed(0, 1) : self
         }
@@ -123,7 +123,7 @@ extension Tensor {
 
     /// Elements `start..<start+length` along `dim` (a view), like `x.narrow(dim, start, length)`.
     public func narrowed(_ dim: Int, start: Int, length: Int) throws -> Tensor {
-        guard rank > 0 else { throw EngineError.invalid("narrow", "input", "cannot narrow a 0-d tensor") }
+        guard rank > 0 else { throw EngineError.invalid("narrow", "x", "cannot narrow a 0-d tensor") }
         let d = try ShapeMath.dim(dim, rank: rank, op: "narrow")
         let s = start < 0 ? start + shape[d] : start
         guard s >= 0, s <= shape[d], length >= 0, length <= shape[d] - s else {

@@ -23,7 +23,7 @@ public func dropout(_ x: Tensor, p: Double = 0.5, train: Bool = true, seed: UInt
 public func dropout2d(_ x: Tensor, p: Double = 0.5, train: Bool = true, seed: UInt64? = nil) throws -> Tensor {
     try checkProbability(p, "dropout2d")
     guard x.rank == 3 || x.rank == 4 else {
-        throw EngineError.invalid("dropout2d", "input", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
+        throw EngineError.invalid("dropout2d", "x", "expected a 3-d [C, H, W] or 4-d [N, C, H, W] input, got shape \(shapeText(x.shape))")
     }
     guard train, p > 0 else { return x }
     let channels = x.rank - 2 // leading dims that keep their size in the mask
@@ -34,7 +34,7 @@ public func dropout2d(_ x: Tensor, p: Double = 0.5, train: Bool = true, seed: UI
 /// `x · mask` where mask (broadcast from `maskShape`) is 0 with probability p, else 1/(1-p).
 private func applyMask(_ x: Tensor, maskShape: [Int], p: Double, seed: UInt64?, op: String) throws -> Tensor {
     guard x.dtype.isFloatingPoint else {
-        throw EngineError.invalid(op.lowercased(), "input", "dropout needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
+        throw EngineError.invalid(op.lowercased(), "x", "dropout needs a floating point tensor, got \(x.dtype) (shape \(shapeText(x.shape)))")
     }
     let uniform = try rand(maskShape, dtype: .float64, seed: seed)
     let mask = try Tensor.empty(maskShape, x.dtype, op: op.lowercased())

@@ -7,12 +7,12 @@ import TenshText
 /// (fan_in, fan_out) of a weight shape, like `torch.nn.init._calculate_fan_in_and_fan_out`.
 func fans(_ shape: [Int], op: String) throws -> (fanIn: Int, fanOut: Int) {
     guard shape.count >= 2 else {
-        throw EngineError.invalid(op, "shape", "fan in and fan out cannot be computed for a shape with fewer than 2 dimensions, got \(shapeText(shape))")
+        throw EngineError.invalid(op, "size", "fan in and fan out cannot be computed for a shape with fewer than 2 dimensions, got \(shapeText(shape))")
     }
     let count = try ShapeMath.count(shape, op: op) // rejects negative sizes and overflow, so the products below fit
     // Checked here so that a too-large weight is reported by the initialiser, not by the rand it calls.
     guard count <= EngineConfig.maxTensorBytes / 8 else {
-        throw EngineError(.resourceLimit, op: op, argument: "shape",
+        throw EngineError(.resourceLimit, op: op, argument: "size",
             "a weight of shape \(shapeText(shape)) (\(count) elements) exceeds the allocation limit of \(EngineConfig.maxTensorBytes) bytes")
     }
     let receptive = try ShapeMath.count(Array(shape[2...]), op: op)
@@ -24,7 +24,7 @@ func fans(_ shape: [Int], op: String) throws -> (fanIn: Int, fanOut: Int) {
 public func heNormal(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
     let (fanIn, _) = try fans(shape, op: "he_normal")
     guard fanIn > 0 else {
-        throw EngineError.invalid("he_normal", "shape", "fan_in is 0 for shape \(shapeText(shape))")
+        throw EngineError.invalid("he_normal", "size", "fan_in is 0 for shape \(shapeText(shape))")
     }
     let std = (2.0 / Double(fanIn)).squareRoot()
     return try GradMode.noGrad { try mul(randn(shape, dtype: dtype, seed: seed), .wrapped(std, dtype: .float64)) }
@@ -35,7 +35,7 @@ public func heNormal(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = ni
 public func xavierUniform(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) throws -> Tensor {
     let (fanIn, fanOut) = try fans(shape, op: "xavier_uniform")
     guard fanIn > 0 || fanOut > 0 else {
-        throw EngineError.invalid("xavier_uniform", "shape", "fan_in + fan_out is 0 for shape \(shapeText(shape))")
+        throw EngineError.invalid("xavier_uniform", "size", "fan_in + fan_out is 0 for shape \(shapeText(shape))")
     }
     let a = (6.0 / (Double(fanIn) + Double(fanOut))).squareRoot() // Int sum could overflow
     return try GradMode.noGrad {

@@ -115,7 +115,7 @@ extension Interpreter {
         switch function {
         case .builtin(let b):
             let bound = try Binder.bind(b, arguments, callSpan: span, context: self)
-            return try mapEngineError(at: span, bound.spans, firstParameter: b.parameters.first?.name) { try b.body(bound) }
+            return try mapEngineError(at: span, bound.spans) { try b.body(bound) }
         case .function(let f):
             return try callUser(f, arguments, at: span)
         default:
@@ -179,34 +179,16 @@ extension Interpreter {
 
     /// Runs engine code, turning its errors into runtime errors at the span of
     /// the argument the engine names (else at `span`).
-    func mapEngineError<R>(at span: SourceSpan, _ argumentSpans: [String: SourceSpan], firstParameter: String? = nil,
-                           _ body: () throws -> R) throws -> R {
+    func mapEngineError<R>(at span: SourceSpan, _ argumentSpans: [String: SourceSpan], _ body: () throws -> R) throws -> R {
         do {
             return try body()
         } catch let error as EngineError {
             if error.kind == .cancelled { throw Interrupted(span: span) }
-            var location = span
-            if let name = error.argument {
-                // The engine's names (`input`, `weight`, `bias`) next to tensh's (`x`, `w`, `b`).
-                let names = [name] + (Interpreter.engineArgumentAliases[name] ?? [])
-                if let s = names.lazy.compactMap({ argumentSpans[$0] }).first {
-                    location = s
-                } else if ["input", "self"].contains(name), let first = firstParameter, let s = argumentSpans[first] {
-                    location = s
-                }
-            }
+            // The engine names arguments as the builtins declare them (`x`, `w`, `b`, ...).
+            let location = error.argument.flatMap { argumentSpans[$0] } ?? span
             throw RuntimeError(error.message, at: location)
         }
     }
-}
-
-extension Interpreter {
-    /// Parameter names a builtin may use for an argument the engine names differently.
-    static let engineArgumentAliases: [String: [String]] = [
-        "input": ["x", "input"], "weight": ["w", "weight"], "bias": ["b", "bias"],
-        "size": ["size", "shape"], "shape": ["shape", "size"], "target": ["target", "y"],
-        "other": ["other", "y"], "vec2": ["vec2", "y"],
-    ]
 }
 
 /// Ctrl-C stopped the computation.
