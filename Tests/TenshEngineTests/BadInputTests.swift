@@ -37,6 +37,8 @@ final class BadInputTests: XCTestCase {
         }
     }
     static func scalar(_ v: Double) -> Tensor { .wrapped(v, dtype: .float64) }
+    /// A shape of rank 65, one more than the engine allows.
+    static let ones65 = [Int](repeating: 1, count: 65)
 
     static let creation: [Case] = [
         Case("arange huge count", err("arange", "allocation limit")) { try arange(0, 1e17) },
@@ -65,6 +67,19 @@ final class BadInputTests: XCTestCase {
     ]
 
     static let views: [Case] = [
+        Case("zeros of rank 65", err("zeros", "at most 64 dimensions, got 65")) { try zeros(ones65) },
+        Case("zeros of rank 100000", err("zeros", "at most 64 dimensions, got 100000")) {
+            try zeros([Int](repeating: 1, count: 100_000))
+        },
+        Case("reshape to rank 65", err("reshape", "at most 64 dimensions, got 65")) { try t([1]).reshaped(ones65) },
+        Case("view to rank 65", err("view", "at most 64 dimensions, got 65")) { try t([1]).view(ones65) },
+        Case("unsqueeze to rank 65", err("unsqueeze", "at most 64 dimensions, got 65")) {
+            try t([1]).reshaped([Int](repeating: 1, count: 64)).unsqueezed(0)
+        },
+        Case("expand to rank 65", err("expand", "at most 64 dimensions, got 65")) { try t([1]).expanded(ones65) },
+        Case("index adding a 65th dimension", err("index", "at most 64 dimensions, got 65")) {
+            try t([1]).indexed([TensorIndex](repeating: .newAxis, count: 64) + [.all])
+        },
         Case("reshape wrong count", err("reshape", "[4]", "size 6")) { try t([2, 3]).reshaped([4]) },
         Case("reshape two -1", err("reshape", "only one dimension")) { try t([2, 3]).reshaped([-1, -1]) },
         Case("reshape empty with -1", err("reshape", "[0, -1]")) { try t([0, 3]).reshaped([0, -1]) },

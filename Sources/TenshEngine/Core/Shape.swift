@@ -3,10 +3,25 @@ import TenshText
 /// Shape arithmetic shared by every op. Sizes are checked, never trusted:
 /// products that overflow and negative sizes are errors, not traps.
 enum ShapeMath {
-    /// Number of elements, or an error when a size is negative or the product overflows.
-    /// The product of the non-zero sizes must fit too: strides are products of
-    /// sizes, so an empty `[0, 2^62, 4]` would otherwise overflow offset arithmetic.
+    /// The most dimensions a tensor may have (NumPy's limit). Every shape an op
+    /// makes passes `count` or `checkRank`, so no tensor of higher rank exists:
+    /// printing, indexing and backward never walk a shape of 100,000 dimensions.
+    static let maxRank = 64
+
+    /// Refuses a shape of more than `maxRank` dimensions.
+    static func checkRank(_ rank: Int, op: String, argument: String? = nil) throws {
+        guard rank <= maxRank else {
+            throw EngineError(.resourceLimit, op: op, argument: argument,
+                              "a tensor can have at most \(maxRank) dimensions, got \(rank)")
+        }
+    }
+
+    /// Number of elements, or an error when the rank is above `maxRank`, a size is
+    /// negative or the product overflows. The product of the non-zero sizes must fit
+    /// too: strides are products of sizes, so an empty `[0, 2^62, 4]` would otherwise
+    /// overflow offset arithmetic.
     static func count(_ shape: [Int], op: String, argument: String = "size") throws -> Int {
+        try checkRank(shape.count, op: op, argument: argument)
         var n = 1, span = 1
         for d in shape {
             guard d >= 0 else { throw EngineError.invalid(op, argument, "negative size \(d) in shape \(shapeText(shape))") }

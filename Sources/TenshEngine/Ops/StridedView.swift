@@ -28,6 +28,7 @@ extension Tensor {
 func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [],
                  _ transform: (ViewLayout) throws -> ViewLayout) throws -> Tensor {
     let own = try transform(x.layout)
+    try ShapeMath.checkRank(own.shape.count, op: name.lowercased())
     let selection = try transform(.contiguous(x.shape))
     let out = x.aliased(shape: own.shape, strides: own.strides, offset: own.offset)
     let inShape = x.shape
