@@ -81,19 +81,35 @@ final class GemmTests: XCTestCase {
         XCTAssertEqual(c, [0.5, 1, 1.5, 2])
     }
 
-    /// Measures GFLOP/s (release builds; prints). Asserts a floor far below the
-    /// expected rate that only a build without target features (no FMA) misses.
-    func testThroughput() {
-        for size in [256, 1024, 2048] {
-            for threads in [1, 2] {
-                let gflops = measure(Float.self, size, threads: threads)
-                print(String(format: "sgemm %4d^3 threads=%d: %6.1f GFLOP/s", size, threads, gflops))
-                if !runningUnderSanitizer { XCTAssertGreaterThan(gflops, 5) }
-            }
+    /// The packed GEMM on one thread against the naive dot-product loop (a serial
+    /// chain of scalar multiply-adds, which no build vectorises), both in thread CPU
+    /// time, so neither the machine's speed nor its load matters. With the CPU's
+    /// vector features the GEMM is about 30x faster at this size; a build without
+    /// them (each `addProduct` a libm call, ~0.8 GFLOP/s) is slower than the loop.
+    func testThroughputAgainstAScalarLoop() {
+        let s = 256
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: s * s), b = UnsafeMutablePointer<Float>.allocate(capacity: s * s)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: s * s), reference = UnsafeMutablePointer<Float>.allocate(capacity: s * s)
+        defer { a.deallocate(); b.deallocate(); c.deallocate(); reference.deallocate() }
+        for i in 0..<s * s { a[i] = Float(i % 7) * 0.1; b[i] = Float(i % 5) * 0.1 }
+        let flops = 2 * Double(s * s * s)
+        let naiveRate = flops / bestCPUSeconds(rounds: 3) { naiveProduct(a, b, reference, s) }
+        let packedRate = packedGemmRate()
+        print(String(format: "sgemm %d^3, one thread: %.1f GFLOP/s; scalar loop %.2f GFLOP/s (thread CPU time)", s,
+                     packedRate * 1e-9, naiveRate * 1e-9))
+        sgemm(m: s, n: s, k: s, alpha: 1, MatrixView(a, rs: s, cs: 1), MatrixView(b, rs: s, cs: 1),
+              beta: 0, c, rsC: s, csC: 1, threads: 1)
+        for i in stride(from: 0, to: s * s, by: 997) { XCTAssertEqual(c[i], reference[i], accuracy: 1e-3 * max(1, abs(reference[i]))) }
+        if !runningUnderSanitizer { XCTAssertGreaterThan(packedRate / naiveRate, 8, "the packed GEMM is not much faster than a scalar loop") }
+    }
+
+    /// Wall-clock GFLOP/s at one and two threads, printed for the record (scripts/bench.sh
+    /// measures against PyTorch); the result is checked, the speed is not.
+    func testThroughputIsPrinted() {
+        for threads in [1, 2] {
+            print(String(format: "sgemm 1024^3 threads=%d: %6.1f GFLOP/s", threads, measure(Float.self, 1024, threads: threads)))
         }
-        let d = measure(Double.self, 1024, threads: 2)
-        print(String(format: "dgemm 1024^3 threads=2: %6.1f GFLOP/s", d))
-        if !runningUnderSanitizer { XCTAssertGreaterThan(d, 2) }
+        print(String(format: "dgemm 1024^3 threads=2: %6.1f GFLOP/s", measure(Double.self, 1024, threads: 2)))
     }
 
     /// Dispatches to the concrete (specialised) entry point for T.
@@ -125,5 +141,18 @@ final class GemmTests: XCTestCase {
         for p in 0..<s { expected += Double(a[p]) * Double(b[p * s]) }
         XCTAssertEqual(Double(c[0]), expected, accuracy: 1e-3 * max(1, abs(expected)))
         return 2 * Double(s * s * s) / best * 1e-9
+    }
+}
+
+/// c = a · b for s x s row-major matrices, one dot product (a serial chain of
+/// multiply-adds) per element.
+@inline(never)
+private func naiveProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ s: Int) {
+    for i in 0..<s {
+        for j in 0..<s {
+            var sum: Float = 0
+            for p in 0..<s { sum += a[i &* s &+ p] * b[p &* s &+ j] }
+            c[i &* s &+ j] = sum
+        }
     }
 }

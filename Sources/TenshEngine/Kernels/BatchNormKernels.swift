@@ -1,6 +1,7 @@
 /// The loops of batch normalisation over a contiguous [N, C, S] buffer (S = H·W,
 /// or 1): per-channel moments, the per-channel affine map, and the two passes of
-/// the first-order training gradient. Statistics accumulate in Double.
+/// the first-order training gradient. Statistics accumulate in Double. Each
+/// stops between channels (or rows) on Ctrl-C; the caller then checks `Cancellation`.
 
 /// [N, C, S] sizes of a batch-norm input of shape [N, C, ...].
 struct ChannelLayout {
@@ -19,6 +20,7 @@ func channelMomentsKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ l: ChannelLayo
                                          variance: UnsafeMutableBufferPointer<Double>) {
     let m = Double(l.n &* l.s)
     parallelFor(l.c, threads: l.threads) { ch in
+        if Cancellation.isRequested { return }
         var sum = 0.0
         for b in 0..<l.n {
             let row = x + (b &* l.c &+ ch) &* l.s
@@ -39,6 +41,7 @@ func channelMomentsKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ l: ChannelLayo
 func channelAffineKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, _ l: ChannelLayout,
                                         scale: [Double], shift: [Double]) {
     parallelFor(l.n &* l.c, threads: l.threads) { row in
+        if Cancellation.isRequested { return }
         let ch = row % l.c, a = T(scale[ch]), b = T(shift[ch])
         let base = row &* l.s
         for i in 0..<l.s { out[base &+ i] = x[base &+ i] * a + b }
@@ -50,6 +53,7 @@ func channelGradientSumsKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ g: Unsafe
                                               mean: [Double], invStd: [Double], sumG: UnsafeMutableBufferPointer<Double>,
                                               sumGXhat: UnsafeMutableBufferPointer<Double>) {
     parallelFor(l.c, threads: l.threads) { ch in
+        if Cancellation.isRequested { return }
         var a = 0.0, b = 0.0
         for n in 0..<l.n {
             let base = (n &* l.c &+ ch) &* l.s
@@ -69,6 +73,7 @@ func channelGradientCombineKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ g: Uns
                                                  _ gx: UnsafeMutablePointer<T>, _ l: ChannelLayout, mean: [Double],
                                                  k1: [Double], k2: [Double], k3: [Double]) {
     parallelFor(l.n &* l.c, threads: l.threads) { row in
+        if Cancellation.isRequested { return }
         let ch = row % l.c, a = T(k1[ch]), b = T(k2[ch]), c = T(k3[ch]), mu = T(mean[ch])
         let base = row &* l.s
         for i in 0..<l.s { gx[base &+ i] = a * g[base &+ i] + b * (x[base &+ i] - mu) + c }

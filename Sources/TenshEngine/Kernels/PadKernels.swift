@@ -28,7 +28,8 @@ struct PadPlan {
         }
     }
 
-    /// Calls body(outRowStart, inRowStart or -1) for every row (all dims but the last).
+    /// Calls body(outRowStart, inRowStart or -1) for every row (all dims but the last),
+    /// stopping early on Ctrl-C (the caller then checks `Cancellation`).
     func forEachRow(_ body: (Int, Int) -> Void) {
         let rank = outShape.count
         let inStrides = ShapeMath.contiguousStrides(inShape)
@@ -36,6 +37,7 @@ struct PadPlan {
         let rowLength = outShape.last ?? 1
         var index = [Int](repeating: 0, count: max(rank - 1, 0))
         for row in 0..<outer {
+            if Cancellation.isRequested { return }
             var source = 0
             for d in 0..<index.count {
                 let m = maps[d][index[d]]

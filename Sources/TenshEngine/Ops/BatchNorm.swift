@@ -142,6 +142,7 @@ private func channelMoments(_ x: Tensor, op: String) throws -> (mean: [Double], 
         }
     }
     try withFloatType(x.dtype, op: op) { T in run(T) }
+    try Cancellation.check(op)
     return (mean, variance)
 }
 
@@ -153,6 +154,7 @@ private func channelAffine(_ x: Tensor, scale: [Double], shift: [Double], op: St
         channelAffineKernel(xc.pointer(T.self), out.pointer(T.self), ChannelLayout(x.shape), scale: scale, shift: shift)
     }
     try withFloatType(x.dtype, op: op) { T in run(T) }
+    try Cancellation.check(op)
     return out
 }
 
@@ -172,6 +174,7 @@ private func batchNormGradients(_ x: Tensor, _ g: Tensor, mean: [Double], invStd
         }
     }
     try withFloatType(x.dtype, op: op) { T in sums(T) }
+    try Cancellation.check(op)
     let m = Double(l.n &* l.s)
     // gx = k1·g + k2·(x - μ) + k3 per channel, from expanding the formula above.
     var k1 = [Double](repeating: 0, count: l.c), k2 = k1, k3 = k1
@@ -188,5 +191,6 @@ private func batchNormGradients(_ x: Tensor, _ g: Tensor, mean: [Double], invStd
                                      k1: k1, k2: k2, k3: k3)
     }
     try withFloatType(x.dtype, op: op) { T in combine(T) }
+    try Cancellation.check(op)
     return (gx, sumGXhat, sumG)
 }

@@ -25,6 +25,7 @@ func pad(_ x: Tensor, _ pads: [Int], mode: PadMode, value: Double, op: String) t
         padGatherKernel(source.pointer(T.self), out.pointer(T.self), plan, fill: T(fromDouble: value))
     }
     withElementType(x.dtype) { T in run(T) }
+    try Cancellation.check(op)
     return out.recorded("Pad", inputs: [x], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try padAdjoint(ctx.gradOutput, plan, pads: pads, mode: mode, op: op)]
     }
@@ -36,6 +37,7 @@ func padAdjoint(_ g: Tensor, _ plan: PadPlan, pads: [Int], mode: PadMode, op: St
     let out = try Tensor(zeros: plan.inShape, dtype: g.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) { padScatterKernel(source.pointer(T.self), out.pointer(T.self), plan) }
     try withFloatType(g.dtype, op: op) { T in run(T) }
+    try Cancellation.check(op)
     return out.recorded("PadBackward", inputs: [g], attributes: [("pad", shapeText(pads)), ("mode", mode.rawValue)]) { ctx in
         [try pad(ctx.gradOutput, pads, mode: mode, value: 0, op: op)]
     }

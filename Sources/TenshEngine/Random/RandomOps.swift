@@ -15,13 +15,15 @@ private func requireFloatDType(_ dtype: DType, _ op: String) throws {
 }
 
 /// Runs `write(k, words)` for the `blocks` blocks reserved from `generator`, over threads.
-/// `write` must only touch the elements of block k.
+/// `write` must only touch the elements of block k. Stops early on Ctrl-C (the caller
+/// then checks `Cancellation`); the blocks stay reserved, so the stream does not repeat.
 func generateBlocks(_ blocks: Int, _ generator: RandomGenerator,
                     _ write: (Int, (UInt32, UInt32, UInt32, UInt32)) -> Void) {
     let (philox, first) = generator.reserve(blocks)
     let chunk = 1 << 14
     let chunks = (blocks + chunk - 1) / chunk
     parallelFor(chunks) { c in
+        if Cancellation.isRequested { return }
         let end = Swift.min(blocks, (c + 1) * chunk)
         for k in (c * chunk)..<end { write(k, philox.block(first &+ UInt64(k))) }
     }
@@ -51,6 +53,7 @@ public func rand(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) t
         }
     case .int64, .bool: break // refused above
     }
+    try Cancellation.check("rand")
     return out
 }
 
@@ -68,6 +71,7 @@ public func randn(_ shape: [Int], dtype: DType = .float32, seed: UInt64? = nil) 
         }
     }
     try withFloatType(dtype, op: "randn") { T in fill(T) }
+    try Cancellation.check("randn")
     return out
 }
 
@@ -91,6 +95,7 @@ public func randint(_ low: Int, _ high: Int, _ shape: [Int], dtype: DType = .int
         p[2 * k] = base &+ Int64(RandomBits.word64(w.0, w.1) % range)
         if 2 * k + 1 < n { p[2 * k + 1] = base &+ Int64(RandomBits.word64(w.2, w.3) % range) }
     }
+    try Cancellation.check("randint")
     return try values.to(dtype)
 }
 
