@@ -2,15 +2,15 @@ import Foundation
 import XCTest
 @testable import TenshEngine
 
-/// Convolution speed on the PERFORMANCE.md shapes, checked so that neither the
-/// machine's speed nor its load can fail it: every case runs on one thread, is
-/// timed in thread CPU time, and its forward must reach a fraction of the packed
-/// GEMM's rate measured the same way in this process (1/20, or 1/200 for the
-/// depthwise kernels, which do little arithmetic per load; both are about 20x
-/// below what they reach). Only a kernel that fell back to a scalar path misses
-/// that; a build without vector features is caught by `GemmTests`. Rates are
-/// printed (scripts/bench.sh measures wall time against PyTorch). Each case also
-/// checks one output element against a direct sum.
+/// Convolution speed on the benchmark's shapes (Docs/Performance.md), checked so
+/// that neither the machine's speed nor its load can fail it: every case runs on
+/// one thread, is timed in thread CPU time, and its forward must reach a fraction
+/// of the packed GEMM's rate measured the same way in this process (1/20, or 1/200
+/// for the depthwise kernels, which do little arithmetic per load; both are about
+/// 20x below what they reach). Only a kernel that fell back to a scalar path
+/// misses that; a build without vector features is caught by `GemmTests`. Rates
+/// are printed (scripts/bench.sh measures wall time against PyTorch). Each case
+/// also checks one output element against a direct sum.
 final class ConvolutionPerformanceTests: XCTestCase {
     private struct Shape {
         let name: String, n: Int, cin: Int, cout: Int, size: Int, k: Int, stride: Int, pad: Int, groups: Int

@@ -5,7 +5,7 @@ public struct EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
         /// A shape, dtype or value that the op cannot accept.
         case invalidArgument
-        /// A tensor larger than the allocation limit, or a size that overflows.
+        /// A tensor larger than the allocation limit, a size that overflows, or more than 64 dimensions.
         case resourceLimit
         /// Reading or writing a file failed.
         case io

@@ -23,7 +23,6 @@ func im2colTile<T: GemmScalar>(_ image: UnsafePointer<T>, _ g: ConvGeometry, cha
                     if iy < 0 || iy >= g.height {
                         for j in 0..<run { dst[j] = 0 }
                     } else {
-                        // Zeros left of the image, a (strided) copy, zeros right of it.
                         let src = plane + iy &* g.width
                         let a = min(max(lo, ox0), ox0 &+ run), b = max(a, min(hi, ox0 &+ run))
                         for j in 0..<(a &- ox0) { dst[j] = 0 }
