@@ -32,7 +32,7 @@ func modifyInPlace(_ target: Tensor, op: String, others: [Tensor] = [],
                    direct: ((Tensor) throws -> Void)? = nil,
                    _ newValues: (Tensor) throws -> Tensor) throws {
     guard !target.hasInternalOverlap else {
-        throw EngineError.invalid(op, "input", "unsupported operation: more than one element of the written-to tensor refers to a single memory location (shape \(shapeText(target.shape)), strides \(shapeText(target.strides))); clone() the tensor before changing it")
+        throw EngineError.invalid(op, "x", "unsupported operation: more than one element of the written-to tensor refers to a single memory location (shape \(shapeText(target.shape)), strides \(shapeText(target.strides))); clone() the tensor before changing it")
     }
     let base = target.viewBase
     if GradMode.isEnabled { try refuseLeaf(target, base: base, op: op) }
@@ -53,7 +53,7 @@ func modifyInPlace(_ target: Tensor, op: String, others: [Tensor] = [],
     var result = try newValues(snapshot(target, op: op))
     if result.dtype != target.dtype { result = try result.to(target.dtype) }
     guard result.shape == target.shape else {
-        throw EngineError.invalid(op, "input", "internal: new values of shape \(shapeText(result.shape)) for a tensor of shape \(shapeText(target.shape))")
+        throw EngineError.invalid(op, "x", "internal: new values of shape \(shapeText(result.shape)) for a tensor of shape \(shapeText(target.shape))")
     }
     let baseBefore = historyAlias(of: base), targetBefore = historyAlias(of: target)
     let oldNodes = Set([base.gradFn, target.gradFn].compactMap { $0 }.map(ObjectIdentifier.init))

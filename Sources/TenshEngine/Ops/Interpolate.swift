@@ -35,7 +35,7 @@ func resize(_ x: Tensor, size: [Int]?, scaleFactor: [Double]?, mode: Interpolati
         return try removingBatchDimension(adaptiveAvgPool2d(x4, outputSize: [axes.outH, axes.outW]), added: added)
     }
     guard h > 0, w > 0 else {
-        throw EngineError.invalid(op, "input", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
+        throw EngineError.invalid(op, "x", "input spatial size must be non-empty, got shape \(shapeText(x.shape))")
     }
     try checkOutputSize(x4, outH: axes.outH, outW: axes.outW, op: op, argument: size == nil ? "scale_factor" : "size")
     let align = alignCorners ?? false, inFloat = x.dtype == .float32

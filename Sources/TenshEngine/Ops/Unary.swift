@@ -5,6 +5,9 @@
 /// The elementwise float functions, each applied by its own loop (as `BinaryKind`).
 enum UnaryFunction {
     case neg, exp, log, sqrt, sin, cos, tanh, sigmoid, abs, sign, relu, leakyRelu(slope: Double), gelu, erf
+    case floor, ceil, trunc, roundHalfEven
+    /// Half to even at `decimals` places (before the point when negative): round(x·10ⁿ)/10ⁿ, as torch.
+    case roundDecimals(Int)
 }
 
 /// Applies `f` elementwise to a float tensor (integers become float32), giving a new contiguous tensor (no graph).
@@ -38,6 +41,14 @@ private func apply<T: GemmScalar>(_ f: UnaryFunction, _ x: Tensor, _ out: Tensor
         let r2 = T(geluScale)
         loop { 0.5 * $0 * (1 + T.erf($0 * r2)) }
     case .erf: loop(T.erf)
+    case .floor: loop { $0.rounded(.down) }
+    case .ceil: loop { $0.rounded(.up) }
+    case .trunc: loop { $0.rounded(.towardZero) }
+    case .roundHalfEven: loop { $0.rounded(.toNearestOrEven) }
+    case .roundDecimals(let decimals):
+        let scale = T(Double.pow(10, Double(Swift.abs(decimals))))
+        if decimals > 0 { loop { ($0 * scale).rounded(.toNearestOrEven) / scale } }
+        else { loop { ($0 / scale).rounded(.toNearestOrEven) * scale } }
     }
 }
 
