@@ -67,22 +67,14 @@ extension EndToEndTests {
                        (r.stdout + r.stderr).debugDescription)
     }
 
-    /// A tensor of rank 65,536 is refused where its shape is made, or, where it
-    /// can be made, printed, listed and differentiated without recursion.
-    func testAVeryHighRankIsRefusedOrHandled() throws {
+    /// A tensor of rank 65,536 is refused where its shape is made (the engine's
+    /// limit is NumPy's, 64), with the argument's column; nothing else runs.
+    func testAVeryHighRankIsRefusedWhereTheShapeIsMade() throws {
         let sizes = "s = tolist(ones(65536, dtype=\"i64\"))\n"
         let r = try run(["-e", sizes + "x = zeros(s)\nprint(len(x.shape))"])
-        if r.status == 70 {
-            XCTAssertTrue(r.stderr.contains("dimensions") || r.stderr.contains("rank"), r.stderr)
-            return
-        }
-        XCTAssertEqual(r.stdout, "65536\n", r.stderr)
-        let printed = try run(["-e", sizes + "x = zeros(s)\nprint(x)"])
-        let brackets = (String(repeating: "[", count: 65536), String(repeating: "]", count: 65536))
-        XCTAssertEqual(printed.stdout, "tensor(\(brackets.0)0.\(brackets.1))\n", String(printed.stderr.prefix(300)))
-        let listed = try run(["-e", sizes + "x = zeros(s)\ny = tolist(x)"])
-        XCTAssertTrue(listed.stderr.contains("would make lists nested 65536 deep"), String(listed.stderr.prefix(300)))
-        let differentiated = try run(["-e", sizes + "w = param(zeros(s))\nbackward(sum(w * 2))\nprint(item(sum(w.grad)))"])
-        XCTAssertEqual(differentiated.stdout, "2.0\n", String(differentiated.stderr.prefix(300)))
+        XCTAssertEqual(r.status, 70, r.stderr)
+        XCTAssertTrue(r.stderr.contains(":2:11: error: zeros: a tensor can have at most 64 dimensions, got 65536"),
+                      r.stderr)
+        XCTAssertEqual(r.stdout, "")
     }
 }
