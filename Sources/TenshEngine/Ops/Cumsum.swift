@@ -16,10 +16,9 @@ public func cumsum(_ x: Tensor, dim: Int) throws -> Tensor {
     var strides = out.strides
     let step = strides[d], n = x.shape[d]
     strides[d] = 0
-    switch outDType {
-    case .float32: runningSums(src, out, outer, strides, step, n, Float.self)
-    case .float64: runningSums(src, out, outer, strides, step, n, Double.self)
-    default:
+    if outDType.isFloatingPoint {
+        try withFloatType(outDType, op: op) { T in runningSums(src, out, outer, strides, step, n, T) }
+    } else {
         let s = src.pointer(Int64.self), o = out.pointer(Int64.self)
         forEachOffset(outer, strides, cancellable: true) { base in
             var total: Int64 = 0

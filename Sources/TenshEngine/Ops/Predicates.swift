@@ -5,27 +5,26 @@ import TenshText
 
 /// True where x is NaN (never for integer and bool tensors).
 public func isnan(_ x: Tensor) throws -> Tensor {
-    try classified(x, "isnan", { $0.isNaN }, { $0.isNaN })
+    try classified(x, "isnan") { $0.isNaN }
 }
 
 /// True where x is +inf or -inf (never for integer and bool tensors).
 public func isinf(_ x: Tensor) throws -> Tensor {
-    try classified(x, "isinf", { $0.isInfinite }, { $0.isInfinite })
+    try classified(x, "isinf") { $0.isInfinite }
 }
 
-private func classified(_ x: Tensor, _ op: String, _ f32: (Float) -> Bool, _ f64: (Double) -> Bool) throws -> Tensor {
+private func classified(_ x: Tensor, _ op: String, _ test: (Double) -> Bool) throws -> Tensor {
     guard x.dtype.isFloatingPoint else { return try Tensor(zeros: x.shape, dtype: .bool, op: op) }
     let src = try x.detached().materialized(x.shape, x.dtype, op: op)
     let out = try Tensor.empty(x.shape, .bool, op: op)
-    let o = out.pointer(Bool.self)
-    if x.dtype == .float32 {
-        let p = src.pointer(Float.self)
-        for i in 0..<out.count { o[i] = f32(p[i]) }
-    } else {
-        let p = src.pointer(Double.self)
-        for i in 0..<out.count { o[i] = f64(p[i]) }
-    }
+    try withFloatType(x.dtype, op: op) { T in classify(src, into: out, T, test) }
     return out
+}
+
+/// Widening to Double keeps NaN and the infinities, so one test serves both float types.
+private func classify<T: TensorFloat>(_ src: Tensor, into out: Tensor, _: T.Type, _ test: (Double) -> Bool) {
+    let p = src.pointer(T.self), o = out.pointer(Bool.self)
+    for i in 0..<out.count { o[i] = test(Double(p[i])) }
 }
 
 /// Whether |a - b| <= atol + rtol·|b| for every pair of elements (broadcasting),

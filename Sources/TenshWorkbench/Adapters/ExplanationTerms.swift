@@ -60,9 +60,9 @@ extension ExplanationWindow {
 }
 
 extension ElementExplanation {
-    /// `x[0, 1, 2, 3]`, named after a variable when one holds the tensor.
+    /// `x[0, 1, 2, 3]`, named after a variable when one holds the tensor; `x` alone for 0-d.
     static func indexText(_ name: String, _ index: [Int]) -> String {
-        name + "[" + index.map(String.init).joined(separator: ", ") + "]"
+        index.isEmpty ? name : name + shapeText(index)
     }
 
     /// The explanation as text (plain mode prints it; at most `maxTerms` terms are listed).

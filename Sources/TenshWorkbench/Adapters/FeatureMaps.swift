@@ -90,8 +90,7 @@ public struct FeatureMaps {
         case 1: indices = [column]
         default: indices = []
         }
-        let base = name.isEmpty ? "x" : name
-        return indices.isEmpty ? base : base + "[" + indices.map(String.init).joined(separator: ", ") + "]"
+        return ElementExplanation.indexText(name.isEmpty ? "x" : name, indices)
     }
 
     /// The value at a cursor position (NaN outside).
