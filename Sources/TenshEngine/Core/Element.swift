@@ -57,55 +57,18 @@ func withFloatType<R>(_ dtype: DType, op: String, _ body: (any GemmScalar.Type) 
     }
 }
 
+/// `forEachOffset2` for one stride set. Both are always inlined, so the unused
+/// second offset is dead arithmetic the optimiser removes.
+@inline(__always)
+func forEachOffset(_ shape: [Int], _ strides: [Int], cancellable: Bool = false, _ body: (Int) -> Void) {
+    forEachOffset2(shape, strides, strides, cancellable: cancellable) { a, _ in body(a) }
+}
+
 /// Visits every index of `shape` in row-major order, calling `body` with the
 /// element offset for each of the given stride sets. The innermost dimension is
 /// a tight loop so contiguous and simple strided tensors stay fast. When
 /// `cancellable`, the walk stops early on Ctrl-C (about every `cancellationChunk`
 /// elements) and the caller must `try Cancellation.check(op)` afterwards.
-@inline(__always)
-func forEachOffset(_ shape: [Int], _ stridesA: [Int], cancellable: Bool = false, _ body: (Int) -> Void) {
-    let rank = shape.count
-    if rank == 0 { body(0); return }
-    if shape.contains(0) { return }
-    let inner = shape[rank - 1], sa = stridesA[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    var base = 0, sinceCheck = 0
-    let longRows = cancellable && inner > cancellationChunk
-    while true {
-        var o = base
-        if longRows {
-            // One row can be the whole tensor: check between chunks of it.
-            var done = 0
-            while done < inner {
-                if Cancellation.isRequested { return }
-                let end = Swift.min(inner, done &+ cancellationChunk)
-                for _ in done..<end { body(o); o &+= sa }
-                done = end
-            }
-        } else {
-            for _ in 0..<inner { body(o); o &+= sa }
-        }
-        if cancellable {
-            sinceCheck &+= inner
-            if sinceCheck >= cancellationChunk {
-                if Cancellation.isRequested { return }
-                sinceCheck = 0
-            }
-        }
-        var d = rank - 2
-        while d >= 0 {
-            index[d] += 1
-            base &+= stridesA[d]
-            if index[d] < shape[d] { break }
-            base &-= stridesA[d] &* shape[d]
-            index[d] = 0
-            d -= 1
-        }
-        if d < 0 { return }
-    }
-}
-
-/// As `forEachOffset` for two stride sets walked together.
 @inline(__always)
 func forEachOffset2(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int], cancellable: Bool = false, _ body: (Int, Int) -> Void) {
     let rank = shape.count
