@@ -88,12 +88,7 @@ private func binaryFloat<T: GemmScalar>(_ kind: BinaryKind, _ x: Tensor, _ y: Te
     // NaN propagates, as in torch.maximum.
     case .maximum: loop(x, y, out, t, t) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
     case .minimum: loop(x, y, out, t, t) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
-    case .eq: loop(x, y, out, t, Bool.self) { $0 == $1 }
-    case .ne: loop(x, y, out, t, Bool.self) { $0 != $1 }
-    case .lt: loop(x, y, out, t, Bool.self) { $0 < $1 }
-    case .le: loop(x, y, out, t, Bool.self) { $0 <= $1 }
-    case .gt: loop(x, y, out, t, Bool.self) { $0 > $1 }
-    case .ge: loop(x, y, out, t, Bool.self) { $0 >= $1 }
+    case .eq, .ne, .lt, .le, .gt, .ge: compare(kind, x, y, out, t)
     case .logicalAnd, .logicalOr: break // computed in bool
     }
 }
@@ -113,13 +108,22 @@ private func binaryInt(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tens
         loop(x, y, out, t, t) { intPow($0, $1) }
     case .maximum: loop(x, y, out, t, t) { Swift.max($0, $1) }
     case .minimum: loop(x, y, out, t, t) { Swift.min($0, $1) }
+    case .eq, .ne, .lt, .le, .gt, .ge: compare(kind, x, y, out, t)
+    case .logicalAnd, .logicalOr: break
+    }
+}
+
+/// The six comparisons, for float and integer elements alike (bool has its own table).
+@inline(__always)
+private func compare<T: Comparable>(_ kind: BinaryKind, _ x: Tensor, _ y: Tensor, _ out: Tensor, _ t: T.Type) {
+    switch kind {
     case .eq: loop(x, y, out, t, Bool.self) { $0 == $1 }
     case .ne: loop(x, y, out, t, Bool.self) { $0 != $1 }
     case .lt: loop(x, y, out, t, Bool.self) { $0 < $1 }
     case .le: loop(x, y, out, t, Bool.self) { $0 <= $1 }
     case .gt: loop(x, y, out, t, Bool.self) { $0 > $1 }
     case .ge: loop(x, y, out, t, Bool.self) { $0 >= $1 }
-    case .logicalAnd, .logicalOr: break
+    default: break
     }
 }
 
