@@ -23,22 +23,30 @@ let package = Package(
     products: [
         .executable(name: "tensh", targets: ["tensh"]),
         .library(name: "TenshEngine", targets: ["TenshEngine"]),
+        .library(name: "TenshIO", targets: ["TenshIO"]),
     ],
     targets: [
         // Text every layer shares: shapes, short numbers. No dependencies.
         .target(name: "TenshText", swiftSettings: v5),
         // The engine: tensors, kernels, autograd. Knows nothing of terminals or the language.
         .target(name: "TenshEngine", dependencies: ["TenshText"], swiftSettings: engineSettings),
+        // File formats: .npy, .npz, .safetensors, PyTorch checkpoints, PNG, JPEG; the one
+        // atomic writer. The only module that reads or writes data files, and the only
+        // one importing the zlib, libpng and libjpeg shims.
+        .target(name: "TenshIO", dependencies: ["TenshEngine", "TenshText", "CZlib", "CPng", "CJpeg"], swiftSettings: v5),
         // The language: lexer, parser, evaluator, builtins, diagnostics, Session.
-        .target(name: "TenshLanguage", dependencies: ["TenshEngine", "TenshText"], swiftSettings: v5),
+        .target(name: "TenshLanguage", dependencies: ["TenshEngine", "TenshIO", "TenshText"], swiftSettings: v5),
         // Pure rendering into a cell buffer: heatmaps, graph layout, text. No ncurses.
         .target(name: "TenshRender", dependencies: ["TenshText"], swiftSettings: v5),
         // Workbench state and actions; pure, testable without a TTY.
-        .target(name: "TenshWorkbench", dependencies: ["TenshLanguage", "TenshRender", "TenshText"], swiftSettings: v5),
+        .target(name: "TenshWorkbench", dependencies: ["TenshLanguage", "TenshIO", "TenshRender", "TenshText"], swiftSettings: v5),
         // C shims: the only C the project touches.
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw",
                        providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // The terminal layer: the only Swift code that imports the shims.
         // It imports TenshLanguage, TenshEngine and TenshText directly: list them, or incremental
         // builds keep stale struct layouts from those modules.
@@ -52,12 +60,20 @@ let package = Package(
                           swiftSettings: v5 + [.unsafeFlags(["-parse-as-library"])],
                           // gold fails on libFuzzer + ASan objects; the toolchain ships lld.
                           linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
+        // libFuzzer targets for the file parsers (PNG, JPEG, zip/npz, safetensors, pickle),
+        // one per TENSH_FUZZ_TARGET; built and run like tensh-fuzz.
+        .executableTarget(name: "tensh-fuzz-files", dependencies: ["TenshIO", "TenshEngine"],
+                          swiftSettings: v5 + [.unsafeFlags(["-parse-as-library"])],
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
         // The benchmark runner behind scripts/bench.sh (one case per process, JSON out).
-        .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine"], swiftSettings: engineSettings),
+        .executableTarget(name: "tensh-bench", dependencies: ["TenshEngine", "TenshIO"], swiftSettings: engineSettings),
 
         .testTarget(name: "TenshTextTests", dependencies: ["TenshText"], swiftSettings: v5),
-        .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine"],
+        // TenshIO: only for the digits data set the NN documentation example loads.
+        .testTarget(name: "TenshEngineTests", dependencies: ["TenshEngine", "TenshIO"],
                     resources: [.copy("Fixtures")], swiftSettings: engineSettings),
+        .testTarget(name: "TenshIOTests", dependencies: ["TenshIO", "TenshEngine", "TenshText"],
+                    resources: [.copy("Fixtures")], swiftSettings: v5),
         .testTarget(name: "TenshLanguageTests", dependencies: ["TenshLanguage"],
                     resources: [.copy("Fixtures"), .copy("Scripts")], swiftSettings: v5),
         .testTarget(name: "TenshRenderTests", dependencies: ["TenshRender", "TenshText"],

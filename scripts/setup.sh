@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages tensh builds and tests with, only when missing:
-# ncurses and readline headers, pkg-config, tmux (for the terminal tests) and ncurses-term.
+# ncurses and readline headers, zlib, libpng and libjpeg-turbo headers (the file
+# formats), pkg-config, tmux (for the terminal tests) and ncurses-term.
 set -euo pipefail
 need=()
 pkg-config --exists ncursesw 2>/dev/null || need+=(libncurses-dev)
 [ -f /usr/include/readline/readline.h ] || need+=(libreadline-dev)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+[ -f /usr/include/png.h ] || need+=(libpng-dev)
+[ -f /usr/include/jpeglib.h ] || need+=(libjpeg62-turbo-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 # Direct-colour terminfo (xterm-direct, tmux-direct): the workbench's 24-bit colour path.

@@ -1,4 +1,5 @@
 import XCTest
+import TenshIO
 @testable import TenshEngine
 
 final class LossTests: XCTestCase {

@@ -85,9 +85,9 @@ final class SilentDisplay: DisplaySink {
     func show(_ tensor: Tensor, options: ShowOptions) throws {}
     func showGraph(of tensor: Tensor, title: String) throws {}
     func plot(_ series: [PlotSeries], title: String) throws {}
-    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {}
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {}
     func watch(expression: String, value: String) throws {}
-    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {}
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {}
 }
 
 /// Stands in for the workbench in script tests: records each display request as
@@ -108,7 +108,7 @@ final class RecordingDisplay: DisplaySink {
         output.write("plot \(title) " + series.map { "\($0.label):\($0.values.count)" }.joined(separator: " ") + "\n")
     }
 
-    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
         output.write("save_image \(path) \(tensor.shape) \(colormap ?? "auto")\n")
     }
 
@@ -129,7 +129,7 @@ final class RecordingDisplay: DisplaySink {
         output.write("explain \(title) \(index) \(tensor.gradFn?.op ?? "leaf")\n")
     }
 
-    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
         output.write("save_picture \(path) \(tensor.shape) overlay \(options.overlay?.shape ?? []) alpha=\(options.alpha)\n")
     }
 }

@@ -47,7 +47,7 @@ final class InsightFixtureTests: ScratchDirectoryTestCase {
         func show(_ tensor: Tensor, options: ShowOptions) throws {}
         func showGraph(of tensor: Tensor, title: String) throws {}
         func plot(_ series: [TenshLanguage.PlotSeries], title: String) throws {}
-        func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {}
+        func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {}
         func watch(expression: String, value: String) throws {}
         func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws { self.rows = rows }
     }

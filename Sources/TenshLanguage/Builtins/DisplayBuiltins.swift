@@ -45,20 +45,12 @@ enum DisplayBuiltins {
         },
         Builtin("save_image", category, [.required("x", .tensor), .required("path", .string),
                                          .optional("cmap", .any, "none"), .optional("overlay", .any, "none"),
-                                         .optional("alpha", .number, "0.5")],
-                summary: "Writes feature maps as a PNG (a channel grid for 4-d input), one pixel per element; "
-                    + "with overlay=, the picture x with the heatmap blended over it.",
-                example: "save_image(h, \"features.png\", cmap=\"viridis\")") { a in
-            var options = ShowOptions(colormap: try optionalString(a, "cmap"))
-            try ViewBuiltins.readShowOptions(a, into: &options)
-            if options.overlay != nil {
-                try display(a, "save_image").savePicture(try a.tensor("x"), path: try a.string("path"), options: options)
-                return .none
-            }
-            try display(a, "save_image").saveImage(try a.tensor("x"), path: try a.string("path"),
-                                                   colormap: try optionalString(a, "cmap"))
-            return .none
-        },
+                                         .optional("alpha", .number, "0.5"), .optional("color", .any, "none"),
+                                         .optional("scale", .int, "1")],
+                summary: "Writes a PNG: a [3, H, W] tensor in [0, 1] (or any with color=true) as a photograph; with overlay=, "
+                    + "the picture x with the heatmap blended over it; otherwise feature maps through cmap (a channel grid "
+                    + "for 4-d input); one pixel per element, enlarged scale times.",
+                example: "save_image(h, \"features.png\", cmap=\"viridis\", scale=8)", body: IOBuiltins.saveImage),
     ]
 
     static func display(_ a: Arguments, _ name: String) throws -> DisplaySink {

@@ -1,4 +1,5 @@
 import TenshEngine
+import TenshIO
 #if canImport(Glibc)
 import Glibc
 import TenshText
@@ -14,7 +15,7 @@ enum GraphExport {
         let context = a.context
         let text = dot(try a.tensor("y"), name: { context.variableName(of: $0) })
         let path = try a.string("path")
-        try AtomicWrite.write(Array(text.utf8), to: path, op: "dot")
+        try AtomicFile.write(Array(text.utf8), to: path, op: "dot")
         return .none
     }
 

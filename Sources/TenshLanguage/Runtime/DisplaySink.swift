@@ -10,8 +10,8 @@ public protocol DisplaySink: AnyObject {
     func showGraph(of tensor: Tensor, title: String) throws
     /// A line chart of one or more series (a loss curve).
     func plot(_ series: [PlotSeries], title: String) throws
-    /// Writes the feature maps of `tensor` as a PNG file (`save_image`).
-    func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws
+    /// Writes the feature maps of `tensor` as a PNG file (`save_image`), each pixel `scale` x `scale`.
+    func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws
     /// `watch(expr)`: `expression` is the source text of the argument, `value`
     /// its value now (as `print` writes it). The pane keeps the expression and
     /// re-evaluates it after every statement; plain text prints it once.
@@ -24,7 +24,7 @@ public protocol DisplaySink: AnyObject {
     /// one element of a convolution or pooling output.
     func explain(_ tensor: Tensor, index: [Int], title: String) throws
     /// `save_image(img, path, overlay=heat)`: the picture with the heatmap blended over it, as a PNG.
-    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws
+    func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws
 }
 
 /// Displays that do not draw the newer views say so.
@@ -41,7 +41,7 @@ extension DisplaySink {
         throw EngineError(op: "explain", argument: nil, "this display cannot explain elements")
     }
 
-    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
         throw EngineError(op: "save_image", argument: "overlay", "this display cannot blend an overlay")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TenshEngine
+import TenshIO
 import TenshLanguage
 import TenshRender
 import TenshText
@@ -13,14 +14,6 @@ enum ImageExport {
     static let gap = 1
     /// 64 Mpx: well beyond any feature map, and 192 MiB of RGB.
     static let maxPixels = 1 << 26
-
-    static func png(_ tensor: Tensor, colormap name: String?) throws -> [UInt8] {
-        let image = try pixels(tensor, colormap: name)
-        guard let png = PngEncoder.encode(width: image.width, height: image.height, rgb: image.rgb) else {
-            throw EngineError(op: "save_image", argument: "x", "cannot encode an image of \(image.width)x\(image.height) pixels")
-        }
-        return png
-    }
 
     /// The RGB pixels (3 bytes each, rows top to bottom, white between channels) and the image's size.
     static func pixels(_ tensor: Tensor, colormap name: String?) throws -> (rgb: [UInt8], width: Int, height: Int) {
@@ -64,19 +57,18 @@ enum ImageExport {
         return (rgb, width, height)
     }
 
-    static func writePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
+    /// The picture with its overlay, handed to TenshIO, which writes the PNG (each pixel `scale` x `scale`) atomically.
+    static func writePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
         let view = try PictureState(tensor: tensor, overlay: options.overlay, title: "", alpha: options.alpha,
                                     colormap: try ShowRequest.colormap(named: options.colormap, gradient: false))
-        let image = try picture(view)
-        guard let png = PngEncoder.encode(width: image.width, height: image.height, rgb: image.rgb) else {
-            throw EngineError(op: "save_image", argument: "x", "cannot encode an image of \(image.width)x\(image.height) pixels")
-        }
-        try AtomicWrite.write(png, to: path, op: "save_image")
+        let (rgb, width, height) = try picture(view)
+        try ImageFile.savePng(pixels: rgb, width: width, height: height, channels: 3, scale: scale, to: path, op: "save_image")
     }
 
-    /// Writes via a temporary file and a rename, so an interrupted save leaves no half-written image.
-    static func write(_ tensor: Tensor, path: String, colormap: String?) throws {
-        try AtomicWrite.write(try png(tensor, colormap: colormap), to: path, op: "save_image")
+    /// The feature maps' pixels, handed to TenshIO, which writes the PNG (each pixel `scale` x `scale`) atomically.
+    static func write(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
+        let (rgb, width, height) = try pixels(tensor, colormap: colormap)
+        try ImageFile.savePng(pixels: rgb, width: width, height: height, channels: 3, scale: scale, to: path, op: "save_image")
     }
 
     /// The channels laid out in a near-square grid; its size is checked against

@@ -31,12 +31,12 @@ public final class PaneDisplay: DisplaySink {
         workbench?.registerWatch(expression, current: value)
     }
 
-    public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
-        try ImageExport.write(tensor, path: path, colormap: colormap)
+    public func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
+        try ImageExport.write(tensor, path: path, colormap: colormap, scale: scale)
     }
 
-    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
-        try ImageExport.writePicture(tensor, path: path, options: options)
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
+        try ImageExport.writePicture(tensor, path: path, options: options, scale: scale)
     }
 
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {

@@ -83,12 +83,12 @@ public final class PlainDisplay: DisplaySink {
         write("watch \(Escaping.printable(expression)): \(Escaping.printable(value))\n")
     }
 
-    public func saveImage(_ tensor: Tensor, path: String, colormap: String?) throws {
-        try ImageExport.write(tensor, path: path, colormap: colormap)
+    public func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
+        try ImageExport.write(tensor, path: path, colormap: colormap, scale: scale)
     }
 
-    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions) throws {
-        try ImageExport.writePicture(tensor, path: path, options: options)
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
+        try ImageExport.writePicture(tensor, path: path, options: options, scale: scale)
     }
 
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
