@@ -157,9 +157,12 @@ private struct TensorLayout {
         do { count = try Tensor.elementCount(shape, op: context.op) } catch let error as EngineError {
             throw context.error("tensor \(quoted): \(error.detail)", at: 8, kind: error.kind)
         }
+        guard begin <= end, end <= dataLength else {
+            throw context.error("tensor \(quoted): data_offsets [\(begin), \(end)] run past the \(dataLength) bytes of data after the header (truncated?)", at: 8)
+        }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: element.size)
-        guard begin <= end, end <= dataLength, !overflow, end - begin == bytes else {
-            throw context.error("tensor \(quoted) of shape \(shapeText(shape)) and dtype \(dtype) needs \(overflow ? "too many" : String(bytes)) bytes, but its data_offsets [\(begin), \(end)] give \(end >= begin ? end - begin : 0) bytes of the \(dataLength) after the header", at: 8)
+        guard !overflow, end - begin == bytes else {
+            throw context.error("tensor \(quoted) of shape \(shapeText(shape)) and dtype \(dtype) needs \(overflow ? "too many" : String(bytes)) bytes, but its data_offsets [\(begin), \(end)] hold \(end - begin)", at: 8)
         }
         self.name = name
         self.element = element

@@ -56,25 +56,26 @@ struct PickleMachine {
 
     /// Numbers, strings, None and booleans.
     private mutating func simpleValue(_ op: UInt8) throws -> Bool {
+        let value: PickleValue
         switch op {
-        case 0x4E: stack.append(.none)                                  // NONE
-        case 0x88: stack.append(.bool(true))                            // NEWTRUE
-        case 0x89: stack.append(.bool(false))                           // NEWFALSE
-        case 0x4B: stack.append(.int(Int(try take(1)[0])))              // BININT1
-        case 0x4D: stack.append(.int(try take(2).uint16(at: 0)))        // BININT2
-        case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try take(4).uint32(at: 0))))) // BININT
-        case 0x8A: stack.append(.int(try long1()))                      // LONG1
+        case 0x4E: value = .none                                        // NONE
+        case 0x88: value = .bool(true)                                  // NEWTRUE
+        case 0x89: value = .bool(false)                                 // NEWFALSE
+        case 0x4B: value = .int(Int(try take(1)[0]))                    // BININT1
+        case 0x4D: value = .int(try take(2).uint16(at: 0))              // BININT2
+        case 0x4A: value = .int(Int(Int32(truncatingIfNeeded: try take(4).uint32(at: 0)))) // BININT
+        case 0x8A: value = .int(try long1())                            // LONG1
         case 0x47:                                                      // BINFLOAT (big-endian)
-            let b = try take(8)
-            stack.append(.float(Double(bitPattern: b.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })))
+            value = .float(Double(bitPattern: try take(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))
         case 0x58:                                                      // BINUNICODE
             let length = try take(4).uint32(at: 0)
-            stack.append(.string(String(decoding: try take(length), as: UTF8.self)))
+            value = .string(String(decoding: try take(length), as: UTF8.self))
         case 0x55:                                                      // SHORT_BINSTRING (latin-1)
             let length = Int(try take(1)[0])
-            stack.append(.string(String(String.UnicodeScalarView(try take(length).map { Unicode.Scalar($0) }))))
+            value = .string(String(String.UnicodeScalarView(try take(length).map { Unicode.Scalar($0) })))
         default: return false
         }
+        stack.append(value)
         return true
     }
 
@@ -84,19 +85,28 @@ struct PickleMachine {
         case 0x29: stack.append(.tuple([]))                             // EMPTY_TUPLE
         case 0x5D: lists.append(PickleList()); stack.append(.list(lists[lists.count - 1]))    // EMPTY_LIST
         case 0x7D: dicts.append(PickleDict()); stack.append(.dict(dicts[dicts.count - 1]))    // EMPTY_DICT
-        case 0x74: stack.append(.tuple(try popMark()))                  // TUPLE
+        case 0x74:                                                      // TUPLE
+            let items = try popMark()
+            stack.append(.tuple(items))
         case 0x85, 0x86, 0x87:                                          // TUPLE1, TUPLE2, TUPLE3
             let n = Int(op - 0x84)
             guard stack.count >= n else { throw fail("stack underflow") }
             let items = Array(stack.suffix(n))
             stack.removeLast(n)
             stack.append(.tuple(items))
-        case 0x61: try append([try pop()])                              // APPEND
-        case 0x65: try append(try popMark())                            // APPENDS
+        // The items are taken off the stack first: `append` and `setItems` then see the container on top.
+        case 0x61:                                                      // APPEND
+            let item = try pop()
+            try append([item])
+        case 0x65:                                                      // APPENDS
+            let items = try popMark()
+            try append(items)
         case 0x73:                                                      // SETITEM
             let value = try pop(), key = try pop()
             try setItems([key, value])
-        case 0x75: try setItems(try popMark())                          // SETITEMS
+        case 0x75:                                                      // SETITEMS
+            let items = try popMark()
+            try setItems(items)
         default: return false
         }
         return true
@@ -154,7 +164,9 @@ struct PickleMachine {
             case (.tensor, .dict(let d)) where d.entries.isEmpty: break
             default: throw fail("BUILD may only set the state of a dict, not of \(try top().kindName)")
             }
-        case 0x51: stack.append(try persistentLoad(try pop()))         // BINPERSID
+        case 0x51:                                                      // BINPERSID
+            let storage = try persistentLoad(try pop())
+            stack.append(storage)
         default: return false
         }
         return true

@@ -36,38 +36,43 @@ public enum TorchCheckpoint {
         var machine = PickleMachine(try archive.bytes(of: pickleEntry), context: context.member(pickleEntry.name))
         defer { machine.release() }
         let root = try machine.run()
-        let storages = try readStorages(machine.storages, from: archive, prefix: prefix, bigEndian: bigEndian)
-        var tree = PickleTree(context: context.member(pickleEntry.name)) { storages[$0.key] }
+        try checkTotal(machine.storages.values, context: context)
+        // Each storage is read when the first tensor on it is built, and only once.
+        var loaded: [String: Tensor] = [:]
+        var tree = PickleTree(context: context.member(pickleEntry.name)) { storage in
+            if let known = loaded[storage.key] { return known }
+            let base = try readStorage(storage, from: archive, prefix: prefix, bigEndian: bigEndian)
+            loaded[storage.key] = base
+            return base
+        }
         return try tree.convert(root)
     }
 
-    /// Every storage the pickle named, as a 1-d tensor of its loaded dtype.
-    private static func readStorages(_ storages: [String: StorageReference], from archive: ZipArchive,
-                                     prefix: String, bigEndian: Bool) throws -> [String: Tensor] {
-        let context = archive.context
+    /// Every storage the pickle names, together, must fit the allocation limit: checked before any is read.
+    private static func checkTotal(_ storages: Dictionary<String, StorageReference>.Values, context: FileContext) throws {
         var total = 0
-        for storage in storages.values {
+        for storage in storages {
             let (bytes, overflow) = storage.count.multipliedReportingOverflow(by: storage.element.dtype.itemSize)
             total = overflow || total.addingReportingOverflow(bytes).overflow ? Int.max : total + bytes
         }
         try context.checkAllocation(total, what: "the \(storages.count) storages together")
-        var out: [String: Tensor] = [:]
-        for key in storages.keys.sorted() {
-            guard let storage = storages[key] else { continue }
-            let entry = try archive.requiredEntry(prefix + "data/" + key)
-            let element = StoredElement(storage.element.kind, size: storage.element.size, bigEndian: bigEndian)
-            guard entry.size == storage.count * element.size else {
-                throw context.member(entry.name).error(
-                    "the pickle says this storage holds \(storage.count) \(element) elements (\(storage.count * element.size) bytes) but the member has \(entry.size) bytes",
-                    at: entry.recordOffset)
-            }
-            let base = try Tensor.uninitialized([storage.count], dtype: element.dtype, op: context.op)
-            let stream = try ZipMemberStream(archive, entry)
-            try stream.readElements(element, count: storage.count, into: base.storage.bytes)
-            try stream.finish()
-            out[key] = base
+    }
+
+    /// One storage as a 1-d tensor of its loaded dtype (within the limit: `checkTotal` passed,
+    /// so its element count times any element size fits).
+    private static func readStorage(_ storage: StorageReference, from archive: ZipArchive, prefix: String, bigEndian: Bool) throws -> Tensor {
+        let entry = try archive.requiredEntry(prefix + "data/" + storage.key)
+        let element = StoredElement(storage.element.kind, size: storage.element.size, bigEndian: bigEndian)
+        guard entry.size == storage.count * element.size else {
+            throw archive.context.member(entry.name).error(
+                "the pickle says this storage holds \(storage.count) \(element) elements (\(storage.count * element.size) bytes) but the member has \(entry.size) bytes",
+                at: entry.recordOffset)
         }
-        return out
+        let base = try Tensor.uninitialized([storage.count], dtype: element.dtype, op: archive.context.op)
+        let stream = try ZipMemberStream(archive, entry)
+        try stream.readElements(element, count: storage.count, into: base.storage.bytes)
+        try stream.finish()
+        return base
     }
 }
 
@@ -78,10 +83,10 @@ struct PickleTree {
     static let maxDepth = 100
     static let maxNodes = 1 << 22
     let context: FileContext
-    let storage: (StorageReference) -> Tensor?
+    let storage: (StorageReference) throws -> Tensor?
     private var nodes = 0
 
-    init(context: FileContext, storage: @escaping (StorageReference) -> Tensor?) {
+    init(context: FileContext, storage: @escaping (StorageReference) throws -> Tensor?) {
         self.context = context
         self.storage = storage
     }
@@ -110,7 +115,7 @@ struct PickleTree {
     }
 
     private func tensor(_ reference: TensorReference) throws -> LoadedTensor {
-        guard let base = storage(reference.storage) else {
+        guard let base = try storage(reference.storage) else {
             throw context.error("storage \(Escaping.pythonRepr(reference.storage.key)) was not loaded")
         }
         do {

@@ -1,5 +1,6 @@
 import CZlib
 import TenshEngine
+import TenshText
 
 /// A zip member's bytes, read in order: stored members straight from the file,
 /// deflated ones through zlib's inflate. The CRC-32 of everything read is
@@ -21,21 +22,23 @@ final class ZipMemberStream: ByteStream {
         source = archive.source
         context = archive.context.member(entry.name)
         self.entry = entry
-        guard entry.flags & 1 == 0 else { throw context.error("the member is encrypted", at: entry.recordOffset) }
+        // Offsets in the archive's own structures are file offsets, reported with the archive's context.
+        let member = "member \(Escaping.pythonRepr(entry.name))"
+        guard entry.flags & 1 == 0 else { throw archive.context.error("\(member) is encrypted", at: entry.recordOffset) }
         let header = try source.bytes(30, at: entry.localHeaderOffset)
         guard header.uint32(at: 0) == ZipArchive.localHeaderSignature else {
-            throw context.error("bad local header signature", at: entry.localHeaderOffset)
+            throw archive.context.error("\(member): bad local header signature", at: entry.localHeaderOffset)
         }
         dataStart = entry.localHeaderOffset + 30 + header.uint16(at: 26) + header.uint16(at: 28)
         try source.checkRange(entry.compressedSize, at: dataStart, what: "compressed member data")
         switch entry.method {
         case 0:
             guard entry.compressedSize == entry.size else {
-                throw context.error("a stored member of \(entry.compressedSize) bytes declares a size of \(entry.size)", at: entry.recordOffset)
+                throw archive.context.error("\(member) is stored in \(entry.compressedSize) bytes but declares a size of \(entry.size)", at: entry.recordOffset)
             }
         case 8: inflater = try Inflater(context: context)
         default:
-            throw context.error("compression method \(entry.method) is not supported (only stored and deflate)", at: entry.recordOffset)
+            throw archive.context.error("\(member) uses compression method \(entry.method), which is not supported (only stored and deflate)", at: entry.recordOffset)
         }
     }
 
@@ -63,7 +66,7 @@ final class ZipMemberStream: ByteStream {
             try inflater.checkEnded(from: source, start: dataStart, length: entry.compressedSize, declaredSize: entry.size)
         }
         guard crc.value == entry.crc else {
-            throw context.error("CRC-32 mismatch: the data gives \(hex(crc.value)), the directory says \(hex(entry.crc)) (the file is corrupt)", at: dataStart)
+            throw context.error("CRC-32 mismatch: the data gives \(hex(crc.value)), the directory says \(hex(entry.crc)) (the file is corrupt)")
         }
     }
 
@@ -109,9 +112,10 @@ final class Inflater {
         while produced < count {
             try Cancellation.check(context.op)
             guard !ended else {
-                throw context.error("the deflate data ends after \(memberOffset + produced) bytes, before the declared size", at: start + consumed)
+                throw context.error("the deflate data ends here, before the declared size", at: memberOffset + produced)
             }
-            let (made, status) = try step(into: destination + produced, count: Swift.min(count - produced, 1 << 30), source, start, length)
+            let (made, status) = try step(into: destination + produced, count: Swift.min(count - produced, 1 << 30), source, start, length,
+                                          position: memberOffset + produced)
             produced += made
             if status == Z_STREAM_END { ended = true }
         }
@@ -121,20 +125,22 @@ final class Inflater {
     func checkEnded(from source: ByteSource, start: Int, length: Int, declaredSize: Int) throws {
         var probe: UInt8 = 0
         while !ended {
-            let (made, status) = try step(into: &probe, count: 1, source, start, length)
+            let (made, status) = try step(into: &probe, count: 1, source, start, length, position: declaredSize)
             if made > 0 {
-                throw context.error("the member inflates past its declared size of \(declaredSize) bytes (a corrupt file or a decompression bomb)", at: start + consumed)
+                throw context.error("the member inflates past its declared size of \(declaredSize) bytes (a corrupt file or a decompression bomb)", at: declaredSize)
             }
             if status == Z_STREAM_END { ended = true }
         }
     }
 
     /// One call of inflate, refilling the input from the file when zlib has used it up.
-    private func step(into out: UnsafeMutableRawPointer, count: Int, _ source: ByteSource, _ start: Int, _ length: Int) throws -> (Int, Int32) {
+    /// `position` (in the inflated member) is where errors are reported.
+    private func step(into out: UnsafeMutableRawPointer, count: Int, _ source: ByteSource, _ start: Int, _ length: Int,
+                      position: Int) throws -> (Int, Int32) {
         if stream.pointee.avail_in == 0 {
             let n = Swift.min(Inflater.chunk, length - consumed)
             guard n > 0 else {
-                throw context.error("the deflate data is truncated (all \(length) compressed bytes used before its end)", at: start + length)
+                throw context.error("the deflate data is truncated (all \(length) compressed bytes used before its end)", at: position)
             }
             try source.read(into: input, count: n, at: start + consumed)
             consumed += n
@@ -150,7 +156,7 @@ final class Inflater {
         case Z_BUF_ERROR where made > 0 || stream.pointee.avail_in == 0: return (made, status)
         default:
             let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-            throw context.error("corrupt deflate data: \(reason)", at: start + consumed - Int(stream.pointee.avail_in))
+            throw context.error("corrupt deflate data: \(reason)", at: position + made)
         }
     }
 }
