@@ -7,7 +7,7 @@ import TenshEngine
 ///
 ///   tensh-bench --list
 ///   tensh-bench --case NAME [--threads N] [--samples N]
-let allCases = gemmCases() + convCases() + autogradCases()
+let allCases = gemmCases() + convCases() + autogradCases() + fileCases()
 
 func argument(_ flag: String) -> String? {
     let args = CommandLine.arguments

@@ -121,6 +121,10 @@ def main():
     listing = subprocess.run([os.path.join(args.bin, "tensh-bench"), "--list"], capture_output=True, text=True,
                              check=True).stdout.split()
     cases = [c for c in listing if selected(c)]
+    if any(c.startswith("io-statedict") for c in cases) and args.torch_python and not args.no_torch:
+        # The state_dict both sides load; written once by PyTorch (tensh does not write pickles).
+        subprocess.run([args.torch_python, os.path.join(HERE, "make_statedict.py"), "bench-results/statedict-50mb.pt"],
+                       check=False)
     thread_counts = [int(t) for t in args.threads.split()]
     load = os.getloadavg()[0]
     if load > 0.5:

@@ -83,7 +83,27 @@ def autograd_small():
     return body
 
 
+IMAGES = {"io-png-chelsea": "scripts/examples/data/images/chelsea.png",
+          "io-jpeg-chelsea": "scripts/examples/data/images/chelsea.jpg"}
+STATE_DICT = "bench-results/statedict-50mb.pt"
+
+
+def image_case(path):
+    """Pillow + NumPy: the float32 [3, H, W] tensor in [0, 1] that load_image(path, mode="rgb") gives."""
+    import numpy as np
+    from PIL import Image
+
+    def body():
+        rgb = np.asarray(Image.open(path).convert("RGB"), dtype=np.float32) / np.float32(255)
+        return np.ascontiguousarray(rgb.transpose(2, 0, 1))
+    return body
+
+
 def make(name):
+    if name in IMAGES:
+        return image_case(IMAGES[name])
+    if name == "io-statedict-50mb":
+        return lambda: torch.load(STATE_DICT, weights_only=True)
     if name in GEMM:
         m, k, n = GEMM[name]
         a, b = torch.randn(m, k), torch.randn(k, n)
@@ -105,8 +125,9 @@ def run_case(name, threads, samples):
     if body is None:
         return None
     samples = 3 if name.startswith("autograd") else samples
+    inner = 10 if name in IMAGES else 1  # as tensh-bench repeats the short image cases
     with torch.inference_mode(False):
-        seconds = measure(body, samples)
+        seconds = measure(body, samples, inner)
     del body
     return {"case": name, "threads": threads, "ms": seconds * 1000}
 

@@ -1,4 +1,6 @@
 import CZlib
+import Dispatch
+import Synchronization
 import TenshEngine
 import TenshText
 
@@ -46,11 +48,43 @@ final class ZipMemberStream: ByteStream {
         guard count <= remaining else { throw truncated(needing: count, what: "member data") }
         if let inflater {
             try inflater.inflate(into: destination, count: count, from: source, start: dataStart, length: entry.compressedSize, memberOffset: position)
+            crc.update(destination, count: count)
         } else {
-            try source.read(into: destination, count: count, at: dataStart + position)
+            try readStored(into: destination, count: count)
         }
-        crc.update(destination, count: count)
         position += count
+    }
+
+    /// Stored data in 1 MiB pieces spread over the engine's threads, each piece's CRC
+    /// computed while it is still in cache; the CRCs are then combined in order.
+    /// (For a large checkpoint the CRC costs as much as the reading.)
+    private func readStored(into destination: UnsafeMutableRawPointer, count: Int) throws {
+        let piece = 1 << 20
+        let pieces = (count + piece - 1) / piece
+        guard pieces > 1 else {
+            try source.read(into: destination, count: count, at: dataStart + position)
+            crc.update(destination, count: count)
+            return
+        }
+        var crcs = [UInt32](repeating: 0, count: pieces)
+        let failures = FirstError()
+        let workers = Swift.min(EngineConfig.threads, pieces)
+        let start = dataStart + position
+        crcs.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for k in stride(from: worker, to: pieces, by: workers) where !failures.isSet {
+                    let offset = k * piece, length = Swift.min(piece, count - offset)
+                    do {
+                        try source.read(into: destination + offset, count: length, at: start + offset)
+                        out[k] = CRC32.of(destination + offset, count: length)
+                    } catch {
+                        failures.record(error)
+                    }
+                }
+            }
+        }
+        if let error = failures.error { throw error }
+        for k in 0..<pieces { crc.append(crcs[k], count: Swift.min(piece, count - k * piece)) }
     }
 
     /// Reads what is left, then checks the CRC and that a deflate stream ends exactly here.
@@ -73,6 +107,18 @@ final class ZipMemberStream: ByteStream {
     private func hex(_ v: UInt32) -> String {
         let digits = String(v, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}
+
+/// The first error thrown by any of several threads.
+final class FirstError: Sendable {
+    private let first = Mutex<Error?>(nil)
+
+    var isSet: Bool { first.withLock { $0 != nil } }
+    var error: Error? { first.withLock { $0 } }
+
+    func record(_ error: Error) {
+        first.withLock { if $0 == nil { $0 = error } }
     }
 }
 
