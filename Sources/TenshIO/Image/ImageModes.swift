@@ -30,6 +30,19 @@ extension RawImage {
         let scale = sampleBytes == 2 ? Float(65535) : Float(255)
         let table = sampleBytes == 1 ? (0..<256).map { Float($0) / 255 } : [] // the exact quotients, looked up
         pixels.withUnsafeBytes { raw in
+            if sampleBytes == 1, let src = raw.baseAddress?.assumingMemoryBound(to: UInt8.self), copiesChannels(outChannels) {
+                // The common case (an 8-bit image kept as it is, or losing its alpha): a table lookup per sample.
+                table.withUnsafeBufferPointer { quotient in
+                    for c in 0..<outChannels {
+                        var s = src + c
+                        for p in 0..<plane {
+                            dst[c &* plane &+ p] = quotient[Int(s.pointee)]
+                            s += channels
+                        }
+                    }
+                }
+                return
+            }
             for p in 0..<plane {
                 let values = converted(samples(raw, pixel: p), outChannels)
                 for c in 0..<outChannels {
@@ -38,6 +51,11 @@ extension RawImage {
             }
         }
         return out
+    }
+
+    /// Output channel c is stored channel c: the file's own channels, RGB from RGBA, gray from gray + alpha.
+    private func copiesChannels(_ outChannels: Int) -> Bool {
+        outChannels == channels || (channels == 4 && outChannels == 3) || (channels == 2 && outChannels == 1)
     }
 
     /// The pixel's samples as (r, g, b, a): gray is repeated in r, g and b.
