@@ -23,10 +23,15 @@ typedef struct {
 
 typedef struct {
     struct jpeg_error_mgr manager;
+    struct jpeg_progress_mgr progress;
     jmp_buf jump;
     int truncated;          // libjpeg met the end of the data before the image was complete
     char message[JMSG_LENGTH_MAX];
 } tensh_jpeg_errors;
+
+/// A progressive JPEG may hold any number of scans, and decoding time grows with them:
+/// a file with more than this many is refused (libjpeg-turbo's advice for untrusted input).
+enum { TENSH_JPEG_MAX_SCANS = 1000 };
 
 static void tensh_jpeg_fail(j_common_ptr cinfo) {
     tensh_jpeg_errors *errors = (tensh_jpeg_errors *)cinfo->err;
@@ -36,6 +41,15 @@ static void tensh_jpeg_fail(j_common_ptr cinfo) {
 
 /// Warnings are not printed; a premature end of the data (which libjpeg papers
 /// over with grey) is recorded so the caller can refuse the image as Pillow does.
+static void tensh_jpeg_count_scans(j_common_ptr cinfo) {
+    tensh_jpeg_errors *errors = (tensh_jpeg_errors *)cinfo->err;
+    if (cinfo->is_decompressor && ((j_decompress_ptr)cinfo)->input_scan_number > TENSH_JPEG_MAX_SCANS) {
+        snprintf(errors->message, sizeof errors->message, "more than %d scans (a progressive JPEG this elaborate is refused)",
+                 TENSH_JPEG_MAX_SCANS);
+        longjmp(errors->jump, 1);
+    }
+}
+
 static void tensh_jpeg_message(j_common_ptr cinfo, int level) {
     tensh_jpeg_errors *errors = (tensh_jpeg_errors *)cinfo->err;
     if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) errors->truncated = 1;
@@ -69,6 +83,8 @@ static inline int tensh_jpeg_decode(const uint8_t *data, size_t size, tensh_jpeg
     }
     jpeg_create_decompress(cinfo);
     cinfo->mem->max_memory_to_use = max_memory;
+    errors->progress.progress_monitor = tensh_jpeg_count_scans;
+    cinfo->progress = &errors->progress;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
     info->width = cinfo->image_width;

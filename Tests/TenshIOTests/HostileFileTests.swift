@@ -159,6 +159,8 @@ final class HostileFileTests: XCTestCase {
             Row(name: "truncated JPEG", bytes: Array(jpeg.prefix(jpeg.count / 2)), parser: .jpeg, message: "the file ends before the image data does (truncated)"),
             Row(name: "JPEG bomb", bytes: patched(jpeg, at: sof + 5, [0xFD, 0xE8, 0xFD, 0xE8]), parser: .jpeg,
                 message: "an image of 65000x65000 pixels needs 12675000000 bytes, which exceeds the allocation limit"),
+            Row(name: "JPEG with 1100 scans", bytes: try Fixture.bytes("hostile/many_scans.jpg"), parser: .jpeg,
+                message: "not a readable JPEG: more than 1000 scans"),
             Row(name: "JPEG without image data", bytes: Array(jpeg.prefix(4)), parser: .jpeg, message: "not a readable JPEG"),
             Row(name: "neither", bytes: Array("GIF89a....".utf8), parser: .png, message: "not a PNG or JPEG image (the first bytes are 47 49 46 38 39 61 2e 2e)"),
         ]
