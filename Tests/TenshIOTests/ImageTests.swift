@@ -49,8 +49,10 @@ final class ImageTests: XCTestCase {
     func testSamplePhotographs() throws {
         let png = try ImageFile.load(Fixture.projectPath("scripts/examples/data/images/chelsea.png"))
         XCTAssertEqual(png.shape, [3, 300, 451])
+        XCTAssertTrue(png.isImage, "show draws what load_image returns as a photograph")
         let jpeg = try ImageFile.load(Fixture.projectPath("scripts/examples/data/images/chelsea.jpg"))
         XCTAssertEqual(jpeg.shape, [3, 300, 451])
+        XCTAssertTrue(jpeg.isImage)
         let difference = zip(png.toDoubles(), jpeg.toDoubles()).map { abs($0 - $1) }.reduce(0, +) / Double(png.count)
         XCTAssertLessThan(difference, 0.03, "the JPEG is the same photograph") // quality 90
         let camera = try ImageFile.load(Fixture.projectPath("scripts/examples/data/images/camera.png"), mode: .keep)

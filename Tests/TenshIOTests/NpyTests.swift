@@ -49,6 +49,11 @@ final class NpyTests: XCTestCase {
         XCTAssertEqual(u.dtypeText, "u8→i64")
         let f = try NpyReader.read(SourceStream(try InputFile(path: try Fixture.path("npy/big_endian_f8.npy"), op: "load")))
         XCTAssertEqual(f.dtypeText, "f64")
+        // The stored type travels with the tensor itself, so the language can show it later.
+        XCTAssertEqual(t.tensor.storedDType, "f16")
+        XCTAssertEqual(u.tensor.storedDType, "u8")
+        XCTAssertNil(f.tensor.storedDType)
+        XCTAssertNil(try (t.tensor + t.tensor).storedDType, "results of ops do not inherit it")
     }
 
     func testDigitsDataSetLoads() throws {

@@ -48,6 +48,10 @@ public final class Tensor {
     /// The values are a picture in [0, 1] (what `load_image` returns): `show`
     /// draws a [3, H, W] one in true colour. Results of ops do not inherit it.
     public var isImage = false
+    /// The element type a file stored the values as, when it is not `dtype` (`"f16"`
+    /// for half-precision data loaded as f32): set by the file readers so `inspect`
+    /// can show `f16→f32`. Results of ops do not inherit it.
+    public var storedDType: String?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int, dtype: DType, requiresGrad: Bool = false) {
         self.storage = storage

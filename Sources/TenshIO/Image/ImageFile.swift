@@ -23,7 +23,9 @@ public enum ImageFile {
         } else {
             throw context.error("not a PNG or JPEG image (\(FileFormat.describeStart(bytes)))")
         }
-        return try raw.tensor(mode: mode, op: context.op)
+        let image = try raw.tensor(mode: mode, op: context.op)
+        image.isImage = true // `show` draws it as a photograph
+        return image
     }
 
     /// The decoded samples and the float tensor must each fit the allocation limit:

@@ -12,12 +12,13 @@ public struct LoadedTensor {
         self.tensor = tensor
         self.stored = stored
         self.requiresGrad = requiresGrad
+        let native = StoredElement.native(tensor.dtype)
+        tensor.storedDType = stored.kind == native.kind && stored.size == native.size ? nil : stored.description
     }
 
     /// `f32`, or `f16→f32` when the file stored another type.
     public var dtypeText: String {
-        let native = StoredElement.native(tensor.dtype)
-        return stored.kind == native.kind && stored.size == native.size ? "\(tensor.dtype)" : "\(stored)→\(tensor.dtype)"
+        tensor.storedDType.map { "\($0)→\(tensor.dtype)" } ?? "\(tensor.dtype)"
     }
 }
 
