@@ -110,6 +110,23 @@ final class NpyTests: XCTestCase {
         XCTAssertEqual(try loadNpy(path).shape.count, 64)
     }
 
+    /// A file NumPy wrote with a 2.0 header (a 4-byte header length) loads.
+    func testVersion2HeaderLoads() throws {
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }".utf8)
+        while (12 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        let length = UInt32(header.count)
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [2, 0]
+        bytes += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
+        bytes += header
+        for v in [3.5, -1.0] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        let path = scratch.file("v2.npy")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let back = try loadNpy(path)
+        XCTAssertEqual(back.shape, [1, 2])
+        XCTAssertEqual(back.toDoubles(), [3.5, -1])
+    }
+
     func testInterruptedSaveLeavesTheOldFileIntact() throws {
         let path = scratch.file("model.npy")
         try saveNpy(try sampleTensor([4], seed: 3), path)
