@@ -5,6 +5,20 @@ import TenshLanguage
 import TenshRender
 import TenshText
 
+/// The workbench's displays: `save_image` writes the same file whichever one
+/// is active, so both take these two methods from here.
+public protocol ImageFileDisplay: DisplaySink {}
+
+extension ImageFileDisplay {
+    public func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
+        try ImageExport.write(tensor, path: path, colormap: colormap, scale: scale)
+    }
+
+    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
+        try ImageExport.writePicture(tensor, path: path, options: options, scale: scale)
+    }
+}
+
 /// `save_image(x, "f.png", cmap=)`: feature maps as a PNG, one image pixel per
 /// tensor element. A 4-d tensor gives a grid of its first sample's channels
 /// (as the pane shows them), 1 px apart; each channel is normalised on its own.

@@ -5,7 +5,7 @@ import TenshText
 /// `show`, `graph`, `plot`, `stats`, `hist` and `explain` in the workbench: they
 /// replace what the pane shows. Holds the workbench weakly (the workbench owns
 /// the evaluator, which owns the session, which owns this display).
-public final class PaneDisplay: DisplaySink {
+public final class PaneDisplay: ImageFileDisplay {
     public weak var workbench: Workbench?
 
     public init(workbench: Workbench) { self.workbench = workbench }
@@ -29,14 +29,6 @@ public final class PaneDisplay: DisplaySink {
     /// statement ends (evaluating it now would re-enter the busy session).
     public func watch(expression: String, value: String) throws {
         workbench?.registerWatch(expression, current: value)
-    }
-
-    public func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
-        try ImageExport.write(tensor, path: path, colormap: colormap, scale: scale)
-    }
-
-    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
-        try ImageExport.writePicture(tensor, path: path, options: options, scale: scale)
     }
 
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {

@@ -9,7 +9,7 @@ import TenshText
 /// a table, `explain` the terms. In a script (`defersPlots`) a plot is printed
 /// once, when the script ends (`finish()`) or a plot with another title
 /// replaces it, not at every call of a training loop.
-public final class PlainDisplay: DisplaySink {
+public final class PlainDisplay: ImageFileDisplay {
     public var mode: AnsiEncoder.Mode
     /// Columns of the drawing (the terminal width when known, within `widths`).
     public private(set) var width: Int
@@ -81,14 +81,6 @@ public final class PlainDisplay: DisplaySink {
     /// Without a pane nothing is re-evaluated: the value is printed once.
     public func watch(expression: String, value: String) throws {
         write("watch \(Escaping.printable(expression)): \(Escaping.printable(value))\n")
-    }
-
-    public func saveImage(_ tensor: Tensor, path: String, colormap: String?, scale: Int) throws {
-        try ImageExport.write(tensor, path: path, colormap: colormap, scale: scale)
-    }
-
-    public func savePicture(_ tensor: Tensor, path: String, options: ShowOptions, scale: Int) throws {
-        try ImageExport.writePicture(tensor, path: path, options: options, scale: scale)
     }
 
     public func showStatistics(_ rows: [NodeStatistics], of root: Tensor, title: String) throws {
