@@ -8,35 +8,40 @@ private func reduced(_ g: Tensor, to input: Tensor) throws -> Tensor {
 
 public func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.add, a, b).recorded("Add", inputs: [a, b]) { c in
-        [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
-         c.needsGrad[1] ? try reduced(c.gradOutput, to: b) : nil]
+        let a = c.inputs[0], b = c.inputs[1]
+        return [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
+                c.needsGrad[1] ? try reduced(c.gradOutput, to: b) : nil]
     }
 }
 
 public func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.sub, a, b).recorded("Sub", inputs: [a, b]) { c in
-        [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
-         c.needsGrad[1] ? try reduced(neg(c.gradOutput), to: b) : nil]
+        let a = c.inputs[0], b = c.inputs[1]
+        return [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
+                c.needsGrad[1] ? try reduced(neg(c.gradOutput), to: b) : nil]
     }
 }
 
 public func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.mul, a, b).recorded("Mul", inputs: [a, b]) { c in
-        [c.needsGrad[0] ? try reduced(mul(c.gradOutput, b), to: a) : nil,
-         c.needsGrad[1] ? try reduced(mul(c.gradOutput, a), to: b) : nil]
+        let a = c.inputs[0], b = c.inputs[1]
+        return [c.needsGrad[0] ? try reduced(mul(c.gradOutput, b), to: a) : nil,
+                c.needsGrad[1] ? try reduced(mul(c.gradOutput, a), to: b) : nil]
     }
 }
 
 public func div(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.div, a, b).recorded("Div", inputs: [a, b]) { c in
-        [c.needsGrad[0] ? try reduced(div(c.gradOutput, b), to: a) : nil,
-         c.needsGrad[1] ? try reduced(neg(div(mul(c.gradOutput, a), mul(b, b))), to: b) : nil]
+        let a = c.inputs[0], b = c.inputs[1]
+        return [c.needsGrad[0] ? try reduced(div(c.gradOutput, b), to: a) : nil,
+                c.needsGrad[1] ? try reduced(neg(div(mul(c.gradOutput, a), mul(b, b))), to: b) : nil]
     }
 }
 
 /// `a ** b`. The exponent's gradient `out * log(a)` is 0 where a == 0 and b >= 0, as in PyTorch.
 public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.pow, a, b).recorded("Pow", inputs: [a, b]) { c in
+        let a = c.inputs[0], b = c.inputs[1]
         var ga: Tensor?, gb: Tensor?
         if c.needsGrad[0] {
             let bMinus1 = try sub(b, Tensor.wrapped(1, dtype: .int64))
@@ -55,13 +60,15 @@ public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 /// Elementwise maximum; on ties the gradient is split evenly, as in PyTorch.
 public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.maximum, a, b).recorded("Maximum", inputs: [a, b]) { c in
-        try tieSplitGradients(c, a, b, aWins: gt(a, b))
+        let a = c.inputs[0], b = c.inputs[1]
+        return try tieSplitGradients(c, a, b, aWins: gt(a, b))
     }
 }
 
 public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try binaryForward(.minimum, a, b).recorded("Minimum", inputs: [a, b]) { c in
-        try tieSplitGradients(c, a, b, aWins: lt(a, b))
+        let a = c.inputs[0], b = c.inputs[1]
+        return try tieSplitGradients(c, a, b, aWins: lt(a, b))
     }
 }
 

@@ -54,18 +54,20 @@ private func evalForward(_ x: Tensor, mean: [Double], variance: [Double], weight
     let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
     let inputs = [x] + [weight, bias].compactMap { $0 }
     let dims = [0] + Array(2..<x.rank)
+    let hasWeight = weight != nil, hasBias = bias != nil
     return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "false"), ("eps", "\(eps)")]) { ctx in
         let g = ctx.gradOutput, dtype = ctx.inputs[0].dtype
+        let weight = hasWeight ? ctx.inputs[1] : nil
         let invStdT = try Tensor(invStd, shape: channelShape, dtype: dtype)
         var grads: [Tensor?] = []
         if ctx.needsGrad[0] {
             let perChannel = try weight.map { try mul(invStdT, $0.reshaped(channelShape)) } ?? invStdT
             grads.append(try mul(g, perChannel))
         } else { grads.append(nil) }
-        if weight != nil {
+        if hasWeight {
             grads.append(ctx.needsGrad[1] ? try sum(mul(g, mul(sub(ctx.inputs[0], Tensor(mean, shape: channelShape, dtype: dtype)), invStdT)), dims: dims) : nil)
         }
-        if bias != nil { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
+        if hasBias { grads.append(ctx.needsGrad[grads.count] ? try sum(g, dims: dims) : nil) }
         return grads
     }
 }
@@ -97,8 +99,10 @@ private func trainingForward(_ x: Tensor, _ stats: (mean: [Double], variance: [D
     let y = try channelAffine(x, scale: scale, shift: shift, op: "batch_norm")
     let inputs = [x] + [weight, bias].compactMap { $0 }
     let dims = [0] + Array(2..<x.rank)
+    let hasWeight = weight != nil, hasBias = bias != nil
     return y.recorded("BatchNorm", inputs: inputs, attributes: [("training", "true"), ("eps", "\(eps)")],
                       saved: ["mean", "invstd"]) { ctx in
+        let weight = hasWeight ? ctx.inputs[1] : nil, bias = hasBias ? ctx.inputs[hasWeight ? 2 : 1] : nil
         if !GradMode.isEnabled {
             let (gx, gw, gb) = try batchNormGradients(ctx.inputs[0], ctx.gradOutput, mean: stats.mean, invStd: invStd,
                                                       weight: w, op: "batch_norm")

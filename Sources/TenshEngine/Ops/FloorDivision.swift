@@ -14,8 +14,9 @@ public func floorDivide(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 /// gradient is g for a and -g·⌊a / b⌋ for b.
 public func remainder(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try flooredForward(a, b, op: "remainder", quotient: false).recorded("Remainder", inputs: [a, b]) { c in
-        [c.needsGrad[0] ? try sumToShape(c.gradOutput, a.shape, dtype: a.dtype) : nil,
-         c.needsGrad[1] ? try sumToShape(neg(mul(c.gradOutput, floorDivide(a, b))), b.shape, dtype: b.dtype) : nil]
+        let a = c.inputs[0], b = c.inputs[1]
+        return [c.needsGrad[0] ? try sumToShape(c.gradOutput, a.shape, dtype: a.dtype) : nil,
+                c.needsGrad[1] ? try sumToShape(neg(mul(c.gradOutput, floorDivide(a, b))), b.shape, dtype: b.dtype) : nil]
     }
 }
 

@@ -56,7 +56,7 @@ public func maskedFill(_ x: Tensor, mask: Tensor, value: Tensor) throws -> Tenso
     return out.recorded("MaskedFill", inputs: [x, value], saving: [mask]) { c in
         let zero = try zerosLike(c.gradOutput)
         return [c.needsGrad[0] ? try `where`(mask, zero, c.gradOutput) : nil,
-                c.needsGrad[1] ? try sum(`where`(mask, c.gradOutput, zero)).to(value.dtype) : nil]
+                c.needsGrad[1] ? try sum(`where`(mask, c.gradOutput, zero)).to(c.inputs[1].dtype) : nil]
     }
 }
 

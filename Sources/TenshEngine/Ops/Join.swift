@@ -40,10 +40,10 @@ public func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
     }
     let sizes = tensors.map { $0.shape[d] }
     return out.recorded("Cat", inputs: tensors, attributes: [("dim", "\(d)")]) { c in
-        try tensors.indices.map { i in
+        try c.inputs.indices.map { i in
             guard c.needsGrad[i] else { return nil }
             let g = try c.gradOutput.narrowed(d, start: starts[i], length: sizes[i])
-            return try g.to(tensors[i].dtype)
+            return try g.to(c.inputs[i].dtype)
         }
     }
 }

@@ -43,7 +43,7 @@ private func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     }
     try Cancellation.check("matmul") // the GEMM stops between tiles on Ctrl-C
     return out.recorded("Matmul", inputs: [a, b]) { c in
-        let g = c.gradOutput
+        let g = c.gradOutput, a = c.inputs[0], b = c.inputs[1]
         return [c.needsGrad[0] ? try sumToShape(matmul(g, swappedLastTwo(b)), a.shape, dtype: a.dtype) : nil,
                 c.needsGrad[1] ? try sumToShape(matmul(swappedLastTwo(a), g), b.shape, dtype: b.dtype) : nil]
     }

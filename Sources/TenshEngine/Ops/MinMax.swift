@@ -98,7 +98,7 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
     let name = op == "amax" ? "Amax" : op == "amin" ? "Amin" : op == "max" ? "Max" : "Min"
     return out.recorded(name, inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
         let kept = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)
-        let mask = try eq(x, kept.detached()).to(c.gradOutput.dtype)
+        let mask = try eq(c.inputs[0], kept.detached()).to(c.gradOutput.dtype)
         let ties = try sum(mask, dims: ds, keepdim: true)
         let share = try div(expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim), ties)
         return [try mul(share, mask)]

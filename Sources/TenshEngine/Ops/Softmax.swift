@@ -62,6 +62,6 @@ public func logsumexp(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) thro
         // dx = g · exp(x - lse)
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
         let lse = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)
-        return [try mul(g, exp(sub(x, lse)))]
+        return [try mul(g, exp(sub(c.inputs[0], lse)))]
     }
 }

@@ -36,6 +36,7 @@ private func spread(_ x: Tensor, dims: [Int], correction: Int, keepdim: Bool, ro
     let inShape = x.shape
     let attributes = [("dim", shapeText(ds)), ("correction", "\(correction)"), ("keepdim", "\(keepdim)")]
     return out.recorded(root ? "Std" : "Var", inputs: [x], attributes: attributes) { c in
+        let x = c.inputs[0]
         let centered = try sub(x, mean(x, dims: ds, keepdim: true))
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
         if root {
@@ -74,6 +75,7 @@ public func norm(_ x: Tensor, p: Double = 2, dims: [Int] = [], keepdim: Bool = f
     }
     let inShape = x.shape
     return out.recorded("Norm", inputs: [x], attributes: [("p", "\(p)"), ("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
+        let x = c.inputs[0]
         let g = try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)
         let n = try expandReduced(c.output, to: inShape, dims: ds, keepdim: keepdim)
         let signs = try sign(x)

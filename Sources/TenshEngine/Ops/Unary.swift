@@ -77,7 +77,7 @@ public func exp(_ x: Tensor) throws -> Tensor {
 
 public func log(_ x: Tensor) throws -> Tensor {
     try mapFloat(x, .log, op: "log").recorded("Log", inputs: [x]) { c in
-        [try div(c.gradOutput, x)]
+        [try div(c.gradOutput, c.inputs[0])]
     }
 }
 
@@ -89,13 +89,13 @@ public func sqrt(_ x: Tensor) throws -> Tensor {
 
 public func sin(_ x: Tensor) throws -> Tensor {
     try mapFloat(x, .sin, op: "sin").recorded("Sin", inputs: [x]) { c in
-        [try mul(c.gradOutput, cos(x))]
+        [try mul(c.gradOutput, cos(c.inputs[0]))]
     }
 }
 
 public func cos(_ x: Tensor) throws -> Tensor {
     try mapFloat(x, .cos, op: "cos").recorded("Cos", inputs: [x]) { c in
-        [try neg(mul(c.gradOutput, sin(x)))]
+        [try neg(mul(c.gradOutput, sin(c.inputs[0])))]
     }
 }
 
@@ -125,7 +125,7 @@ public func abs(_ x: Tensor) throws -> Tensor {
     } else {
         out = try mapFloat(x, .abs, op: "abs")
     }
-    return out.recorded("Abs", inputs: [x]) { c in [try mul(c.gradOutput, sign(x))] }
+    return out.recorded("Abs", inputs: [x]) { c in [try mul(c.gradOutput, sign(c.inputs[0]))] }
 }
 
 /// -1, 0 or 1 (not differentiable: its gradient is zero almost everywhere).
@@ -143,7 +143,7 @@ public func relu(_ x: Tensor) throws -> Tensor {
 public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {
     let out = try mapFloat(x, .leakyRelu(slope: negativeSlope), op: "leaky_relu")
     return out.recorded("LeakyRelu", inputs: [x], attributes: [("negative_slope", "\(negativeSlope)")]) { c in
-        let positive = try gt(x, Tensor.wrapped(0, dtype: .int64))
+        let positive = try gt(c.inputs[0], Tensor.wrapped(0, dtype: .int64))
         let slope = try `where`(positive, onesLike(c.gradOutput), full(c.gradOutput.shape, negativeSlope, dtype: c.gradOutput.dtype))
         return [try mul(c.gradOutput, slope)]
     }
@@ -153,6 +153,7 @@ public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tenso
 public func gelu(_ x: Tensor) throws -> Tensor {
     let out = try mapFloat(x, .gelu, op: "gelu")
     return out.recorded("Gelu", inputs: [x]) { c in
+        let x = c.inputs[0]
         // d/dx = Φ(x) + x φ(x), with Φ(x) = (1 + erf(x/√2))/2 and φ(x) = exp(-x²/2)/√(2π)
         let cdf = try mul(add(erf(mul(x, Tensor.wrapped(geluScale, dtype: .float64))), Tensor.wrapped(1, dtype: .int64)),
                           Tensor.wrapped(0.5, dtype: .float64))
@@ -166,6 +167,7 @@ public func gelu(_ x: Tensor) throws -> Tensor {
 public func erf(_ x: Tensor) throws -> Tensor {
     try mapFloat(x, .erf, op: "erf").recorded("Erf", inputs: [x]) { c in
         // d erf = 2/√π exp(-x²)
+        let x = c.inputs[0]
         let e = try exp(neg(mul(x, x)))
         return [try mul(c.gradOutput, mul(e, Tensor.wrapped(1.12837916709551257390, dtype: .float64)))]
     }
@@ -183,6 +185,7 @@ public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) thr
     if let lo { attributes.append(("min", "\(lo)")) }
     if let hi { attributes.append(("max", "\(hi)")) }
     return out.recorded("Clamp", inputs: [x], attributes: attributes) { c in
+        let x = c.inputs[0]
         var inside = try onesLike(x, dtype: .bool)
         if let lo { inside = try logicalAnd(inside, ge(x, .wrapped(lo, dtype: .float64))) }
         if let hi { inside = try logicalAnd(inside, le(x, .wrapped(hi, dtype: .float64))) }
@@ -211,6 +214,7 @@ public func `where`(_ cond: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
     }
     return out.recorded("Where", inputs: [a, b], saving: [cond]) { ctx in
         let zero = try zerosLike(ctx.gradOutput)
+        let a = ctx.inputs[0], b = ctx.inputs[1]
         return [ctx.needsGrad[0] ? try sumToShape(`where`(c, ctx.gradOutput, zero), a.shape, dtype: a.dtype) : nil,
                 ctx.needsGrad[1] ? try sumToShape(`where`(c, zero, ctx.gradOutput), b.shape, dtype: b.dtype) : nil]
     }

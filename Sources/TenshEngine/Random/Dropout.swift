@@ -48,6 +48,6 @@ private func applyMask(_ x: Tensor, maskShape: [Int], p: Double, seed: UInt64?, 
     try withFloatType(x.dtype, op: op.lowercased()) { T in fillMask(T) }
     let out = try GradMode.noGrad { try mul(x.detached(), mask) }
     return out.recorded(op, inputs: [x], attributes: [("p", "\(p)")], saved: ["mask"]) { c in
-        [try sumToShape(mul(c.gradOutput, mask), x.shape)]
+        [try sumToShape(mul(c.gradOutput, mask), c.inputs[0].shape)]
     }
 }
