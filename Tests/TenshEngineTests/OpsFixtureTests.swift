@@ -110,7 +110,11 @@ enum OpsDispatch {
         case "leaky_relu": return try leakyRelu(x, negativeSlope: XCTUnwrap(c.args["negative_slope"]?.double))
         case "gelu": return try gelu(x)
         case "erf": return try erf(x)
-        case "clamp": return try clamp(x, min: c.args["min"]?.double, max: c.args["max"]?.double)
+        case "clamp", "clamp_min", "clamp_max": return try clamp(x, min: c.args["min"]?.double, max: c.args["max"]?.double)
+        case "clamp_":
+            let y = try x * 1
+            try clampInPlace(y, min: c.args["min"]?.double, max: c.args["max"]?.double)
+            return y
         case "where": return try `where`(xs[0], xs[1], xs[2])
         default: throw EngineError.invalid("fixture", "op", "no dispatch for op \(c.op) in \(c.name)")
         }

@@ -173,7 +173,9 @@ public func erf(_ x: Tensor) throws -> Tensor {
     }
 }
 
-/// Clamps to [min, max] (either may be nil). Gradient passes where min <= x <= max, as in PyTorch.
+/// Clamps to [min, max] (either may be nil). The gradient passes strictly inside the bounds
+/// (min < x < max) and is 0 at a bound, as in PyTorch 2.15: `clamp(x, 0.5, 1)` at x = 0.5 or 1
+/// has gradient 0, and so does every x when min >= max.
 public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) throws -> Tensor {
     guard lo != nil || hi != nil else {
         throw EngineError.invalid("clamp", "min", "at least one of min and max must be given")
@@ -187,8 +189,8 @@ public func clamp(_ x: Tensor, min lo: Double? = nil, max hi: Double? = nil) thr
     return out.recorded("Clamp", inputs: [x], attributes: attributes) { c in
         let x = c.inputs[0]
         var inside = try onesLike(x, dtype: .bool)
-        if let lo { inside = try logicalAnd(inside, ge(x, .wrapped(lo, dtype: .float64))) }
-        if let hi { inside = try logicalAnd(inside, le(x, .wrapped(hi, dtype: .float64))) }
+        if let lo { inside = try logicalAnd(inside, gt(x, .wrapped(lo, dtype: .float64))) }
+        if let hi { inside = try logicalAnd(inside, lt(x, .wrapped(hi, dtype: .float64))) }
         return [try `where`(inside, c.gradOutput, zerosLike(c.gradOutput))]
     }
 }
