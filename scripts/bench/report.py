@@ -1,10 +1,13 @@
 """The benchmark's output: one line per case as it finishes, the targets
 summary, and bench-results/latest.json and latest.md (one table per thread
-count, then start-up and the targets)."""
+count with the 1 -> 2 thread speed-up, then start-up and the targets).
+scripts/bench/update_docs.py copies latest.md into Docs/Performance.md."""
 import datetime
 import json
 import os
 import platform
+
+from summary import speedups
 
 
 def cpu_name():
@@ -30,6 +33,8 @@ def print_row(r):
     gflops = f"{r['gflops']:8.1f}" if r.get("gflops") else f"{'-':>8}"
     line = (f"{r['case']:<24} {r['threads']:>2}  {r['ms']:10.3f} ms {gflops} GFLOP/s {r['peak_mib']:8.1f} MiB"
             f" (limit {memory_cell(r):>12})  torch {torch_ms} ms  ratio {ratio}")
+    if r.get("openblas_ms"):
+        line += f"  openblas {r['openblas_ms']:.3f} ms ratio {r['openblas_ratio']:.2f}"
     if "accuracy" in r:
         line += f"  accuracy {r['accuracy']:.3f}"
         if r.get("torch_accuracy") is not None:
@@ -38,7 +43,7 @@ def print_row(r):
 
 
 def print_targets(lines, threads):
-    print(f"\nissue 5 targets at {threads} threads:")
+    print(f"\ntargets at {threads} threads:")
     for target, measured, met in lines:
         print(f"  [{met}] {target}: {measured}")
 
@@ -47,22 +52,29 @@ def _fmt(v, spec):
     return format(v, spec) if v else "-"
 
 
-def _table(rows):
-    lines = ["| case | tensh ms | GFLOP/s | peak MiB | memory limit MiB | PyTorch ms | tensh/PyTorch |",
-             "|---|---|---|---|---|---|---|"]
+def _table(rows, ups):
+    lines = ["| case | tensh ms | GFLOP/s | peak MiB | memory limit MiB | PyTorch ms | tensh/PyTorch "
+             "| OpenBLAS ms | tensh/OpenBLAS | 1→2 threads |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
+        up = ups.get(r["case"]) if r["threads"] == 2 else None
         lines.append(f"| {r['case']} | {r['ms']:.3f} | {_fmt(r.get('gflops'), '.1f')} | "
                      f"{_fmt(r.get('peak_mib'), '.1f')} | {memory_cell(r)} | {_fmt(r.get('torch_ms'), '.3f')} | "
-                     f"{_fmt(r.get('ratio'), '.2f')} |")
+                     f"{_fmt(r.get('ratio'), '.2f')} | {_fmt(r.get('openblas_ms'), '.3f')} | "
+                     f"{_fmt(r.get('openblas_ratio'), '.2f')} | {_fmt(up, '.2f')} |")
     return lines
 
 
 def markdown(rows, target_lines, summary_threads, meta):
     out = [f"Measured {meta['date']} on {meta['cpu']} ({meta['cores']} cores), "
            f"{meta['minutes']:.1f} minutes in all, load average {meta['load_before']:.2f} before.", ""]
+    ups = speedups(rows)
     for threads in sorted({r["threads"] for r in rows if r["threads"]}):
         at = [r for r in rows if r["threads"] == threads]
-        out += [f"### {threads} thread{'s' if threads > 1 else ''}", ""] + _table(at) + [""]
+        out += [f"### {threads} thread{'s' if threads > 1 else ''}", ""] + _table(at, ups) + [""]
+        kernels = sorted({r["openblas_kernel"] for r in at if r.get("openblas_kernel")})
+        if kernels:
+            out += [f"OpenBLAS (NumPy, `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset): {', '.join(kernels)}.", ""]
         for r in at:
             if "accuracy" in r:
                 torch_acc = f", PyTorch {r['torch_accuracy']:.3f}" if r.get("torch_accuracy") is not None else ""
@@ -71,7 +83,7 @@ def markdown(rows, target_lines, summary_threads, meta):
         if not r["threads"]:
             out += [f"Start-up, `tensh -e '1'` (minimum of 20 runs): {r['ms']:.1f} ms.", ""]
     if target_lines:
-        out += [f"### Against the targets of issue 5 ({summary_threads} threads each side)", "",
+        out += [f"### Against the targets ({summary_threads} threads each side, same run)", "",
                 "| target | measured | met |", "|---|---|---|"]
         out += [f"| {t} | {m} | {met} |" for t, m, met in target_lines]
     return "\n".join(out) + "\n"

@@ -1,10 +1,12 @@
 """Runs the benchmark: for each thread count, each case first in PyTorch (a
-long-lived torch_bench.py --serve process) and then in tensh (one tensh-bench
-process per case, so the peak memory is per case), back to back, for --rounds
-rounds in alternating order, keeping each side's best, so that the machine's
-drifting speed affects both sides of a ratio alike. Then the digits
-training (tensh script vs PyTorch) and start-up. Prints a table and the
-targets of issue 5, writes bench-results/latest.json and latest.md."""
+long-lived torch_bench.py --serve process; for the SGEMM cases also NumPy's
+OpenBLAS, numpy_bench.py --serve) and then in tensh (one tensh-bench process
+per case, so the peak memory is per case), back to back, for --rounds rounds
+in alternating order, keeping each side's best, so that the machine's drifting
+speed affects both sides of a ratio alike. Then the script cases (digits
+training, interpreter overhead: a tensh script vs the same in eager PyTorch)
+and start-up. Prints a table and the targets, writes bench-results/latest.json
+and latest.md."""
 import argparse
 import json
 import os
@@ -14,17 +16,22 @@ import time
 
 from report import print_row, print_targets, write_results
 from summary import add_memory_check, targets
-from tensh_runs import DIGITS_CASE, run_json, run_tensh_digits, startup_ms
+from tensh_runs import SCRIPT_CASES, run_json, run_tensh_script, startup_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class TorchServer:
-    """torch_bench.py --serve at one thread count: one case per request."""
+# Set by the workplace for old OpenBLAS builds; NumPy's own OpenBLAS runs without them.
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
-    def __init__(self, python, threads):
-        self.proc = subprocess.Popen([python, os.path.join(HERE, "torch_bench.py"), "--serve", "--threads",
-                                      str(threads)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+class ReferenceServer:
+    """torch_bench.py or numpy_bench.py --serve at one thread count: one case per request."""
+
+    def __init__(self, python, script, threads, env=None):
+        self.script = script
+        self.proc = subprocess.Popen([python, os.path.join(HERE, script), "--serve", "--threads", str(threads)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
 
     def run(self, case, samples):
         """The case's JSON result, or None when PyTorch has no such case or failed."""
@@ -37,7 +44,7 @@ class TorchServer:
         except (BrokenPipeError, OSError):
             return None
         if not line:
-            print(f"bench: torch_bench.py stopped at {case}; the rest runs without PyTorch", file=sys.stderr)
+            print(f"bench: {self.script} stopped at {case}; the rest runs without it", file=sys.stderr)
             self.proc.wait()
             return None
         result = json.loads(line)
@@ -60,21 +67,39 @@ def best_tensh(args, case, threads, best):
     return best
 
 
-def with_torch(row, torch_result):
+def with_torch(row, torch_result, openblas=None):
     row["torch_ms"] = torch_result["ms"] if torch_result else None
     row["ratio"] = row["ms"] / row["torch_ms"] if row.get("torch_ms") else None
     if torch_result and "accuracy" in torch_result:
         row["torch_accuracy"] = torch_result["accuracy"]
+    if openblas:
+        row["openblas_ms"], row["openblas_kernel"] = openblas["ms"], f"{openblas['blas']} {openblas['blas_version']}"
+        row["openblas_ratio"] = row["ms"] / openblas["ms"]
     return add_memory_check(row)
 
 
-def run_threads(args, threads, cases, digits):
+def faster(result, best):
+    return result if result and (best is None or result["ms"] < best["ms"]) else best
+
+
+def start_references(args, threads, cases):
+    """The PyTorch server and, when an SGEMM case runs, the NumPy/OpenBLAS one (or None each)."""
+    if not args.torch_python or args.no_torch:
+        return None, None
+    torch = ReferenceServer(args.torch_python, "torch_bench.py", threads)
+    numpy = None
+    if any(c.startswith("sgemm") for c in cases):
+        env = {k: v for k, v in os.environ.items() if k not in OPENBLAS_OVERRIDES}
+        numpy = ReferenceServer(args.torch_python, "numpy_bench.py", threads, env)
+    return torch, numpy
+
+
+def run_threads(args, threads, cases, scripts):
     rows = []
-    wanted = (cases or digits) and args.torch_python and not args.no_torch
-    torch = TorchServer(args.torch_python, threads) if wanted else None
+    torch, numpy = start_references(args, threads, cases) if cases or scripts else (None, None)
     try:
         for case in cases:
-            torch_result, row = None, None
+            torch_result, row, openblas = None, None, None
             # Rounds of PyTorch then tensh, keeping each side's best: a slow
             # spell of the machine (its speed drifts by tens of percent over
             # seconds) then rarely hits both measurements of one side.
@@ -85,24 +110,25 @@ def run_threads(args, threads, cases, digits):
                 tensh_first = round_index % 2 == 1
                 if tensh_first:
                     row = best_tensh(args, case, threads, row)
-                t = torch.run(case, args.samples) if torch else None
-                if t and (torch_result is None or t["ms"] < torch_result["ms"]):
-                    torch_result = t
+                torch_result = faster(torch.run(case, args.samples) if torch else None, torch_result)
+                if numpy and case.startswith("sgemm"):
+                    openblas = faster(numpy.run(case, args.samples), openblas)
                 if not tensh_first:
                     row = best_tensh(args, case, threads, row)
             if row:
-                rows.append(with_torch(row, torch_result))
+                rows.append(with_torch(row, torch_result, openblas))
                 print_row(rows[-1])
-        if digits:
+        for case in scripts:
             runs = min(args.samples, 5)
-            torch_result = torch.run(DIGITS_CASE, runs) if torch else None
-            r = run_tensh_digits(os.path.join(args.bin, "tensh"), threads, runs)
+            torch_result = torch.run(case, runs) if torch else None
+            r = run_tensh_script(os.path.join(args.bin, "tensh"), case, threads, runs)
             if r:
                 rows.append(with_torch(r, torch_result))
                 print_row(rows[-1])
     finally:
-        if torch:
-            torch.close()
+        for server in (torch, numpy):
+            if server:
+                server.close()
     return rows
 
 
@@ -132,8 +158,9 @@ def main():
               "times suffer most from one (OpenMP waits for the descheduled thread)", file=sys.stderr)
     started = time.monotonic()
     rows = []
+    scripts = [c for c in SCRIPT_CASES if selected(c)]
     for threads in thread_counts:
-        rows += run_threads(args, threads, cases, selected(DIGITS_CASE))
+        rows += run_threads(args, threads, cases, scripts)
     if selected("startup"):
         r = {"case": "startup (tensh -e '1')", "threads": 0, "ms": startup_ms(os.path.join(args.bin, "tensh")),
              "gflops": 0, "peak_mib": 0, "torch_ms": None, "ratio": None}

@@ -1,15 +1,21 @@
-"""Issue 5's targets computed from benchmark rows (pure functions, no torch:
+"""The benchmark's targets computed from its rows (pure functions, no torch:
 scripts/bench/test_summary.py tests them).
 
 A row is a dict with at least "case", "threads", "ms", and when PyTorch ran,
-"ratio" (tensh ms / PyTorch ms); conv forward rows carry "tensor_mib" and
-"peak_mib" for the memory target."""
+"ratio" (tensh ms / PyTorch ms); SGEMM rows may carry "openblas_ratio" (tensh
+ms / NumPy-OpenBLAS ms); conv forward rows carry "tensor_mib" and "peak_mib"
+for the memory target."""
 import math
 
 FORWARD = [f"c{i}-fwd" for i in range(1, 10)]
 # conv2d backward c1-c9 (c6-bwd is conv_transpose2d's backward) and conv_transpose2d's forward.
 BACKWARD = [f"c{i}-bwd" for i in range(1, 10)] + ["c6-fwd"]
-SGEMM_RATIO = 1 / 0.9  # "at least 90% of PyTorch's speed"
+CONV_EVERY, CONV_GEOMEAN = 1.0, 0.9
+# The conv cases big enough to split well over two threads (10-45 ms at one thread).
+LARGE_CONV = [f"{c}-{kind}" for c in ("c2", "c3", "c4", "c7") for kind in ("fwd", "bwd")]
+SCALING = 1.8
+DIGITS_RATIO, INTERPRETER_RATIO, STARTUP_MS = 0.8, 0.5, 10
+INTERPRETER_CASE = "interp-small-ops-x100000"
 
 
 def geomean(values):
@@ -60,39 +66,73 @@ def _group(label, rows, names, every, mean):
     return (target, measured, met)
 
 
+def speedups(rows):
+    """{case: 1-thread ms / 2-thread ms} for the cases measured at both thread counts."""
+    one = {r["case"]: r["ms"] for r in rows if r["threads"] == 1}
+    return {r["case"]: one[r["case"]] / r["ms"] for r in rows if r["threads"] == 2 and r["case"] in one and r["ms"]}
+
+
+def _ratio_line(target, row, limit, key="ratio"):
+    if not row or not row.get(key):
+        return None
+    measured = f"{row['ms']:.0f} ms vs {row['ms'] / row[key]:.0f} ms, ratio {row[key]:.2f}"
+    return (target, measured, "yes" if row[key] <= limit else "no")
+
+
+def _sgemm_line(by_case):
+    rows = [by_case[n] for n in ("sgemm-1024", "sgemm-2048") if n in by_case]
+    measured = [r for r in rows if r.get("openblas_ratio")]
+    if not measured:
+        return None
+    text = ", ".join(f"{r['case']} {r['openblas_ratio']:.2f}" + (f" (PyTorch {r['ratio']:.2f})" if r.get("ratio") else "")
+                     for r in measured)
+    text += f"; OpenBLAS kernel {measured[0].get('openblas_kernel', '?')}"
+    met = "yes" if len(measured) == 2 and all(r["openblas_ratio"] <= 1.0 for r in measured) else "no"
+    return ("SGEMM 1024^3 and 2048^3 at or ahead of NumPy's OpenBLAS (ratio <= 1.0)", text, met)
+
+
+def _scaling_line(rows):
+    ups = speedups(rows)
+    large = {c: ups[c] for c in LARGE_CONV if c in ups}
+    if not large:
+        return None
+    below = [f"{c} {v:.2f}x" for c, v in large.items() if v < SCALING]
+    measured = ("below: " + ", ".join(below)) if below else f"min {min(large.values()):.2f}x over {len(large)}"
+    return (f"large conv cases ({', '.join(LARGE_CONV)}) 1 -> 2 threads >= {SCALING}x", measured,
+            "no" if below else "yes")
+
+
+def _memory_line(at):
+    checked = [r for r in at if "memory_ok" in r]
+    if not checked:
+        return None
+    over = [f"{r['case']} {r['peak_mib']:.0f} > {r['memory_limit_mib']:.0f} MiB" for r in checked if not r["memory_ok"]]
+    worst = max(checked, key=lambda r: r["peak_mib"] / r["memory_limit_mib"])
+    measured = ("over: " + ", ".join(over)) if over else \
+        f"{len(checked)} cases within; closest {worst['case']} {worst['peak_mib']:.0f} of {worst['memory_limit_mib']:.0f} MiB"
+    return ("conv forward peak RSS <= 1.5 x (input + weight + output) + 64 MiB", measured, "yes" if not over else "no")
+
+
 def targets(rows, threads):
-    """(target, measured, met) lines for the rows at `threads` (start-up has threads 0)."""
+    """(target, measured, met) lines for the rows at `threads` (start-up has threads 0;
+    the scaling line compares the 1- and 2-thread rows)."""
     at = [r for r in rows if r["threads"] == threads]
     by_case = {r["case"]: r for r in at}
-    lines = []
-    sgemm = [(n, by_case[n].get("ratio")) for n in ("sgemm-1024", "sgemm-2048") if n in by_case]
-    sgemm = [(n, v) for n, v in sgemm if v]
-    if sgemm:
-        measured = ", ".join(f"{n} {v:.2f}" for n, v in sgemm)
-        met = "yes" if len(sgemm) == 2 and all(v <= SGEMM_RATIO for _, v in sgemm) else "no"
-        lines.append((f"SGEMM 1024^3 and 2048^3 >= 90% of PyTorch's speed (ratio <= {SGEMM_RATIO:.2f})",
-                      measured, met))
-    lines.append(_group("conv2d forward c1-c9", at, FORWARD, 1.25, 1.0))
-    lines.append(_group("conv2d backward c1-c9 and conv_transpose2d (c6-fwd)", at, BACKWARD, 1.5, 1.2))
-    small = by_case.get("autograd-small-x10000")
-    if small and small.get("ratio"):
-        lines.append(("small-tensor autograd step faster than PyTorch eager", f"ratio {small['ratio']:.2f}",
-                      "yes" if small["ratio"] < 1 else "no"))
+    lines = [_sgemm_line(by_case),
+             _group("conv2d forward c1-c9", at, FORWARD, CONV_EVERY, CONV_GEOMEAN),
+             _group("conv2d backward c1-c9 and conv_transpose2d (c6-fwd)", at, BACKWARD, CONV_EVERY, CONV_GEOMEAN),
+             _ratio_line(f"digits training 10 epochs <= {DIGITS_RATIO} x PyTorch", by_case.get("digits-train"),
+                         DIGITS_RATIO),
+             _ratio_line(f"interpreter overhead (100,000 small ops) <= {INTERPRETER_RATIO} x PyTorch eager",
+                         by_case.get(INTERPRETER_CASE), INTERPRETER_RATIO)]
+    for case in ("bilinear-fwd", "bilinear-bwd"):
+        lines.append(_ratio_line(f"interpolate {case} <= 1.0 x PyTorch", by_case.get(case), 1.0))
+    lines.append(_ratio_line("small-tensor autograd step <= 1.0 x PyTorch eager", by_case.get("autograd-small-x10000"),
+                             1.0))
+    lines.append(_scaling_line(rows))
     startup = next((r for r in rows if r["case"].startswith("startup")), None)
     if startup:
-        lines.append(("start-up under 50 ms", f"{startup['ms']:.1f} ms", "yes" if startup["ms"] < 50 else "no"))
-    digits = by_case.get("digits-train")
-    if digits and digits.get("ratio"):
-        lines.append(("digits training no slower than PyTorch",
-                      f"{digits['ms']:.0f} ms vs {digits['torch_ms']:.0f} ms, ratio {digits['ratio']:.2f}",
-                      "yes" if digits["ratio"] <= 1 else "no"))
-    checked = [r for r in at if "memory_ok" in r]
-    if checked:
-        over = [f"{r['case']} {r['peak_mib']:.0f} > {r['memory_limit_mib']:.0f} MiB" for r in checked
-                if not r["memory_ok"]]
-        worst = max(checked, key=lambda r: r["peak_mib"] / r["memory_limit_mib"])
-        measured = ("over: " + ", ".join(over)) if over else \
-            f"{len(checked)} cases within; closest {worst['case']} {worst['peak_mib']:.0f} of {worst['memory_limit_mib']:.0f} MiB"
-        lines.append(("conv forward peak RSS <= 1.5 x (input + weight + output) + 64 MiB", measured,
-                      "yes" if not over else "no"))
-    return lines
+        lines.append((f"start-up under {STARTUP_MS} ms", f"{startup['ms']:.1f} ms",
+                      "yes" if startup["ms"] < STARTUP_MS else "no"))
+    lines.append(_memory_line(at))
+    return [line for line in lines if line]

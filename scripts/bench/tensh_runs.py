@@ -1,5 +1,6 @@
-"""Running tensh processes for the benchmark: tensh-bench cases, the digits
-training script and start-up, with the peak resident memory of each child."""
+"""Running tensh processes for the benchmark: tensh-bench cases, the script
+cases (digits training, interpreter overhead) and start-up, with the peak
+resident memory of each child."""
 import json
 import os
 import subprocess
@@ -8,9 +9,13 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Cases run as tensh scripts by the real binary: name -> script. Each script times
+# its own loop with clock() and prints "<name> ms X" (digits-train also
+# "<name> accuracy Y", the held-out accuracy, so that a broken run shows).
 DIGITS_CASE = "digits-train"
-DIGITS_SCRIPT = os.path.join(HERE, "digits_train.tsh")
-ROOT = os.path.dirname(os.path.dirname(HERE))  # the script loads scripts/examples/data/*.npy from here
+INTERPRETER_CASE = "interp-small-ops-x100000"
+SCRIPT_CASES = {DIGITS_CASE: "digits_train.tsh", INTERPRETER_CASE: "interp_small_ops.tsh"}
+ROOT = os.path.dirname(os.path.dirname(HERE))  # the scripts load scripts/examples/data/*.npy from here
 
 
 def run_json(cmd):
@@ -34,32 +39,37 @@ def run_with_peak(cmd, cwd=None):
         return proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
 
 
-def parse_digits(stdout):
-    """{"ms": ..., "accuracy": ...} from digits_train.tsh's "digits-train ms X" and
-    "digits-train accuracy Y" lines, or None when either is missing."""
+def parse_script_output(case, stdout):
+    """{"ms": ..., ["accuracy": ...]} from the script's "<case> ms X" (and, for the
+    digits training, "<case> accuracy Y") lines, or None when one is missing."""
+    wanted = ("ms", "accuracy") if case == DIGITS_CASE else ("ms",)
     found = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == DIGITS_CASE and parts[1] in ("ms", "accuracy"):
+        if len(parts) == 3 and parts[0] == case and parts[1] in wanted:
             try:
                 found[parts[1]] = float(parts[2])
             except ValueError:
                 return None
-    return found if len(found) == 2 else None
+    return found if len(found) == len(wanted) else None
 
 
-def run_tensh_digits(tensh, threads, runs):
-    """The digits-train row: minimum training ms over `runs` runs of the real tensh binary."""
+def parse_digits(stdout):
+    return parse_script_output(DIGITS_CASE, stdout)
+
+
+def run_tensh_script(tensh, case, threads, runs):
+    """The row of a script case: minimum ms over `runs` runs of the real tensh binary."""
+    script = os.path.join(HERE, SCRIPT_CASES[case])
     best = None
     for _ in range(runs):
-        code, out, err, peak = run_with_peak([os.path.abspath(tensh), "--threads", str(threads), DIGITS_SCRIPT], ROOT)
-        parsed = parse_digits(out)
+        code, out, err, peak = run_with_peak([os.path.abspath(tensh), "--threads", str(threads), script], ROOT)
+        parsed = parse_script_output(case, out)
         if code != 0 or parsed is None:
-            print(f"bench: {tensh} {DIGITS_SCRIPT} failed (exit {code}): {err.strip() or out.strip()}", file=sys.stderr)
+            print(f"bench: {tensh} {script} failed (exit {code}): {err.strip() or out.strip()}", file=sys.stderr)
             return None
         if best is None or parsed["ms"] < best["ms"]:
-            best = {"case": DIGITS_CASE, "threads": threads, "ms": parsed["ms"], "gflops": 0,
-                    "accuracy": parsed["accuracy"], "peak_mib": peak}
+            best = dict(parsed, case=case, threads=threads, gflops=0, peak_mib=peak)
         best["peak_mib"] = max(best["peak_mib"], peak)
     return best
 

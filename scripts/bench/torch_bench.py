@@ -99,6 +99,40 @@ def image_case(path):
     return body
 
 
+def bilinear(backward):
+    """F.interpolate bilinear 2x up of [8, 64, 56, 56] (align_corners=False), as tensh-bench's bilinear-*."""
+    x = torch.randn(8, 64, 56, 56)
+    up = lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+    if not backward:
+        return lambda: up(x)
+    x.requires_grad_(True)
+    y = up(x)
+    gy = torch.randn_like(y)
+    return lambda: torch.autograd.grad(y, [x], gy, retain_graph=True)
+
+
+def interp_small_ops():
+    """The loop of scripts/bench/interp_small_ops.tsh: 10,000 x 10 small tensor operations."""
+    x = torch.randn(8, 8)
+    v = torch.randn(8)
+
+    def body():
+        total = None
+        for _ in range(1250):
+            for i in range(8):
+                a = x * 0.5
+                b = a + v
+                r = b[i]
+                s = r[2:6]
+                c = s * s
+                m = c.sum()
+                d = x[:, 1] - v
+                e = d.max()
+                total = m + e
+        return total
+    return body
+
+
 def make(name):
     if name in IMAGES:
         return image_case(IMAGES[name])
@@ -110,6 +144,10 @@ def make(name):
         return lambda: a @ b
     if name == "autograd-small-x10000":
         return autograd_small()
+    if name in ("bilinear-fwd", "bilinear-bwd"):
+        return bilinear(name.endswith("bwd"))
+    if name == "interp-small-ops-x100000":
+        return interp_small_ops()
     base, _, kind = name.partition("-")
     if base in CONV and kind in ("fwd", "bwd"):
         return conv_case(base, kind == "bwd")
@@ -124,7 +162,7 @@ def run_case(name, threads, samples):
     body = make(name)
     if body is None:
         return None
-    samples = 3 if name.startswith("autograd") else samples
+    samples = 3 if name.startswith(("autograd", "interp")) else samples
     inner = 10 if name in IMAGES else 1  # as tensh-bench repeats the short image cases
     with torch.inference_mode(False):
         seconds = measure(body, samples, inner)
