@@ -50,7 +50,7 @@ public final class Node {
         let edges: [(requiredGrad: Bool, node: Node?)] = inputs.map { t in t.requiresGrad ? (true, t.gradFn) : (false, nil) }
         self.edges = edges
         self.savedNames = savedNames
-        self.saved = SavedTensor.record(op: op, inputs: inputs, needsGrad: edges.map(\.requiredGrad), output: output, extra: extra)
+        self.saved = SavedTensor.record(op: op, inputs: inputs, edges: edges, output: output, extra: extra)
         self.backward = backward
     }
 
@@ -122,12 +122,14 @@ extension Tensor {
     /// tensors other than the inputs and the output that the rule reads (indices,
     /// masks); the saved-tensor table in SavedTensors.swift covers inputs and output.
     /// An op's output is not a view unless the view op marks it so afterwards.
+    /// `attributes` are formatted only when a node is recorded: most ops run without
+    /// autograd, and the strings cost more than a small op's arithmetic.
     @discardableResult
-    func recorded(_ op: String, inputs: [Tensor], attributes: [(String, String)] = [],
+    func recorded(_ op: String, inputs: [Tensor], attributes: @autoclosure () -> [(String, String)] = [],
                   saved: [String] = [], saving: [Tensor] = [], backward: @escaping Node.Backward) -> Tensor {
         viewOrigin = nil
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return self }
-        gradFn = Node(op: op, attributes: attributes, inputs: inputs, savedNames: saved, output: self,
+        gradFn = Node(op: op, attributes: attributes(), inputs: inputs, savedNames: saved, output: self,
                       saving: saving, backward: backward)
         requiresGrad = true
         return self

@@ -29,12 +29,17 @@ struct SavedTensor {
         dtype = t.dtype
     }
 
-    /// The tensors `op`'s rule reads, from the table below plus `extra`.
-    static func record(op: String, inputs: [Tensor], needsGrad: [Bool], output: Tensor, extra: [Tensor]) -> [SavedTensor] {
+    /// The tensors `op`'s rule reads, from the table below plus `extra`, built in one
+    /// array without index lists: an op that saves nothing allocates nothing here.
+    static func record(op: String, inputs: [Tensor], edges: [(requiredGrad: Bool, node: Node?)], output: Tensor,
+                       extra: [Tensor]) -> [SavedTensor] {
         let rule = savedTensorRules[op] ?? .inputs
-        var saved = rule.savedInputs(needsGrad).map { SavedTensor(.input($0), inputs[$0]) }
+        var saved: [SavedTensor] = []
+        for i in inputs.indices where rule.savesInput(i, of: edges.count, needs: { edges[$0].requiredGrad }) {
+            saved.append(SavedTensor(.input(i), inputs[i]))
+        }
         if rule.savesOutput { saved.append(SavedTensor(.output, output)) }
-        saved += extra.map { SavedTensor(.other($0), $0) }
+        for t in extra { saved.append(SavedTensor(.other(t), t)) }
         return saved
     }
 
@@ -67,15 +72,14 @@ enum SavedTensorRule {
     /// The first n inputs (convolution reads input and weight, not the bias).
     case leading(Int)
 
-    func savedInputs(_ needs: [Bool]) -> [Int] {
+    /// Whether input i (of `count`) is saved, given which inputs need a gradient.
+    func savesInput(_ i: Int, of count: Int, needs: (Int) -> Bool) -> Bool {
         switch self {
-        case .nothing, .output: return []
-        case .inputs, .inputsAndOutput: return Array(needs.indices)
-        case .leading(let n): return Array(needs.indices.prefix(n))
-        case .crossed:
-            return needs.indices.filter { i in needs.indices.contains { $0 != i && needs[$0] } }
-        case .quotient:
-            return needs.count == 2 ? (needs[1] ? [0, 1] : [1]) : Array(needs.indices)
+        case .nothing, .output: return false
+        case .inputs, .inputsAndOutput: return true
+        case .leading(let n): return i < n
+        case .crossed: return (0..<count).contains { $0 != i && needs($0) }
+        case .quotient: return count == 2 ? i == 1 || needs(1) : true
         }
     }
 

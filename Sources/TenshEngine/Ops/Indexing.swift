@@ -58,18 +58,17 @@ extension Tensor {
     public func indexed(_ indices: [TensorIndex]) throws -> Tensor {
         if indices.contains(where: \.isAdvanced) { return try advancedIndexed(indices) }
         let expanded = try expandEllipsis(indices)
-        let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
-        let shape = self.shape
-        // Check every entry up front so the view transform itself cannot fail halfway.
-        _ = try applyIndex(expanded, to: .contiguous(shape), text: text)
-        return try stridedView(self, "Index", attributes: [("index", text)]) { l in
+        // The text is for errors and the graph view: formatted only when needed.
+        func text() -> String { "[" + indices.map(\.description).joined(separator: ", ") + "]" }
+        // A bad entry throws on the first transform, before any view exists.
+        return try stridedView(self, "Index", attributes: [("index", text())]) { l in
             try applyIndex(expanded, to: l, text: text)
         }
     }
 
     /// The index with `...` (or nothing) replaced by `:` for every unindexed dimension.
     private func expandEllipsis(_ indices: [TensorIndex]) throws -> [TensorIndex] {
-        let text = "[" + indices.map(\.description).joined(separator: ", ") + "]"
+        var text: String { "[" + indices.map(\.description).joined(separator: ", ") + "]" }
         let ellipses = indices.filter { $0 == .ellipsis }.count
         guard ellipses <= 1 else {
             throw EngineError.invalid("index", "index", "an index can only have a single ellipsis (...), got \(text)")
@@ -85,7 +84,7 @@ extension Tensor {
 }
 
 /// The layout `index` selects from `l` (every dimension of `l` is consumed exactly once).
-private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) throws -> ViewLayout {
+private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: () -> String) throws -> ViewLayout {
     var out = ViewLayout(shape: [], strides: [], offset: l.offset)
     var d = 0
     for entry in index {
@@ -99,12 +98,12 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) 
             let size = l.shape[d]
             let j = i < 0 ? i + size : i
             guard j >= 0 && j < size else {
-                throw EngineError.invalid("index", "index", "index \(i) is out of bounds for dimension \(d) with size \(size) (shape \(shapeText(l.shape)), index \(text))")
+                throw EngineError.invalid("index", "index", "index \(i) is out of bounds for dimension \(d) with size \(size) (shape \(shapeText(l.shape)), index \(text()))")
             }
             out.offset += j * l.strides[d]; d += 1
         case let .slice(start, end, step):
             guard step > 0 else {
-                throw EngineError.invalid("index", "step", "slice step must be positive, got \(step) in \(text)")
+                throw EngineError.invalid("index", "step", "slice step must be positive, got \(step) in \(text())")
             }
             let size = l.shape[d]
             let s = clampBound(start, size: size, default: 0)
@@ -116,7 +115,7 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: String) 
         case .ellipsis:
             break // already expanded
         case .tensor:
-            throw EngineError.invalid("index", "index", "internal: a tensor index reached basic indexing (\(text))")
+            throw EngineError.invalid("index", "index", "internal: a tensor index reached basic indexing (\(text()))")
         }
     }
     return out

@@ -90,7 +90,8 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
     }
     // Move the reduced dims last and merge them, then reduce that one dim.
     let rest = (0..<x.rank).filter { !ds.contains($0) }
-    let moved = try x.detached().permuted(rest + ds).contiguous()
+    let order = rest + ds, unmoved = order.indices.allSatisfy { order[$0] == $0 }
+    let moved = try (unmoved ? x.detached() : x.detached().permuted(order)).contiguous()
     let merged = try moved.reshaped(rest.map { x.shape[$0] } + [ds.reduce(1) { $0 * x.shape[$1] }])
     let (v, _) = try reduceAlongDim(merged, merged.rank - 1, largest: largest, op: op)
     let out = try v.reshaped(reducedShape(x.shape, ds, keepdim: keepdim))

@@ -25,14 +25,17 @@ extension Tensor {
 
 /// A view of `x` whose layout is `transform(x.layout)`, recorded as `name`.
 /// `transform` must describe a view that visits each input element at most once.
-func stridedView(_ x: Tensor, _ name: String, attributes: [(String, String)] = [],
+/// Without autograd only the view's own layout is computed (the gradient's
+/// selection and the attribute strings cost more than the view itself).
+func stridedView(_ x: Tensor, _ name: String, attributes: @autoclosure () -> [(String, String)] = [],
                  _ transform: (ViewLayout) throws -> ViewLayout) throws -> Tensor {
     let own = try transform(x.layout)
-    try ShapeMath.checkRank(own.shape.count, op: name.lowercased())
-    let selection = try transform(.contiguous(x.shape))
+    if own.shape.count > ShapeMath.maxRank { try ShapeMath.checkRank(own.shape.count, op: name.lowercased()) }
     let out = x.aliased(shape: own.shape, strides: own.strides, offset: own.offset)
+    guard willRecord(x) else { return out.markedView(of: x) }
+    let selection = try transform(.contiguous(x.shape))
     let inShape = x.shape
-    return out.recorded(name, inputs: [x], attributes: attributes) { c in
+    return out.recorded(name, inputs: [x], attributes: attributes()) { c in
         [try scatterView(c.gradOutput, into: inShape, selection)]
     }.markedView(of: x)
 }

@@ -135,9 +135,27 @@ public func sign(_ x: Tensor) throws -> Tensor {
 
 public func relu(_ x: Tensor) throws -> Tensor {
     let out = try mapFloat(x, .relu, op: "relu")
-    return out.recorded("Relu", inputs: [x]) { c in
-        [try mul(c.gradOutput, gt(c.output, Tensor.wrapped(0, dtype: .int64)).to(c.gradOutput.dtype))]
+    return out.recorded("Relu", inputs: [x]) { c in [try reluGradient(c.gradOutput, output: c.output)] }
+}
+
+/// torch's threshold_backward: 0 where the output is <= 0, else the gradient (so a NaN
+/// output passes it, an infinite gradient at x <= 0 gives 0). One pass (the incoming
+/// gradient is often a broadcast of a sum's: made contiguous first); under
+/// create_graph it is built from `where`, which is differentiable.
+private func reluGradient(_ gradient: Tensor, output y: Tensor) throws -> Tensor {
+    let zero = Tensor.wrapped(0, dtype: .int64)
+    guard !GradMode.isEnabled, gradient.dtype == y.dtype, gradient.shape == y.shape, y.isContiguous else {
+        return try `where`(le(y, zero), zerosLike(gradient), gradient)
     }
+    let g = try gradient.contiguousData(op: "relu")
+    let out = try Tensor.empty(g.shape, g.dtype, op: "relu")
+    func run<T: GemmScalar>(_: T.Type) {
+        let pg = g.pointer(T.self), py = y.pointer(T.self), po = out.pointer(T.self)
+        chunkedLoop(out.count) { r in for i in r { po[i] = py[i] <= 0 ? 0 : pg[i] } }
+    }
+    try withFloatType(g.dtype, op: "relu") { T in run(T) }
+    try Cancellation.check("relu")
+    return out
 }
 
 public func leakyRelu(_ x: Tensor, negativeSlope: Double = 0.01) throws -> Tensor {
