@@ -115,27 +115,44 @@ struct AxisMap: Sendable {
     }
 }
 
-/// out[p, oh, ow] = Σ_i Σ_j rows(oh, i) · cols(ow, j) · x[p, i, j], accumulated in Double.
+/// out[p, oh, ow] = Σ_i rows(oh, i) · (Σ_j cols(ow, j) · x[p, i, j]), accumulated in Double.
+/// Each input row is resampled along the width once into a small cache of rows (the
+/// inner sum), and output rows combine cached rows a whole row at a time; the sums
+/// are the same as term-by-term, in the same order, so the results are identical.
 func separableResampleKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, planes: Int,
                                             rows: AxisMap, cols: AxisMap) {
     let inH = rows.inputSize, inW = cols.inputSize, outH = rows.outputSize, outW = cols.outputSize
     let chunks = taskCount(work: planes &* outH &* outW &* 4, items: planes)
+    // Enough cached rows for one output row's entries and the next one's overlap.
+    let slots = (0..<outH).map { rows.rowStart[$0 + 1] - rows.rowStart[$0] }.max().map { $0 + 1 } ?? 1
     rows.rowStart.withUnsafeBufferPointer { rs in rows.sourceIndex.withUnsafeBufferPointer { ri in
     rows.weight.withUnsafeBufferPointer { rw in cols.rowStart.withUnsafeBufferPointer { cs in
     cols.sourceIndex.withUnsafeBufferPointer { ci in cols.weight.withUnsafeBufferPointer { cw in
         forEachPlane(planes, chunks: chunks) { plane in
             let xin = x + plane &* inH &* inW, o = out + plane &* outH &* outW
+            let cache = UnsafeMutablePointer<Double>.allocate(capacity: (slots &+ 1) &* outW)
+            let cachedRow = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+            defer { cache.deallocate(); cachedRow.deallocate() }
+            cachedRow.initialize(repeating: -1, count: slots)
+            let acc = cache + slots &* outW
             for oh in 0..<outH {
-                for ow in 0..<outW {
-                    var acc = 0.0
-                    for e in rs[oh]..<rs[oh &+ 1] {
-                        let rowPtr = xin + ri[e] &* inW
-                        var rowAcc = 0.0
-                        for f in cs[ow]..<cs[ow &+ 1] { rowAcc += cw[f] * Double(rowPtr[ci[f]]) }
-                        acc += rw[e] * rowAcc
+                for ow in 0..<outW { acc[ow] = 0 }
+                for e in rs[oh]..<rs[oh &+ 1] {
+                    let r = ri[e], slot = r % slots, across = cache + slot &* outW
+                    if cachedRow[slot] != r {
+                        let rowPtr = xin + r &* inW
+                        for ow in 0..<outW {
+                            var rowAcc = 0.0
+                            for f in cs[ow]..<cs[ow &+ 1] { rowAcc += cw[f] * Double(rowPtr[ci[f]]) }
+                            across[ow] = rowAcc
+                        }
+                        cachedRow[slot] = r
                     }
-                    o[oh &* outW &+ ow] = T(acc)
+                    let w = rw[e]
+                    for ow in 0..<outW { acc[ow] += w * across[ow] }
                 }
+                let orow = o + oh &* outW
+                for ow in 0..<outW { orow[ow] = T(acc[ow]) }
             }
         }
     } } } } } }
