@@ -83,3 +83,24 @@ func autogradCases() -> [BenchCase] {
         }
     }]
 }
+
+/// `interpolate` bilinear (align_corners false), 2x up on 8 images of 64 channels of 56x56,
+/// forward and the input gradient (its FLOPs are not counted: it is memory-bound).
+func resampleCases() -> [BenchCase] {
+    let prepare = { () throws -> (Tensor, (Tensor) throws -> Tensor) in
+        let x = try benchTensor([8, 64, 56, 56], seed: 1)
+        return (x, { try interpolate($0, scaleFactor: [2, 2], mode: .bilinear, alignCorners: false) })
+    }
+    let fwd = BenchCase(name: "bilinear-fwd", flops: 0) {
+        let (x, up) = try prepare()
+        return { try up(x) }
+    }
+    let bwd = BenchCase(name: "bilinear-bwd", flops: 0) {
+        let (x0, up) = try prepare()
+        let x = try x0.setRequiresGrad()
+        let y = try up(x)
+        let gy = try benchTensor(y.shape, seed: 3)
+        return { try grad([y], [x], gradOutputs: [gy]) as AnyObject }
+    }
+    return [fwd, bwd]
+}

@@ -7,7 +7,7 @@ import TenshEngine
 ///
 ///   tensh-bench --list
 ///   tensh-bench --case NAME [--threads N] [--samples N]
-let allCases = gemmCases() + convCases() + autogradCases() + fileCases()
+let allCases = gemmCases() + convCases() + resampleCases() + autogradCases() + fileCases()
 
 func argument(_ flag: String) -> String? {
     let args = CommandLine.arguments
