@@ -2,7 +2,7 @@
 # The benchmark: builds tensh in release and, at 1 and 2 threads, runs each
 # case in PyTorch and right after in tensh (tensh-bench, one process per case,
 # so peak memory is per case; digits-train runs scripts/bench/digits_train.tsh
-# with the tensh binary), prints a table and issue 5's targets and writes
+# with the tensh binary), prints a table and the targets and writes
 # bench-results/latest.json and bench-results/latest.md (Docs/Performance.md).
 #
 #   scripts/bench.sh [--no-torch] [--threads "1 2"] [--samples N] [--rounds N] [CASE-PREFIX ...]

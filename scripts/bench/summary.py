@@ -26,7 +26,7 @@ def geomean(values):
 
 
 def memory_limit_mib(tensor_mib):
-    """Issue 5: peak resident memory <= 1.5 x (input + weight + output) + 64 MiB."""
+    """The memory target: peak resident memory <= 1.5 x (input + weight + output) + 64 MiB."""
     return 1.5 * tensor_mib + 64
 
 
