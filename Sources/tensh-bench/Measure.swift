@@ -9,7 +9,7 @@ struct BenchCase {
     /// How many times the body runs inside one timed sample (for very short bodies).
     var innerRepeats = 1
     /// Bytes of the input, weight and output tensors (conv forward cases; 0 otherwise):
-    /// the base of issue 5's memory target, 1.5x this plus 64 MiB.
+    /// the base of the memory target, 1.5x this plus 64 MiB.
     var tensorBytes = 0
     let prepare: () throws -> () throws -> AnyObject
 }
