@@ -39,7 +39,7 @@ enum BadInputTable {
     static let rows: [Row] = [
         // syntax
         Row("1 +", "expected an expression, found end of input", "1:4"),
-        Row("(1, 2", "expected ')' after expression, found ','", "1:3"),
+        Row("(1, 2", "'(' was never closed", "1:1"),
         Row("[1, 2", "'[' was never closed", "1:1"),
         Row("x = = 3", "expected an expression, found '='", "1:5"),
         Row("def = 3", "expected a function name after 'def', found '='", "1:5"),
@@ -54,7 +54,7 @@ enum BadInputTable {
         Row("1 $ 2", "unexpected character '$'", "1:3"),
         Row("@@", "expected an expression, found '@'", "1:1"),
         Row("x = 0x", "expected end of statement, found 'x'", "1:6"),
-        Row("print(1 % 2)", "unexpected character '%'", "1:9"),
+        Row("print(1 $ 2)", "unexpected character '$'", "1:9"),
         Row("x = 1 + 2\ny = (3", "'(' was never closed", "2:5"),
         // literal
         Row("x = 99999999999999999999999999", "integer literal 99999999999999999999999999 is too large (the limit is 9223372036854775807)", "1:5"),
@@ -124,10 +124,10 @@ enum BadInputTable {
         Row("zeros(2, 3)[::0]", "index: slice step must be positive, got 0 in [::0]", "1:1"),
         Row("zeros(2, 3)[::-1]", "index: slice step must be positive, got -1 in [::-1]", "1:1"),
         Row("zeros(2, 3)[..., ...]", "index: an index can only have a single ellipsis (...), got [..., ...]", "1:1"),
-        Row("zeros(2, 3)[\"a\"]", "an index must be an int, a slice or ..., got a string", "1:13"),
-        Row("zeros(2)[tensor([1.5])]", "got a tensor of shape [1] (f32); tensor and mask indexing are not supported", "1:10"),
+        Row("zeros(2, 3)[\"a\"]", "an index must be an int, a slice, ..., none, a list of ints or an index tensor, got a string", "1:13"),
+        Row("zeros(2)[tensor([1.5])]", "tensors used as indices must be int64 or bool tensors, got f32 of shape [1]", "1:10"),
         Row("[\"a\", \"b\"][7]", "index 7 is out of range for a list of length 2", "1:12"),
-        Row("[\"a\", \"b\"][::0]", "slice step must be greater than zero, got 0", "1:1"),
+        Row("[\"a\", \"b\"][::0]", "slice step cannot be zero", "1:1"),
         Row("zeros(2)[9223372036854775807]", "out of bounds", "1:1"),
         // reduce
         Row("sum(zeros(2, 3), dim=4)", "sum: dimension 4 is out of range for a tensor of rank 2 (expected -2...1)", "1:18"),
@@ -210,7 +210,7 @@ enum BadInputTable {
         Row("def f(n) = f(n + 1); f(0)", "recursion depth exceeded (more than 200 nested calls)", "1:12"),
         Row("def g(n) { return g(n + 1) }; g(0)", "recursion depth exceeded (more than 200 nested calls)", "1:19"),
         Row("def h(n) { if n == 0 { return 0 }; return 1 + h(n - 1) }; h(100000)", "recursion depth exceeded (more than 200 nested calls)", "1:47"),
-        Row("l = []\nfor i in range(1000000) { l = [l] }", "lists cannot nest more than 100 deep", "2:31"),
+        Row("l = []\nm = []\nfor i in range(1000) { l = [l]; m = [m] }\nl == m", "comparison nested more than 64 levels deep", "4:1"),
         // io
         Row("load(\"/nonexistent/file.npy\")", "load: cannot open '/nonexistent/file.npy': No such file or directory", "1:6"),
         Row("load(\"/dev/zero\")", "load: '/dev/zero': it is a character device, not a regular file", "1:6"),

@@ -49,7 +49,7 @@ extension BadInputTable {
             ("x = 1" + String(repeating: " + 1", count: 100_000) + "\nprint(x)", "100001\n"),
             ("x = 1" + String(repeating: " - 1", count: 200_000) + "\nprint(x)", "-199999\n"),
             ("x = 1" + String(repeating: " and true", count: 500_000) + "\nprint(x)", "true\n"),
-            ("x = 1" + String(repeating: " < 2", count: 500_000) + "\nprint(x)", "true\n"),
+            ("x = 1" + String(repeating: " <= 2", count: 500_000) + "\nprint(x)", "true\n"),
             ("x = eye(2)" + String(repeating: ".T", count: 100_000) + "\nprint(x)", "tensor([[1., 0.],\n        [0., 1.]])\n"),
             ("x = tensor([[1, 2], [3, 4]])" + String(repeating: "[0]", count: 1) + String(repeating: ".sum()", count: 50_000)
                 + "\nprint(x)", "tensor(3.)\n"),

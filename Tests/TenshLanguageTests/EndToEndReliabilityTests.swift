@@ -22,7 +22,7 @@ extension EndToEndTests {
             ("x = 1" + String(repeating: " + 1", count: 100_000), "100001"),
             ("x = 1" + String(repeating: " - 1", count: 200_000), "-199999"),
             ("x = 1" + String(repeating: " and true", count: 500_000), "true"),
-            ("x = 1" + String(repeating: " < 2", count: 500_000), "true"),
+            ("x = 1" + String(repeating: " <= 2", count: 500_000), "true"),
             ("x = sum(eye(2)" + String(repeating: ".T", count: 100_000) + ")", "tensor(2.)"),
         ]
         for (line, value) in chains {

@@ -71,3 +71,18 @@ func checkInPlaceOperand(_ x: Tensor, _ y: Tensor, op: String) throws {
         throw EngineError.invalid(op, "y", "result type \(result) can't be cast to the desired output type \(x.dtype)")
     }
 }
+
+/// `x op= y` in place for an elementwise binary op `f` (`sub_`, `div_`,
+/// `floor_divide_`, `remainder_`, `pow_`): y broadcasts to x's shape, and the
+/// op's result type must convert back to x's dtype (`i /= 2` on an int64
+/// tensor is an error, as in torch).
+public func binaryInPlace(_ x: Tensor, _ y: Tensor, op: String, _ f: (Tensor, Tensor) throws -> Tensor) throws {
+    try checkInPlaceOperand(x, y, op: op)
+    try modifyInPlace(x, op: op, others: [y]) { old in
+        let result = try f(old, y)
+        guard result.dtype.category <= x.dtype.category else {
+            throw EngineError.invalid(op, "y", "result type \(result.dtype) can't be cast to the desired output type \(x.dtype)")
+        }
+        return result
+    }
+}

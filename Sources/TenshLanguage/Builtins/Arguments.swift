@@ -19,6 +19,12 @@ protocol CallContext: AnyObject {
     var retainedGradients: RetainedGradients? { get }
     /// A global variable holding this very tensor (graph labels), if any.
     func variableName(of tensor: Tensor) -> String?
+    /// Runs the script at `path` (relative to the running file) in this session.
+    func include(_ path: String, at span: SourceSpan) throws
+    /// `a + b` as the language computes it.
+    func add(_ a: Value, _ b: Value, at span: SourceSpan) throws -> Value
+    /// Runs `body`, placing its errors without a position at `span`.
+    func located<R>(_ span: SourceSpan, _ body: () throws -> R) throws -> R
 }
 
 /// The bound arguments of one builtin call, with typed accessors. Every
@@ -121,8 +127,8 @@ struct Arguments {
                 throw error(name, "argument '\(name)' must be ints, got a tensor of shape \(shapeText(t.shape)) with non-integer values")
             }
             return values
-        case .list(let items):
-            return try items.map { item in
+        case .list, .tuple:
+            return try (value(name).sequenceItems ?? []).map { item in
                 guard case .int(let i) = item else {
                     throw error(name, "argument '\(name)' must contain ints, got \(item.typeName)")
                 }
@@ -134,7 +140,7 @@ struct Arguments {
 
     /// A variadic size list: `zeros(2, 3)` or `zeros([2, 3])`.
     func shape(_ name: String) throws -> [Int] {
-        guard case .list(let items) = value(name) else { return try ints(name) }
+        guard let items = value(name).sequenceItems else { return try ints(name) }
         if items.count == 1, items[0].isSequence {
             var inner = self
             inner.values[name] = items[0]
@@ -152,8 +158,8 @@ struct Arguments {
     func tensors(_ name: String) throws -> (tensors: [Tensor], single: Bool) {
         switch value(name) {
         case .tensor(let t): return ([t], true)
-        case .list(let items):
-            return (try items.map { item in
+        case .list, .tuple:
+            return (try (value(name).sequenceItems ?? []).map { item in
                 guard case .tensor(let t) = item else {
                     throw error(name, "argument '\(name)' must be a list of tensors, found \(item.typeName)")
                 }
@@ -165,8 +171,7 @@ struct Arguments {
 
     /// Variadic values (`print(a, b)`).
     func list(_ name: String) -> [Value] {
-        if case .list(let items) = value(name) { return items }
-        return []
+        value(name).sequenceItems ?? []
     }
 }
 
@@ -174,7 +179,7 @@ extension Value {
     /// A list, or a tensor of rank 1 (sizes written as `[2, 3]`).
     var isSequence: Bool {
         switch self {
-        case .list: return true
+        case .list, .tuple: return true
         case .tensor(let t): return t.rank == 1
         default: return false
         }

@@ -57,7 +57,7 @@ enum AutogradBuiltins {
             for item in a.list("tensors") {
                 switch item {
                 case .tensor(let t): t.grad = nil
-                case .list(let ts): for case .tensor(let t) in ts { t.grad = nil }
+                case .list, .tuple: for case .tensor(let t) in item.sequenceItems ?? [] { t.grad = nil }
                 default: break
                 }
             }

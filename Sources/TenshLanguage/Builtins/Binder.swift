@@ -38,7 +38,9 @@ enum Binder {
         for arg in arguments {
             guard let name = arg.name else { continue }
             guard let p = params.first(where: { $0.name == name && !$0.isVariadic }) else {
-                let hint = Suggestions.hint(for: name, in: params.filter { !$0.isVariadic }.map(\.name))
+                let names = params.filter { !$0.isVariadic }.map(\.name)
+                let hint = Suggestions.keywordSpellings[name].flatMap { names.contains($0) ? "; did you mean '\($0)'?" : nil }
+                    ?? Suggestions.hint(for: name, in: names)
                 throw RuntimeError("\(builtin.name) has no keyword argument '\(name)'\(hint)", at: arg.nameSpan ?? arg.span)
             }
             guard values[p.name] == nil else {

@@ -41,15 +41,15 @@ public enum ParameterKind: String, Sendable {
         case (.tensor, .tensor), (.tensor, .int), (.tensor, .float), (.tensor, .bool): return true
         case (.number, .int), (.number, .float), (.number, .bool): return true
         case (.number, .tensor(let t)), (.int, .tensor(let t)): return t.count == 1
-        case (.int, .int), (.bool, .bool), (.string, .string), (.dtype, .string), (.list, .list): return true
+        case (.int, .int), (.bool, .bool), (.string, .string), (.dtype, .string), (.list, .list), (.list, .tuple): return true
         case (.dims, .int), (.intPair, .int), (.shape, .int): return true
-        case (.dims, .list(let xs)), (.intPair, .list(let xs)), (.shape, .list(let xs)):
-            return xs.allSatisfy { if case .int = $0 { return true } else { return false } }
+        case (.dims, .list), (.intPair, .list), (.shape, .list), (.dims, .tuple), (.intPair, .tuple), (.shape, .tuple):
+            return (v.sequenceItems ?? []).allSatisfy { if case .int = $0 { return true } else { return false } }
         // `[2, 3]` written in source is a tensor literal: integral values of rank <= 1 are sizes.
         case (.dims, .tensor(let t)), (.intPair, .tensor(let t)), (.shape, .tensor(let t)):
             return integralValues(t) != nil
         case (.tensors, .tensor): return true
-        case (.tensors, .list(let xs)): return xs.allSatisfy { if case .tensor = $0 { return true } else { return false } }
+        case (.tensors, .list), (.tensors, .tuple): return (v.sequenceItems ?? []).allSatisfy { if case .tensor = $0 { return true } else { return false } }
         case (.function, .function), (.function, .builtin): return true
         default: return false
         }

@@ -43,6 +43,12 @@ enum CoreBuiltins {
             .float(monotonicSeconds())
         },
         range,
+        Builtin("include", category, [.required("path", .string)],
+                summary: "Runs another script in this session (its functions and variables stay); the path is relative to the including file.",
+                example: "include(\"helpers.tsh\")") { a in
+            try a.context.include(try a.string("path"), at: a.span("path"))
+            return .none
+        },
         Builtin("progress", category, [.required("items", .any), .optional("label", .string, "\"\"")],
                 summary: "Wraps a loop's list (or tensor): draws a progress bar with rate and ETA on the status line (nothing when not a terminal).",
                 example: "for step in progress(range(100), label=\"train\") { }") { a in
@@ -53,7 +59,9 @@ enum CoreBuiltins {
                 summary: "Length of a list or string, or the size of a tensor's first dimension.",
                 example: "len([1, 2, 3])") { a in
             switch a.value("x") {
-            case .list(let items): return .int(items.count)
+            case .list(let box): return .int(box.items.count)
+            case .tuple(let box): return .int(box.items.count)
+            case .dict(let box): return .int(box.count)
             case .progress(let p): return .int(p.items.count)
             case .string(let s): return .int(s.count)
             case .tensor(let t):

@@ -9,11 +9,7 @@ enum CreationBuiltins {
     static let requiresGrad = BuiltinParameter.optional("requires_grad", .bool, "false")
 
     static let all: [Builtin] = [
-        Builtin("tensor", category, [.required("data", .any), .optional("dtype", .dtype, "none"), requiresGrad],
-                summary: "A new tensor from a number, a (nested) list of numbers or tensors, or a tensor (copied).",
-                example: "tensor([[1, 2], [3, 4]], dtype=\"f64\")") { a in
-            try leaf(a, try makeTensor(a))
-        },
+        tensorBuiltin,
         Builtin("zeros", category, [.variadic("size", .shape), dtype, requiresGrad],
                 summary: "A tensor of zeros of the given sizes.",
                 example: "zeros(2, 3)") { a in
@@ -64,6 +60,13 @@ enum CreationBuiltins {
         },
     ]
 
+    /// The interpreter hands this one a bracket literal's numbers unrounded.
+    static let tensorBuiltin = Builtin("tensor", category, [.required("data", .any), .optional("dtype", .dtype, "none"), requiresGrad],
+                                       summary: "A new tensor from a number, a (nested) list of numbers or tensors, or a tensor (copied).",
+                                       example: "tensor([[1, 2], [3, 4]], dtype=\"f64\")") { a in
+        try leaf(a, try makeTensor(a))
+    }
+
     /// Applies `requires_grad=`.
     static func leaf(_ a: Arguments, _ t: Tensor) throws -> Value {
         if try a.bool("requires_grad") { try t.setRequiresGrad() }
@@ -101,7 +104,8 @@ enum CreationBuiltins {
             try ValueLimits.checkNumbers(values.count + t.count, "tensor")
             values += t.toDoubles()
             return t.shape
-        case .list(let items):
+        case .list, .tuple:
+            let items = v.sequenceItems ?? []
             guard depth < 32 else { throw a.error("data", "lists nested more than 32 deep cannot become a tensor") }
             var inner: [Int]?
             for item in items {

@@ -73,13 +73,13 @@ enum DisplayBuiltins {
         let labels: [String]
         switch a.value("labels") {
         case .none: labels = []
-        case .list(let items): labels = items.map { if case .string(let s) = $0 { return s } else { return "\($0)" } }
+        case .list, .tuple: labels = (a.value("labels").sequenceItems ?? []).map { if case .string(let s) = $0 { return s } else { return "\($0)" } }
         case .string(let s): labels = [s]
         default: throw a.error("labels", "labels must be a string or a list of strings")
         }
         let value = a.value("values")
         var groups: [Value] = [value]
-        if case .list(let items) = value, items.contains(where: { if case .list = $0 { return true }; if case .tensor = $0 { return true }; return false }) {
+        if let items = value.sequenceItems, items.contains(where: { $0.sequenceItems != nil || $0.isTensor }) {
             groups = items
         }
         return try groups.enumerated().map { i, group in
@@ -111,8 +111,8 @@ enum DisplayBuiltins {
         case .float(let f):
             try reserve(out.count + 1)
             out.append(f)
-        case .list(let items):
-            for item in items { try appendNumbers(a, item, to: &out) }
+        case .list, .tuple:
+            for item in value.sequenceItems ?? [] { try appendNumbers(a, item, to: &out) }
         default: throw a.error("values", "plot needs numbers, a 1-d tensor, or a list of them")
         }
     }

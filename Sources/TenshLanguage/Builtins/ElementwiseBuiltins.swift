@@ -20,9 +20,20 @@ enum ElementwiseBuiltins {
         ("logical_and", "x and y (bool result)", logicalAnd), ("logical_or", "x or y (bool result)", logicalOr),
     ]
 
+    static func pythonAbs(_ v: Value) -> Value? {
+        switch v {
+        case .int(let i) where i != Int.min: return .int(Swift.abs(i))
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .float(let d): return .float(Swift.abs(d))
+        default: return nil
+        }
+    }
+
     static let all: [Builtin] = unaryTable.map { name, what, f in
-        Builtin(name, category, [.required("x", .tensor)], summary: "Elementwise \(what).", example: "\(name)(x)") { a in
-            .tensor(try f(try a.floatTensor("x")))
+        Builtin(name, category, [.required("x", .tensor)], summary: "Elementwise \(what)\(name == "abs" ? "; of a number, a number" : "").", example: "\(name)(x)") { a in
+            // Python's abs of a number is a number of the same type.
+            if name == "abs", let n = pythonAbs(a.value("x")) { return n }
+            return .tensor(try f(try a.floatTensor("x")))
         }
     } + binaryTable.map { name, what, f in
         Builtin(name, category, [.required("x", .tensor), .required("y", .tensor)],

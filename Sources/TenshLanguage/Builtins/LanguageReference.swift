@@ -13,6 +13,17 @@ public enum LanguageReference {
                 text += "\n#### `\(b.signature)`\n\n\(b.summary)\n\n```\n\(b.example)\n```\n"
             }
         }
+        text += "\n## Methods\n\nFound only through a value of their type (`l.append(v)`, `d.items()`, `s.split()`, `x.float()`); "
+            + "the first parameter, `self`, is the value before the dot. Any builtin can also be called as a method of a tensor: "
+            + "`x.sum(dim=1)` is `sum(x, dim=1)`.\n"
+        for (title, methods) in [("Lists and dicts", ContainerMethods.listMethods + ContainerMethods.dictMethods),
+                                 ("Strings", StringMethods.all), ("Tensors", TensorMethods.all)] {
+            text += "\n### \(title)\n"
+            for b in methods {
+                let signature = "\(b.name)(" + b.parameters.dropFirst().map(\.signature).joined(separator: ", ") + ")"
+                text += "\n#### `.\(signature)`\n\n\(b.summary)\n\n```\n\(b.example)\n```\n"
+            }
+        }
         return text + "\n" + endMarker + "\n"
     }
 

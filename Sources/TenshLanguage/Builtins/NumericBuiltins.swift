@@ -17,9 +17,10 @@ enum NumericBuiltins {
         }
     } + [
         Builtin("round", category, [.required("x", .tensor), .optional("decimals", .int, "0")],
-                summary: "Elementwise rounding half to even (round(2.5) is 2), to decimals places; gradient zero.",
+                summary: "Elementwise rounding half to even (round(2.5) is 2), to decimals places; gradient zero. Of a number, Python's round: an int without decimals.",
                 example: "round(x, decimals=2)") { a in
-            .tensor(try round(try a.floatTensor("x"), decimals: try a.int("decimals")))
+            if let n = try pythonRound(a) { return n }
+            return .tensor(try round(try a.floatTensor("x"), decimals: try a.int("decimals")))
         },
         Builtin("floor_divide", category, [.required("x", .tensor), .required("y", .tensor)],
                 summary: "⌊x / y⌋ elementwise (x // y on tensors); integers stay integers, integer division by zero is an error.",
@@ -44,4 +45,23 @@ enum NumericBuiltins {
             .bool(try equal(try a.tensor("x"), try a.tensor("y")))
         },
     ]
+
+    /// Python's `round(x)` (an int, half to even) and `round(x, n)` (a float, as its
+    /// correctly rounded decimal text) when x is a number; nil for tensors.
+    static func pythonRound(_ a: Arguments) throws -> Value? {
+        let given = a.spans["decimals"] != nil
+        switch a.value("x") {
+        case .int(let i): return given ? .int(i) : .int(i)
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .float(let d):
+            guard given else {
+                guard d.isFinite else { throw a.error("x", "cannot convert float \(NumberRepr.format(d)) to an int") }
+                return .int(saturatingInt(d.rounded(.toNearestOrEven)))
+            }
+            let n = try a.int("decimals")
+            guard d.isFinite, n >= 0, n <= 300 else { return .float(d) }
+            return .float(Double(PythonFormat.fixed(d, precision: n)) ?? d)
+        default: return nil
+        }
+    }
 }

@@ -12,9 +12,15 @@ enum ReductionBuiltins {
                                                           .optional("correction", .int, "1"), .optional("keepdim", .bool, "false")]
 
     static let all: [Builtin] = [
-        Builtin("sum", category, parameters, summary: "The sum of the elements, over dim (all by default).",
+        Builtin("sum", category, [.required("x", .any), .optional("dim", .dims, "none"), .optional("keepdim", .bool, "false")],
+                summary: "The sum of the elements, over dim (all by default); of a list or tuple, Python's sum of its items.",
                 example: "sum(x, dim=1, keepdim=true)") { a in
-            .tensor(try sum(try a.tensor("x"), dims: try a.dims(), keepdim: try a.bool("keepdim")))
+            if let items = a.value("x").sequenceItems {
+                // Python's sum of a list: numbers stay numbers, tensors add up (from 0).
+                guard !a.isGiven("dim") else { throw a.error("dim", "sum of a list takes no dim") }
+                return try items.reduce(Value.int(0)) { try a.context.add($0, $1, at: a.span("x")) }
+            }
+            return .tensor(try sum(try a.tensor("x"), dims: try a.dims(), keepdim: try a.bool("keepdim")))
         },
         Builtin("mean", category, parameters, summary: "The mean of the elements, over dim (all by default); float tensors.",
                 example: "mean(x, dim=[0, 1])") { a in
@@ -67,30 +73,50 @@ enum ReductionBuiltins {
         },
     ]
 
-    /// `max(x)` → the largest element; `max(x, dim=1)` → `[values, indices]`;
+    /// `max(a, b)` of numbers and `max(items)` as Python; `max(x)` of a tensor → its
+    /// largest element; `max(x, 1)` / `max(x, dim=1)` → `(values, indices)`;
     /// `max(x, y)` of two tensors → `maximum(x, y)`, as torch overloads it.
     private static func extreme(_ name: String, largest: Bool) -> Builtin {
         let word = largest ? "largest" : "smallest"
-        return Builtin(name, category, [.required("x", .tensor), .optional("dim", .any, "none"), .optional("keepdim", .bool, "false")],
-                       summary: "The \(word) element (0-d); with dim= an int, the list [values, indices] along it; "
-                           + "\(name)(x, y) of two tensors is \(largest ? "maximum" : "minimum")(x, y).",
+        return Builtin(name, category, [.variadic("x", .any), .optional("dim", .any, "none"), .optional("keepdim", .bool, "false")],
+                       summary: "The \(word) element (0-d); with a dim, the tuple (values, indices) along it (.values, .indices); "
+                           + "\(name)(x, y) of two tensors is \(largest ? "maximum" : "minimum")(x, y); of numbers or a list, Python's \(name).",
                        example: "v, i = \(name)(x, dim=1)") { a in
-            let x = try a.tensor("x")
-            switch a.value("dim") {
-            case .none:
-                return .tensor(largest ? try max(x) : try min(x))
-            case .int(let dim):
-                let (values, indices) = largest ? try max(x, dim: dim, keepdim: try a.bool("keepdim"))
-                                                : try min(x, dim: dim, keepdim: try a.bool("keepdim"))
-                return .list([.tensor(values), .tensor(indices)])
-            case .tensor(let other) where !a.keywords.contains("dim"):
-                return .tensor(largest ? try maximum(x, other) : try minimum(x, other))
-            case .list, .tensor:
-                throw a.error("dim", "\(name) reduces over one dim; use a\(name)(x, dim=[...]) for several")
-            case let v:
-                throw a.error("dim", "argument 'dim' must be an int (or a tensor to compare with), got \(v.typeName)")
+            var args = a.list("x")
+            if a.isGiven("dim") { args.append(a.value("dim")) }
+            guard let first = args.first else { throw a.error("x", "\(name) expected at least 1 argument, got 0") }
+            guard case .tensor(let x) = first else { return try pythonExtreme(name, args, largest: largest, a) }
+            switch args.count {
+            case 1: return .tensor(largest ? try max(x) : try min(x))
+            case 2:
+                switch args[1] {
+                case .int(let dim):
+                    let (values, indices) = largest ? try max(x, dim: dim, keepdim: try a.bool("keepdim"))
+                                                    : try min(x, dim: dim, keepdim: try a.bool("keepdim"))
+                    return .tuple(TupleBox([.tensor(values), .tensor(indices)], fieldNames: ["values", "indices"],
+                                           typeName: "torch.return_types.\(name)"))
+                case .tensor(let other) where !a.keywords.contains("dim"):
+                    return .tensor(largest ? try maximum(x, other) : try minimum(x, other))
+                case .list, .tuple, .tensor:
+                    throw a.error("dim", "\(name) reduces over one dim; use a\(name)(x, dim=[...]) for several")
+                case let v:
+                    throw a.error("dim", "argument 'dim' must be an int (or a tensor to compare with), got \(v.typeName)")
+                }
+            default:
+                throw a.error("x", "\(name) of a tensor takes at most a dim or another tensor, got \(args.count) arguments")
             }
         }
+    }
+
+    /// Python's max/min: of several arguments, or of the items of one list, tuple or dict.
+    private static func pythonExtreme(_ name: String, _ args: [Value], largest: Bool, _ a: Arguments) throws -> Value {
+        let items = args.count == 1 ? try a.context.iterate(args[0], at: a.span("x")) : args
+        guard var best = items.first else { throw a.error("x", "\(name)() arg is an empty sequence") }
+        for item in items.dropFirst() {
+            let better = try a.context.located(a.span("x")) { largest ? try Value.less(best, item) : try Value.less(item, best) }
+            if better { best = item }
+        }
+        return best
     }
 
     private static func position(_ name: String, _ word: String, _ f: @escaping (Tensor, Int?, Bool) throws -> Tensor) -> Builtin {

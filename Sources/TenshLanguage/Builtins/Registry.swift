@@ -19,7 +19,7 @@ public struct BuiltinRegistry: @unchecked Sendable {
         CoreBuiltins.all, CreationBuiltins.all, RandomBuiltins.all, ElementwiseBuiltins.all, NumericBuiltins.all, ReductionBuiltins.all,
         SortingBuiltins.all, ShapeBuiltins.all, IndexingBuiltins.all, InPlaceBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all,
         PoolingBuiltins.all, ResizeBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
-        AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, ViewBuiltins.all, IOBuiltins.all,
+        AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, ViewBuiltins.all, IOBuiltins.all, PythonBuiltins.all,
     ].joined()))
 
     /// Categories in documentation order.

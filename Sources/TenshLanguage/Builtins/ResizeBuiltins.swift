@@ -39,8 +39,8 @@ enum ResizeBuiltins {
         case .none: return nil
         case .int, .float: return [try a.double("scale_factor")]
         case .tensor(let t) where t.rank <= 1 && t.dtype != .bool: return t.toDoubles()
-        case .list(let items):
-            return try items.map { item in
+        case .list, .tuple:
+            return try (a.value("scale_factor").sequenceItems ?? []).map { item in
                 guard let d = item.number else {
                     throw a.error("scale_factor", "argument 'scale_factor' must contain numbers, got \(item.typeName)")
                 }

@@ -1,24 +1,24 @@
 import TenshEngine
 
-/// sort, topk, argsort, cumsum, randperm. sort and topk give the list
-/// [values, indices] (`v, i = sort(x)` destructures it).
+/// sort, topk, argsort, cumsum, randperm. sort and topk give the tuple
+/// (values, indices) (`v, i = sort(x)` destructures it).
 enum SortingBuiltins {
     static let category = "Sorting and scans"
 
     static let all: [Builtin] = [
         Builtin("sort", category, [.required("x", .tensor), .optional("dim", .int, "-1"), .optional("descending", .bool, "false"),
                                    .optional("stable", .bool, "true")],
-                summary: "[values, indices] sorted along dim; stable (ties keep their order, also descending), NaN counts as largest.",
+                summary: "(values, indices) sorted along dim; stable (ties keep their order, also descending), NaN counts as largest.",
                 example: "v, i = sort(x, descending=true)") { a in
             let (values, indices) = try sort(try a.tensor("x"), dim: try a.int("dim"), descending: try a.bool("descending"))
-            return .list([.tensor(values), .tensor(indices)])
+            return .tuple(TupleBox([.tensor(values), .tensor(indices)], fieldNames: ["values", "indices"], typeName: "torch.return_types.sort"))
         },
         Builtin("topk", category, [.required("x", .tensor), .required("k", .int), .optional("dim", .int, "-1"),
                                    .optional("largest", .bool, "true"), .optional("sorted", .bool, "true")],
-                summary: "[values, indices] of the k largest (or smallest) along dim, in sorted order; among ties the lower index first.",
+                summary: "(values, indices) of the k largest (or smallest) along dim, in sorted order; among ties the lower index first.",
                 example: "v, i = topk(logits, 5, dim=1)") { a in
             let (values, indices) = try topk(try a.tensor("x"), try a.int("k"), dim: try a.int("dim"), largest: try a.bool("largest"))
-            return .list([.tensor(values), .tensor(indices)])
+            return .tuple(TupleBox([.tensor(values), .tensor(indices)], fieldNames: ["values", "indices"], typeName: "torch.return_types.topk"))
         },
         Builtin("argsort", category, [.required("x", .tensor), .optional("dim", .int, "-1"), .optional("descending", .bool, "false"),
                                       .optional("stable", .bool, "true")],

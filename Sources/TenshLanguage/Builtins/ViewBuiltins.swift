@@ -10,7 +10,7 @@ enum ViewBuiltins {
     static let all: [Builtin] = [
         Builtin("stats", category, [.required("y", .tensor), .optional("title", .any, "none")],
                 summary: "Every node of y's graph in order: shape, mean, std, min, max, |grad|, |grad|/|value|, "
-                    + "dead ReLU units, NaN/Inf counts with the first NaN/Inf marked as the origin.",
+                    + "dead ReLU units, NaN/Inf counts with the first NaN/Inf marked as the origin; returns the rows as a list of dicts.",
                 example: "backward(loss); stats(loss)") { a in
             let y = try a.tensor("y")
             let context = a.context
@@ -18,7 +18,7 @@ enum ViewBuiltins {
                                              gradient: { $0.grad ?? context.retainedGradients?.gradient(of: $0) })
             let title = try DisplayBuiltins.optionalString(a, "title") ?? context.sourceText(a.span("y")) ?? "y"
             try DisplayBuiltins.display(a, "stats").showStatistics(rows, of: y, title: title)
-            return .none
+            return .list(try rows.map(statisticsDict))
         },
         Builtin("hist", category, [.required("x", .tensor), .optional("bins", .int, "30"), .optional("log", .bool, "false"),
                                    .optional("title", .any, "none")],
@@ -67,5 +67,18 @@ enum ViewBuiltins {
         case .bool(let b): return b
         case let v: throw a.error(name, "\(name) must be true, false or none, got \(v.typeName)")
         }
+    }
+
+    /// One row of `stats` as a dict, keys named after the table's columns.
+    static func statisticsDict(_ row: NodeStatistics) throws -> Value {
+        let optional: (Double?) -> Value = { $0.map(Value.float) ?? .none }
+        return .dict(try DictBox([
+            (.string("index"), .int(row.index)), (.string("node"), .string(row.name)), (.string("op"), .string(row.op)),
+            (.string("shape"), .tuple(row.shape.map(Value.int))), (.string("dtype"), .string(row.dtype.rawValue)),
+            (.string("mean"), .float(row.mean)), (.string("std"), .float(row.std)), (.string("min"), .float(row.min)),
+            (.string("max"), .float(row.max)), (.string("norm"), .float(row.norm)), (.string("grad_norm"), optional(row.gradientNorm)),
+            (.string("grad_ratio"), optional(row.gradientRatio)), (.string("dead"), optional(row.deadFraction)),
+            (.string("nan"), .int(row.nanCount)), (.string("inf"), .int(row.infCount)), (.string("origin"), .bool(row.isOrigin)),
+        ]))
     }
 }

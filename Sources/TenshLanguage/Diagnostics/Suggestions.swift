@@ -19,6 +19,11 @@ enum Suggestions {
         return best?.0
     }
 
+    /// NumPy's and PyTorch's keyword spellings for tensh's parameter names.
+    static let keywordSpellings: [String: String] = [
+        "axis": "dim", "axes": "dim", "keepdims": "keepdim", "input": "x", "other": "y", "size": "shape",
+    ]
+
     /// `; did you mean 'x'?` or the empty string.
     static func hint(for name: String, in candidates: [String]) -> String {
         nearest(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""

@@ -36,7 +36,7 @@ enum PythonFormat {
 
     /// One double through a C format with a precision argument. Grows the
     /// buffer when needed (`%.4f` of 1e300 is over 300 characters).
-    private static func printf(_ format: String, _ precision: Int, _ v: Double) -> String {
+    static func printf(_ format: String, _ precision: Int, _ v: Double) -> String {
         var capacity = 64
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)

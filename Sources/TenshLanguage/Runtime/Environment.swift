@@ -16,6 +16,16 @@ struct Environment {
         if frames.isEmpty { globals[name] = value } else { frames[frames.count - 1][name] = value }
     }
 
+    /// The value bound to `name` in the innermost scope (a function's locals, else the globals).
+    func lookupLocal(_ name: String) -> Value? {
+        frames.isEmpty ? globals[name] : frames[frames.count - 1][name]
+    }
+
+    /// Binds `name` in the innermost scope to `value`, or unbinds it when nil.
+    mutating func restore(_ name: String, _ value: Value?) {
+        if frames.isEmpty { globals[name] = value } else { frames[frames.count - 1][name] = value }
+    }
+
     mutating func push(_ locals: [String: Value]) { frames.append(locals) }
     mutating func pop() { _ = frames.popLast() }
 

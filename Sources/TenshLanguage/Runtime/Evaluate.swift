@@ -67,11 +67,10 @@ extension Interpreter {
         case .name(let name):
             if let v = environment.lookup(name) { return v }
             if let b = registry[name] { return .builtin(b) }
+            if let namespace = PyTorchNames.roots[name] { return .namespace(namespace) }
             throw undefined(name, at: e.span)
         case .tensorLiteral(_, let values, let shape):
             return .tensor(try mapEngineError(at: e.span, [:]) { try Tensor(values, shape: shape, dtype: .float32) })
-        case .list(let elements):
-            return try .checkedList(try elements.map(evaluate))
         case .unary(let op, let inner):
             return try unary(op, try evaluate(inner), at: e.span)
         case .binary(.and, let l, let r):
@@ -85,20 +84,29 @@ extension Interpreter {
             return try binary(op, left, try evaluate(r), at: e.span)
         case .call(let callee, let args):
             let function = try operand ?? evaluate(callee)
-            return try call(function, try callArguments(args), at: e.span)
+            return try call(function, try callArguments(args, for: function), at: e.span)
         case .methodCall(let receiver, let name, let nameSpan, let args):
             let target = try operand ?? evaluate(receiver)
-            guard let function = environment.lookup(name) ?? registry[name].map(Value.builtin) else {
-                let hint = Suggestions.hint(for: name, in: registry.names + environment.visibleNames)
-                throw RuntimeError("no function named '\(name)' for the method call\(hint)", at: nameSpan)
-            }
-            let first = CallArgument(name: nil, nameSpan: nil, value: target, span: receiver.span)
-            return try call(function, [first] + callArguments(args), at: e.span)
+            return try methodCall(target, name, nameSpan: nameSpan, receiverSpan: receiver.span, try callArguments(args), at: e.span)
         case .attribute(let receiver, let name, let nameSpan):
             return try attribute(try operand ?? evaluate(receiver), name, at: nameSpan, receiverSpan: receiver.span)
         case .index(let base, let items):
             return try index(try operand ?? evaluate(base), items, at: e.span)
+        default:
+            guard let value = try evaluateCompound(e, operand: operand) else {
+                throw RuntimeError("this expression cannot be evaluated", at: e.span)
+            }
+            return value
         }
+    }
+
+    /// `tensor([0.1], dtype="f64")`: the bracket's numbers reach `tensor` as the
+    /// Doubles written, not rounded to a float32 tensor first.
+    private func callArguments(_ args: [Argument], for function: Value) throws -> [CallArgument] {
+        guard case .builtin(let b) = function, b === CreationBuiltins.tensorBuiltin, let first = args.first, first.name == nil,
+              case .tensorLiteral(_, let values, let shape) = first.value.kind else { return try callArguments(args) }
+        let data = try InspectionBuiltins.nest(values.map(Value.float), shape)
+        return [CallArgument(name: nil, nameSpan: nil, value: data, span: first.span)] + (try callArguments(Array(args.dropFirst())))
     }
 
     func callArguments(_ args: [Argument]) throws -> [CallArgument] {
@@ -113,6 +121,13 @@ extension Interpreter {
 
     func call(_ function: Value, _ arguments: [CallArgument], at span: SourceSpan) throws -> Value {
         switch function {
+        case .builtin(let b) where b === PythonBuiltins.dict:
+            // `dict(lr=0.1)`: any keyword is a key.
+            let bound = try Binder.bind(b, arguments.filter { $0.name == nil }, callSpan: span, context: self)
+            let made = try b.body(bound)
+            guard case .dict(let box) = made else { return made }
+            for arg in arguments { if let name = arg.name { try atSpan(arg.span) { try box.set(.string(name), arg.value) } } }
+            return made
         case .builtin(let b):
             let bound = try Binder.bind(b, arguments, callSpan: span, context: self)
             return try mapEngineError(at: span, bound.spans) { try b.body(bound) }

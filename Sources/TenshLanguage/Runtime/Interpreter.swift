@@ -30,6 +30,8 @@ final class Interpreter: CallContext {
     var retainedGradients: RetainedGradients? = RetainedGradients()
     static let maxCallDepth = 200
     var evaluationDepth = 0
+    /// The files being included, outermost first (to refuse include cycles).
+    var includeStack: [String] = []
     static let maxEvaluationDepth = 1500
 
     init(registry: BuiltinRegistry, output: OutputWriter, arguments: [String]) {
@@ -56,6 +58,10 @@ final class Interpreter: CallContext {
     }
 
     func iterate(_ value: Value, at span: SourceSpan) throws -> [Value] { try iterationItems(value, at: span) }
+
+    func add(_ a: Value, _ b: Value, at span: SourceSpan) throws -> Value { try binary(.add, a, b, at: span) }
+
+    func located<R>(_ span: SourceSpan, _ body: () throws -> R) throws -> R { try atSpan(span, body) }
 
     // MARK: statements
 
@@ -84,9 +90,14 @@ final class Interpreter: CallContext {
                 write(text + "\n")
             }
         case .assign(let targets, let value):
-            try assign(targets, try evaluate(value), at: value.span)
-        case .compound(let name, let nameSpan, let op, let value):
-            try compoundAssign(name, nameSpan, op, value)
+            let v = try evaluate(value)
+            for target in targets { try assign(v, to: target, span: value.span, literal: value) }
+        case .compound(let target, let op, let value):
+            try compoundAssign(target, op, value)
+        case .delete(let targets):
+            for target in targets { try delete(target) }
+        case .import(let bindings):
+            for (path, name) in bindings { environment.assign(name, try importedValue(path, at: s.span)) }
         case .function(let definition):
             let defaults = try definition.defaults.map { try $0.map(evaluate) }
             let function = UserFunction(definition: definition, defaults: defaults, origin: currentOrigin)
@@ -103,8 +114,8 @@ final class Interpreter: CallContext {
                 if case .breakLoop = flow { break }
                 if case .returned = flow { return flow }
             }
-        case .for(let name, let nameSpan, let sequence, let body):
-            return try forLoop(name, nameSpan, sequence, body)
+        case .for(let target, let sequence, let body):
+            return try forLoop(target, sequence, body)
         case .noGrad(let body):
             return try GradMode.noGrad { try execute(body) }
         case .time(let body):
@@ -130,41 +141,6 @@ final class Interpreter: CallContext {
         }
     }
 
-    private func assign(_ targets: [(name: String, span: SourceSpan)], _ value: Value, at span: SourceSpan) throws {
-        if targets.count == 1 {
-            environment.assign(targets[0].name, value)
-            return
-        }
-        let items = try unpack(value, count: targets.count, at: span)
-        for (t, v) in zip(targets, items) { environment.assign(t.name, v) }
-    }
-
-    /// The values `a, b = e` assigns: a list's items or a tensor's rows.
-    private func unpack(_ value: Value, count: Int, at span: SourceSpan) throws -> [Value] {
-        let items = try iterationItems(value, at: span)
-        guard items.count == count else {
-            throw RuntimeError("cannot unpack \(items.count) values into \(count) names", at: span)
-        }
-        return items
-    }
-
-    /// `x += e`. On a leaf tensor that requires grad this is the optimiser
-    /// step: the values change in place, nothing is recorded, it stays a leaf.
-    private func compoundAssign(_ name: String, _ nameSpan: SourceSpan, _ op: CompoundOperator, _ valueExpr: Expr) throws {
-        guard let current = environment.lookup(name) else {
-            throw undefined(name, at: nameSpan)
-        }
-        let rhs = try evaluate(valueExpr)
-        let span = nameSpan.through(valueExpr.span)
-        if case .tensor(let t) = current, t.isLeaf, t.requiresGrad {
-            let updated = try GradMode.noGrad { try binary(op.binary, current, rhs, at: span) }
-            guard case .tensor(let u) = updated else { return }
-            try mapEngineError(at: span, [:]) { try updateInPlace(t, with: u) }
-            return
-        }
-        environment.assign(name, try binary(op.binary, current, rhs, at: span))
-    }
-
     /// `if a { } else if b { } else { }`: the branches of a chain are tried in
     /// a loop, so a chain of any length runs without recursion.
     private func ifChain(_ statement: Stmt) throws -> Flow {
@@ -178,7 +154,7 @@ final class Interpreter: CallContext {
         return .normal
     }
 
-    private func forLoop(_ name: String, _ nameSpan: SourceSpan, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
+    private func forLoop(_ target: Expr, _ sequence: Expr, _ body: [Stmt]) throws -> Flow {
         let (walked, value) = try loopItems(sequence)
         var items = walked
         // `for x in progress(xs)` reports each finished step to the progress sink.
@@ -188,7 +164,7 @@ final class Interpreter: CallContext {
         while true {
             try Cancellation.check("for")
             guard let item = try items.next() else { break }
-            environment.assign(name, item)
+            if case .name(let name) = target.kind { environment.assign(name, item) } else { try assign(item, to: target, span: sequence.span) }
             let flow = try execute(body)
             tracker?.step()
             if case .breakLoop = flow { break }
@@ -219,6 +195,9 @@ final class Interpreter: CallContext {
     }
 
     func undefined(_ name: String, at span: SourceSpan) -> RuntimeError {
+        if ["math", "numpy", "np", "os", "sys"].contains(name) {
+            return RuntimeError("undefined name '\(name)': tensh has no Python modules; its builtins work on numbers and tensors (help() lists them)", at: span)
+        }
         // Python spellings of the literals (True, None) are a common slip.
         if let literal = ["True": "true", "False": "false", "None": "none"][name] {
             return RuntimeError("undefined name '\(name)'; did you mean '\(literal)'?", at: span)

@@ -7,6 +7,8 @@ import TenshEngine
 struct LoopItems {
     private enum Source {
         case values([Value])
+        /// A list is read live: items appended during the loop are reached, as in Python.
+        case list(ListBox)
         case rows(Tensor)
         case characters(String)
         case range(IntRange)
@@ -18,7 +20,9 @@ struct LoopItems {
 
     init(_ value: Value, at span: SourceSpan) throws {
         switch value {
-        case .list(let items): source = .values(items)
+        case .list(let box): source = .list(box)
+        case .tuple(let box): source = .values(box.items)
+        case .dict(let box): source = .values(box.orderedKeys)
         case .progress(let p): source = .values(p.items)
         case .tensor(let t):
             guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
@@ -41,6 +45,10 @@ struct LoopItems {
             guard position < items.count else { return nil }
             position += 1
             return items[position - 1]
+        case .list(let box):
+            guard position < box.items.count else { return nil }
+            position += 1
+            return box.items[position - 1]
         case .rows(let t):
             guard position < t.shape[0] else { return nil }
             position += 1
@@ -63,6 +71,7 @@ struct LoopItems {
         do {
             switch items.source {
             case .values(let values): return values
+            case .list(let box): return box.items
             case .rows(let t):
                 return try ValueLimits.build(t.shape[0], itemBytes: ValueLimits.tensorRowBytes, "iterate") { _ in
                     try items.next() ?? .none

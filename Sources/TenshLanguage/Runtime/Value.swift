@@ -2,7 +2,8 @@ import TenshEngine
 
 /// A tensh value. Numbers stay Python-like (int vs float) until they meet a
 /// tensor, where they become 0-d "wrapped" tensors that do not raise the
-/// tensor's dtype (`x_f32 * 2.5` stays f32, as in PyTorch).
+/// tensor's dtype (`x_f32 * 2.5` stays f32, as in PyTorch). Lists and dicts
+/// are shared mutable boxes, as Python's are: `b = a; b.append(1)` changes `a`.
 public enum Value {
     case tensor(Tensor)
     case int(Int)
@@ -10,11 +11,21 @@ public enum Value {
     case bool(Bool)
     case string(String)
     case none
-    case list([Value])
+    case list(ListBox)
+    case tuple(TupleBox)
+    case dict(DictBox)
     case function(UserFunction)
     case builtin(Builtin)
     /// `progress(xs)`: xs, reporting each step of the loop that walks it.
     case progress(ProgressIterable)
+    /// `torch`, `torch.nn.functional`, `F`, `nn`, `optim`: PyTorch's prefixes.
+    case namespace(Namespace)
+
+    /// A new list holding `items`.
+    static func list(_ items: [Value]) -> Value { .list(ListBox(items)) }
+
+    /// A tuple of `items`.
+    static func tuple(_ items: [Value]) -> Value { .tuple(TupleBox(items)) }
 
     /// The name of the kind of value, for messages: "expected a tensor, got a string".
     public var typeName: String {
@@ -26,8 +37,11 @@ public enum Value {
         case .string: return "string"
         case .none: return "none"
         case .list: return "list"
+        case .tuple: return "tuple"
+        case .dict: return "dict"
         case .function, .builtin: return "function"
         case .progress: return "progress"
+        case .namespace: return "module"
         }
     }
 
@@ -42,6 +56,25 @@ public enum Value {
         case .int(let i): return Double(i)
         case .float(let d): return d
         case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// The items of a list or a tuple (both are accepted wherever a sequence is).
+    var sequenceItems: [Value]? {
+        switch self {
+        case .list(let box): return box.items
+        case .tuple(let box): return box.items
+        default: return nil
+        }
+    }
+
+    /// The box of a list, tuple or dict (what can hold other values).
+    var container: ValueContainer? {
+        switch self {
+        case .list(let box): return box
+        case .tuple(let box): return box
+        case .dict(let box): return box
         default: return nil
         }
     }
@@ -66,8 +99,8 @@ func saturatingInt(_ d: Double) -> Int {
     return Int(d)
 }
 
-/// A function defined with `def`. Functions are values: they can be stored,
-/// passed to `gradcheck`, and called.
+/// A function defined with `def` (or `lambda`). Functions are values: they can
+/// be stored, passed to `gradcheck`, and called.
 public final class UserFunction {
     public let definition: FunctionDefinition
     /// Default values, evaluated once when the `def` runs (as in Python).

@@ -84,6 +84,14 @@ enum ValueLimits {
         return out
     }
 
+    /// `l * n` for lists and tuples: `n` copies of the items, checked first.
+    static func repeated(_ items: [Value], _ n: Int) throws -> [Value] {
+        guard n > 0, !items.isEmpty else { return [] }
+        let (count, overflow) = items.count.multipliedReportingOverflow(by: n)
+        try checkList(overflow ? Int.max : count)
+        return try build(count, "repeat") { items[$0 % items.count] }
+    }
+
     /// The `count` values `item(0) ..< item(count)`, checked first (with
     /// `itemBytes` per item) and built in chunks that poll Ctrl-C.
     static func build(_ count: Int, itemBytes: Int = listItemBytes, _ op: String,

@@ -23,12 +23,23 @@ extension Expr: SyntaxNode {
     }
 }
 
-public enum UnaryOperator: String, Sendable { case negate = "-", not = "not" }
+public enum UnaryOperator: String, Sendable { case negate = "-", not = "not", invert = "~" }
 
 public enum BinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", power = "**", matmul = "@"
+    case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//", remainder = "%"
+    case power = "**", matmul = "@"
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case `in` = "in", notIn = "not in", `is` = "is", isNot = "is not"
+    case bitAnd = "&", bitOr = "|", bitXor = "^"
     case and, or
+
+    /// `==`, `<`, `in`, `is` and the others that chain: `0 <= i < n`.
+    var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn, .is, .isNot: return true
+        default: return false
+        }
+    }
 }
 
 public struct Argument {
@@ -47,6 +58,18 @@ public enum IndexItem {
     case ellipsis
 }
 
+/// `for target in iterable` or `if condition` inside a comprehension.
+public enum ComprehensionClause {
+    case `for`(target: Expr, iterable: Expr)
+    case `if`(Expr)
+}
+
+/// Text or a `{value!conversion:spec}` field of an f-string.
+public enum FStringPart {
+    case literal(String)
+    case field(Expr, conversion: Unicode.Scalar?, spec: [FStringPart], debugText: String?)
+}
+
 public enum ExprKind {
     case integer(Int, text: String)
     case float(Double, text: String)
@@ -57,8 +80,21 @@ public enum ExprKind {
     /// `[[1, 2], [3, 4]]`: only number literals, rectangular. Values in row-major order.
     case tensorLiteral(elements: [Expr], values: [Double], shape: [Int])
     case list([Expr])
+    case tuple([Expr])
+    case dict([(key: Expr, value: Expr)])
+    /// `[element for v in xs if c]` (also a generator `(... for ...)`, made at once).
+    case listComprehension(element: Expr, [ComprehensionClause])
+    /// `{key: value for k, v in d.items()}`.
+    case dictComprehension(key: Expr, value: Expr, [ComprehensionClause])
+    case fstring([FStringPart])
     case unary(UnaryOperator, Expr)
     case binary(BinaryOperator, Expr, Expr)
+    /// `a < b <= c`: each comparison with the next operand, stopping at the first false one.
+    case comparisonChain(Expr, [(BinaryOperator, Expr)])
+    /// `a if condition else b`.
+    case conditional(then: Expr, condition: Expr, otherwise: Expr)
+    /// `lambda x, k=2: x * k`.
+    case lambda(FunctionDefinition)
     case call(Expr, [Argument])
     /// `x.name(args)`: sugar for `name(x, args)`.
     case methodCall(Expr, name: String, nameSpan: SourceSpan, [Argument])
@@ -109,6 +145,7 @@ public enum FunctionBody {
 
 public enum CompoundOperator: String, Sendable {
     case add = "+=", subtract = "-=", multiply = "*=", divide = "/="
+    case floorDivide = "//=", remainder = "%=", power = "**="
 
     var binary: BinaryOperator {
         switch self {
@@ -116,6 +153,9 @@ public enum CompoundOperator: String, Sendable {
         case .subtract: return .subtract
         case .multiply: return .multiply
         case .divide: return .divide
+        case .floorDivide: return .floorDivide
+        case .remainder: return .remainder
+        case .power: return .power
         }
     }
 }
@@ -123,12 +163,17 @@ public enum CompoundOperator: String, Sendable {
 public enum StmtKind {
     /// `silent` when a `;` ends it (the REPL does not echo its value).
     case expression(Expr, silent: Bool)
-    case assign(targets: [(name: String, span: SourceSpan)], value: Expr)
-    case compound(name: String, nameSpan: SourceSpan, CompoundOperator, Expr)
+    /// `a = b = value`: each target a name, `x.attr`, `x[i]` or a tuple of targets.
+    case assign(targets: [Expr], value: Expr)
+    case compound(target: Expr, CompoundOperator, Expr)
+    /// `del d[k], x`.
+    case delete([Expr])
+    /// `import torch.nn.functional as F`, `from torch import nn`: binds each name to what its path names.
+    case `import`([(path: [String], name: String)])
     case function(FunctionDefinition)
     case `return`(Expr?)
     case `if`(Expr, then: [Stmt], else: [Stmt]?)
-    case `for`(name: String, nameSpan: SourceSpan, in: Expr, body: [Stmt])
+    case `for`(target: Expr, in: Expr, body: [Stmt])
     case `while`(Expr, body: [Stmt])
     case noGrad([Stmt])
     case time([Stmt])

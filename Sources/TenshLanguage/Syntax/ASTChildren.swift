@@ -6,9 +6,16 @@ extension ExprKind {
     var children: [Expr] {
         switch self {
         case .integer, .float, .string, .bool, .none, .name: return []
-        case .tensorLiteral(let elements, _, _), .list(let elements): return elements
+        case .tensorLiteral(let elements, _, _), .list(let elements), .tuple(let elements): return elements
+        case .dict(let entries): return entries.flatMap { [$0.key, $0.value] }
+        case .listComprehension(let element, let clauses): return [element] + clauses.flatMap(\.expressions)
+        case .dictComprehension(let key, let value, let clauses): return [key, value] + clauses.flatMap(\.expressions)
+        case .fstring(let parts): return FStringPart.expressions(in: parts)
         case .unary(_, let operand): return [operand]
         case .binary(_, let left, let right): return [left, right]
+        case .comparisonChain(let first, let rest): return [first] + rest.map(\.1)
+        case .conditional(let then, let condition, let otherwise): return [then, condition, otherwise]
+        case .lambda(let f): return f.defaults.compactMap { $0 } + (f.bodyExpression.map { [$0] } ?? [])
         case .call(let callee, let args): return [callee] + args.map(\.value)
         case .methodCall(let receiver, _, _, let args): return [receiver] + args.map(\.value)
         case .attribute(let receiver, _, _): return [receiver]
@@ -27,8 +34,41 @@ extension ExprKind {
         case .call(let callee, _): return callee
         case .methodCall(let receiver, _, _, _), .attribute(let receiver, _, _): return receiver
         case .index(let base, _): return base
-        case .integer, .float, .string, .bool, .none, .name, .tensorLiteral, .list, .unary: return nil
+        case .comparisonChain(let first, _): return first
+        case .integer, .float, .string, .bool, .none, .name, .tensorLiteral, .list, .tuple, .dict, .listComprehension,
+             .dictComprehension, .fstring, .unary, .conditional, .lambda: return nil
         }
+    }
+}
+
+extension ComprehensionClause {
+    var expressions: [Expr] {
+        switch self {
+        case .for(let target, let iterable): return [target, iterable]
+        case .if(let condition): return [condition]
+        }
+    }
+}
+
+extension FStringPart {
+    /// The field expressions of `parts`, those inside format specs too (specs nest at most a few levels).
+    static func expressions(in parts: [FStringPart]) -> [Expr] {
+        var out: [Expr] = []
+        var pending = parts
+        while let part = pending.popLast() {
+            guard case .field(let e, _, let spec, _) = part else { continue }
+            out.append(e)
+            pending += spec
+        }
+        return out
+    }
+}
+
+extension FunctionDefinition {
+    /// The body of `def f(x) = e` and of a lambda.
+    var bodyExpression: Expr? {
+        if case .expression(let e) = body { return e }
+        return nil
     }
 }
 
@@ -47,12 +87,12 @@ extension StmtKind {
     /// The statements directly inside this one (blocks, `else` branches, a function body).
     var statements: [Stmt] {
         switch self {
-        case .expression, .assign, .compound, .return, .break, .continue: return []
+        case .expression, .assign, .compound, .delete, .import, .return, .break, .continue: return []
         case .function(let f):
             if case .block(let body) = f.body { return body }
             return []
         case .if(_, let then, let otherwise): return then + (otherwise ?? [])
-        case .for(_, _, _, let body), .while(_, let body), .noGrad(let body), .time(let body): return body
+        case .for(_, _, let body), .while(_, let body), .noGrad(let body), .time(let body): return body
         }
     }
 }

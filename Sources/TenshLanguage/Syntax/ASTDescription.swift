@@ -8,9 +8,11 @@ extension Expr: CustomStringConvertible {
     /// The level of this expression's outermost operator.
     var precedence: Precedence {
         switch kind {
-        case .unary(.negate, _): return .unary
+        case .unary(.negate, _), .unary(.invert, _): return .unary
         case .unary(.not, _): return .not
         case .binary(let op, _, _): return Precedence.of(op)
+        case .comparisonChain: return .comparison
+        case .conditional, .lambda: return .lowest
         case .integer(let v, _) where v < 0: return .unary
         case .float(let v, _) where v < 0: return .unary
         default: return .postfix
@@ -28,6 +30,30 @@ extension Expr: CustomStringConvertible {
         case .name(let n): return [.text(n)]
         case .tensorLiteral(let elements, _, _), .list(let elements):
             return [.text("[")] + SourcePiece.commaSeparated(elements.map { [.expression($0, atLeast: .lowest)] }) + [.text("]")]
+        case .tuple(let elements):
+            return [.text("(")] + SourcePiece.commaSeparated(elements.map { [.expression($0, atLeast: .lowest)] })
+                + [.text(elements.count == 1 ? ",)" : ")")]
+        case .dict(let entries):
+            return [.text("{")] + SourcePiece.commaSeparated(entries.map {
+                [.expression($0.key, atLeast: .lowest), .text(": "), .expression($0.value, atLeast: .lowest)]
+            }) + [.text("}")]
+        case .listComprehension(let element, let clauses):
+            return [.text("["), .expression(element, atLeast: .lowest)] + ComprehensionClause.pieces(clauses) + [.text("]")]
+        case .dictComprehension(let key, let value, let clauses):
+            return [.text("{"), .expression(key, atLeast: .lowest), .text(": "), .expression(value, atLeast: .lowest)]
+                + ComprehensionClause.pieces(clauses) + [.text("}")]
+        case .fstring(let parts): return [.text("f\"")] + FStringPart.pieces(parts) + [.text("\"")]
+        case .comparisonChain(let first, let rest):
+            return [.expression(first, atLeast: .comparison.next)]
+                + rest.flatMap { [SourcePiece.text(" \($0.0.rawValue) "), .expression($0.1, atLeast: .comparison.next)] }
+        case .conditional(let then, let condition, let otherwise):
+            return [.expression(then, atLeast: .or), .text(" if "), .expression(condition, atLeast: .or), .text(" else "),
+                    .expression(otherwise, atLeast: .lowest)]
+        case .lambda(let f):
+            let params = zip(f.parameters, f.defaults).map { p, d in d.map { "\(p.name)=\($0)" } ?? p.name }
+            return [.text("lambda" + (params.isEmpty ? "" : " ") + params.joined(separator: ", ") + ": ")]
+                + (f.bodyExpression.map { [.expression($0, atLeast: .lowest)] } ?? [])
+        case .unary(.invert, let e): return [.text("~"), .expression(e, atLeast: .unary)]
         case .unary(.negate, let e): return [.text("-"), .expression(e, atLeast: .unary)]
         case .unary(.not, let e): return [.text("not "), .expression(e, atLeast: .not)]
         case .binary(let op, let l, let r):
@@ -82,6 +108,35 @@ enum SourcePiece {
     }
 }
 
+extension ComprehensionClause {
+    static func pieces(_ clauses: [ComprehensionClause]) -> [SourcePiece] {
+        clauses.flatMap { clause -> [SourcePiece] in
+            switch clause {
+            case .for(let target, let iterable):
+                return [.text(" for "), .text(Stmt.targetText(target)), .text(" in "), .expression(iterable, atLeast: .or)]
+            case .if(let condition): return [.text(" if "), .expression(condition, atLeast: .or)]
+            }
+        }
+    }
+}
+
+extension FStringPart {
+    /// The inside of the f-string: text with braces doubled, fields as `{e!r:spec}`.
+    static func pieces(_ parts: [FStringPart]) -> [SourcePiece] {
+        parts.flatMap { part -> [SourcePiece] in
+            switch part {
+            case .literal(let text):
+                let inner = quoted(text).dropFirst().dropLast()
+                return [.text(inner.map { $0 == "{" || $0 == "}" ? String(repeating: $0, count: 2) : String($0) }.joined())]
+            case .field(let e, let conversion, let spec, let debugText):
+                if let debugText { return [.text("{" + debugText + (spec.isEmpty ? "" : ":"))] + pieces(spec) + [.text("}")] }
+                return [.text("{"), .expression(e, atLeast: .lowest), .text(conversion.map { "!\($0)" } ?? ""),
+                        .text(spec.isEmpty ? "" : ":")] + pieces(spec) + [.text("}")]
+            }
+        }
+    }
+}
+
 extension Argument: CustomStringConvertible {
     public var description: String { SourcePiece.render(pieces) }
 
@@ -112,8 +167,12 @@ extension Stmt: CustomStringConvertible {
     public var description: String {
         switch kind {
         case .expression(let e, let silent): return e.description + (silent ? ";" : "")
-        case .assign(let targets, let value): return targets.map(\.name).joined(separator: ", ") + " = \(value)"
-        case .compound(let name, _, let op, let value): return "\(name) \(op.rawValue) \(value)"
+        case .assign(let targets, let value): return targets.map(Stmt.targetText).joined(separator: " = ") + " = \(value)"
+        case .compound(let target, let op, let value): return "\(target) \(op.rawValue) \(value)"
+        case .delete(let targets): return "del " + targets.map(\.description).joined(separator: ", ")
+        case .import(let bindings):
+            return "import " + bindings.map { $0.path.joined(separator: ".") + ($0.path == [$0.name] ? "" : " as \($0.name)") }
+                .joined(separator: ", ")
         case .function(let f):
             let params = zip(f.parameters, f.defaults).map { p, d in d.map { "\(p.name)=\($0)" } ?? p.name }
             let head = "def \(f.name)(\(params.joined(separator: ", ")))"
@@ -123,7 +182,7 @@ extension Stmt: CustomStringConvertible {
             }
         case .return(let value): return value.map { "return \($0)" } ?? "return"
         case .if: return ifChainDescription
-        case .for(let name, _, let sequence, let body): return "for \(name) in \(sequence) \(Stmt.block(body))"
+        case .for(let target, let sequence, let body): return "for \(Stmt.targetText(target)) in \(sequence) \(Stmt.block(body))"
         case .while(let condition, let body): return "while \(condition) \(Stmt.block(body))"
         case .noGrad(let body): return "no_grad \(Stmt.block(body))"
         case .time(let body): return "time \(Stmt.block(body))"
@@ -147,6 +206,12 @@ extension Stmt: CustomStringConvertible {
             }
         }
         return text
+    }
+
+    /// A target list without the tuple's parentheses: `a, b = ...`, `for k, v in ...`.
+    static func targetText(_ target: Expr) -> String {
+        guard case .tuple(let items) = target.kind, items.count > 1 else { return target.description }
+        return items.map(\.description).joined(separator: ", ")
     }
 
     static func block(_ body: [Stmt]) -> String {

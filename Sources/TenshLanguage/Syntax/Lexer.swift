@@ -1,21 +1,44 @@
 /// Turns source text into tokens. Line breaks (`\n`, `\r\n` or a lone `\r`)
-/// end statements except inside open `(` or `[` (a line whose brackets are
-/// open continues on the next line) or after a `\` at the end of the line;
-/// inside `{ }` they separate the statements of the block.
+/// end statements except inside open `(`, `[` or a dict's `{` (a line whose
+/// brackets are open continues on the next line) or after a `\` at the end of
+/// the line; inside a block's `{ }` they separate the statements of the block.
+/// A `{` opens a block when it follows the end of an expression (`if c {`,
+/// `def f(x) {`, `else {`, `no_grad {`) and a dict anywhere else (`d = {`).
 struct Lexer {
-    private let scalars: [Unicode.Scalar]
-    private var index = 0
-    private var line = 1
-    private var lineStart = 0
-    /// Open brackets, innermost last: newlines are ignored while the top is `(` or `[`.
-    private var open: [(symbol: Symbol, span: SourceSpan)] = []
+    let scalars: [Unicode.Scalar]
+    var index = 0
+    /// Where this lexer stops: the end of the source, or of an f-string field.
+    let end: Int
+    var line = 1
+    var lineStart = 0
+    /// Open brackets, innermost last: newlines are ignored unless the top is a block's `{`.
+    var open: [(symbol: Symbol, span: SourceSpan, isBlock: Bool)] = []
+    /// Inside an f-string field newlines are ignored, as inside parentheses.
+    let insideField: Bool
+    /// How many f-strings enclose this lexer's text (nested fields are bounded).
+    let fieldDepth: Int
+    static let maxFieldDepth = 8
     private(set) var tokens: [Token] = []
-    private(set) var errors: [Diagnostic] = []
+    var errors: [Diagnostic] = []
 
     init(_ source: String) {
         scalars = Array(source.unicodeScalars)
+        end = scalars.count
+        insideField = false
+        fieldDepth = 0
         // A UTF-8 byte-order mark some editors write is not part of the program.
         if scalars.first == "\u{FEFF}" { index = 1; lineStart = 1 }
+    }
+
+    /// A lexer for the expression of an f-string field: `scalars[start..<end]`.
+    init(field scalars: [Unicode.Scalar], start: Int, end: Int, line: Int, lineStart: Int, fieldDepth: Int) {
+        self.scalars = scalars
+        index = start
+        self.end = end
+        self.line = line
+        self.lineStart = lineStart
+        insideField = true
+        self.fieldDepth = fieldDepth
     }
 
     /// All tokens, ending with `.end`. Lexical errors are collected, not thrown.
@@ -25,13 +48,13 @@ struct Lexer {
         return (lexer.tokens, lexer.errors, lexer.open.map(\.span))
     }
 
-    private mutating func run() {
-        while index < scalars.count {
+    mutating func run() {
+        while index < end {
             let c = scalars[index]
             if c == "#" {
-                while index < scalars.count && !isLineBreak(scalars[index]) { index += 1 }
+                while index < end && !isLineBreak(scalars[index]) { index += 1 }
             } else if isLineBreak(c) {
-                let ignored = open.last.map { $0.symbol != .leftBrace } ?? false
+                let ignored = insideField || (open.last.map { !$0.isBlock } ?? false)
                 if !ignored { add(.newline, start: index, text: "\n") }
                 skipLineBreak()
             } else if c == " " || c == "\t" {
@@ -43,7 +66,7 @@ struct Lexer {
             } else if isDigit(c) || (c == "." && peek(1).map(isDigit) == true) {
                 number()
             } else if c == "\"" || c == "'" {
-                string(quote: c)
+                string(prefix: StringPrefix(), start: index)
             } else if isIdentifierStart(c) {
                 identifier()
             } else {
@@ -54,17 +77,17 @@ struct Lexer {
     }
 
     /// Moves past one line break (`\n`, `\r\n` or a lone `\r`) to the next line.
-    private mutating func skipLineBreak() {
+    mutating func skipLineBreak() {
         index += scalars[index] == "\r" && peek(1) == "\n" ? 2 : 1
         line += 1
         lineStart = index
     }
 
-    private func peek(_ ahead: Int) -> Unicode.Scalar? {
-        index + ahead < scalars.count ? scalars[index + ahead] : nil
+    func peek(_ ahead: Int) -> Unicode.Scalar? {
+        index + ahead < end ? scalars[index + ahead] : nil
     }
 
-    private func span(from start: Int) -> SourceSpan {
+    func span(from start: Int) -> SourceSpan {
         SourceSpan(line: line, column: start - lineStart + 1, length: index - start, offset: start)
     }
 
@@ -73,11 +96,13 @@ struct Lexer {
         tokens.append(Token(kind: kind, span: s, text: text))
     }
 
-    private mutating func error(_ message: String, _ span: SourceSpan) {
+    mutating func error(_ message: String, _ span: SourceSpan) {
         errors.append(Diagnostic(message, span))
     }
 
-    private func text(_ start: Int) -> String {
+    mutating func append(_ token: Token) { tokens.append(token) }
+
+    func text(_ start: Int) -> String {
         let slice = scalars[start..<index]
         // Most tokens are ASCII: decoding bytes is several times faster than appending scalars.
         if slice.allSatisfy(\.isASCII) {
@@ -118,40 +143,15 @@ struct Lexer {
         }
     }
 
-    private mutating func string(quote: Unicode.Scalar) {
-        let start = index
-        index += 1
-        var value = String.UnicodeScalarView()
-        while index < scalars.count, scalars[index] != quote, !isLineBreak(scalars[index]) {
-            var c = scalars[index]
-            if c == "\\", let next = peek(1) {
-                index += 1
-                switch next {
-                case "n": c = "\n"
-                case "t": c = "\t"
-                case "r": c = "\r"
-                case "0": c = "\0"
-                case "\\", "\"", "'": c = next
-                default:
-                    error("unknown escape sequence '\\\(next)' in string", SourceSpan(line: line, column: index - lineStart, length: 2, offset: index - 1))
-                    c = next
-                }
-            }
-            value.append(c)
-            index += 1
-        }
-        guard index < scalars.count, scalars[index] == quote else {
-            error("unterminated string", SourceSpan(line: line, column: start - lineStart + 1, length: 1, offset: start))
-            tokens.append(Token(kind: .string(String(value)), span: span(from: start), text: text(start)))
-            return
-        }
-        index += 1
-        tokens.append(Token(kind: .string(String(value)), span: span(from: start), text: text(start)))
-    }
-
     private mutating func identifier() {
         let start = index
         while let c = peek(0), isIdentifierStart(c) || isDigit(c) { index += 1 }
+        // `f"..."`, `r'...'`, `rf"..."`: a string with a prefix.
+        if let q = peek(0), q == "\"" || q == "'", index - start <= 2,
+           let prefix = StringPrefix(scalars[start..<index]) {
+            string(prefix: prefix, start: start)
+            return
+        }
         let name = text(start)
         let kind: TokenKind = Keyword(rawValue: name).map { .keyword($0) } ?? .identifier(name)
         tokens.append(Token(kind: kind, span: span(from: start), text: name))
@@ -159,7 +159,7 @@ struct Lexer {
 
     private mutating func symbol() {
         let start = index
-        for (symbol, spelling) in Self.symbolsLongestFirst where index + spelling.count <= scalars.count {
+        for (symbol, spelling) in Self.symbolsLongestFirst where index + spelling.count <= end {
             guard scalars[index..<index + spelling.count].elementsEqual(spelling) else { continue }
             index += spelling.count
             let token = Token(kind: .symbol(symbol), span: span(from: start), text: symbol.rawValue)
@@ -190,7 +190,8 @@ struct Lexer {
     /// Keeps the stack of open brackets; a stray closer is left to the parser.
     private mutating func track(_ symbol: Symbol, _ span: SourceSpan) {
         switch symbol {
-        case .leftParen, .leftBracket, .leftBrace: open.append((symbol, span))
+        case .leftParen, .leftBracket: open.append((symbol, span, false))
+        case .leftBrace: open.append((symbol, span, tokens.dropLast().last.map(Lexer.endsExpression) ?? false))
         case .rightParen: if open.last?.symbol == .leftParen { open.removeLast() }
         case .rightBracket: if open.last?.symbol == .leftBracket { open.removeLast() }
         case .rightBrace: if open.last?.symbol == .leftBrace { open.removeLast() }
@@ -199,9 +200,21 @@ struct Lexer {
     }
 }
 
-private func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+extension Lexer {
+    /// Whether a `{` after `token` opens a block: it follows a complete expression or `else`.
+    static func endsExpression(_ token: Token) -> Bool {
+        switch token.kind {
+        case .integer, .float, .string, .fstring, .identifier: return true
+        case .keyword(let k): return k == .true || k == .false || k == .none || k == .else
+        case .symbol(let s): return s == .rightParen || s == .rightBracket || s == .rightBrace
+        case .newline, .end: return false
+        }
+    }
+}
+
+func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
 /// Lines end at `\n`, `\r\n` or a lone `\r` (files from every platform).
 func isLineBreak(_ c: Unicode.Scalar) -> Bool { c == "\n" || c == "\r" }
-private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
     (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" || (c.value > 127 && c.properties.isAlphabetic)
 }

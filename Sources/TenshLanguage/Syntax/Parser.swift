@@ -99,17 +99,63 @@ public struct Parser {
 
     // MARK: expressions
 
-    mutating func expression() throws -> Expr { try parse(.or) }
+    /// A full expression: `lambda`, `a if c else b`, or an operator expression.
+    mutating func expression() throws -> Expr {
+        if peek.isKeyword(.lambda) { return try lambda() }
+        let value = try parse(.or)
+        guard peek.isKeyword(.if) else { return value }
+        advance()
+        let condition = try parse(.or)
+        guard match(.else) else {
+            throw Diagnostic("expected 'else' in the conditional expression (a if condition else b), found \(peek.displayName)", peek.span)
+        }
+        let otherwise = try nested(condition.span) { try $0.expression() }
+        return Expr(.conditional(then: value, condition: condition, otherwise: otherwise), value.span.through(otherwise.span))
+    }
+
+    /// `a, b, c` (a tuple when there is a comma; a trailing comma makes one too) or one expression.
+    mutating func expressionList() throws -> Expr {
+        let first = try expression()
+        guard peek.isSymbol(.comma) else { return first }
+        var items = [first]
+        while match(.comma) {
+            if endsStatement(peek) || peek.isSymbol(.assign) || peek.isSymbol(.rightParen) || peek.isSymbol(.leftBrace) { break }
+            items.append(try expression())
+        }
+        return Expr(.tuple(items), first.span.through(previous.span))
+    }
+
+    func endsStatement(_ token: Token) -> Bool {
+        token.kind == .newline || token.kind == .end || token.isSymbol(.semicolon) || token.isSymbol(.rightBrace)
+    }
+
+    /// The infix operator at the current token, with its level and how many
+    /// tokens spell it (`not in` and `is not` take two).
+    func infixOperator() -> (BinaryOperator, Precedence, Int)? {
+        if peek.isKeyword(.not) && peekNext.isKeyword(.in) { return (.notIn, .comparison, 2) }
+        if peek.isKeyword(.is) && peekNext.isKeyword(.not) { return (.isNot, .comparison, 2) }
+        return Precedence.infix(peek).map { ($0.0, $0.1, 1) }
+    }
 
     /// Parses an expression whose operators all bind at least as tightly as `minimum`.
+    /// Comparisons chain as in Python: `0 <= i < n` is `0 <= i and i < n`.
     mutating func parse(_ minimum: Precedence) throws -> Expr {
         try nested(peek.span) { p in
             var left = try p.prefix()
-            while let (op, level) = Precedence.infix(p.peek), level >= minimum {
-                p.advance()
+            while let (op, level, tokenCount) = p.infixOperator(), level >= minimum {
+                for _ in 0..<tokenCount { p.advance() }
                 // `**` is right-associative and its right side may be negated (`2 ** -1`).
                 let right = try p.parse(op == .power ? .unary : level.next)
-                left = Expr(.binary(op, left, right), left.span.through(right.span))
+                guard op.isComparison, let (next, _, _) = p.infixOperator(), next.isComparison else {
+                    left = Expr(.binary(op, left, right), left.span.through(right.span))
+                    continue
+                }
+                var rest = [(op, right)]
+                while let (nextOp, _, count) = p.infixOperator(), nextOp.isComparison {
+                    for _ in 0..<count { p.advance() }
+                    rest.append((nextOp, try p.parse(.comparison.next)))
+                }
+                left = Expr(.comparisonChain(left, rest), left.span.through(rest[rest.count - 1].1.span))
             }
             return left
         }
@@ -121,6 +167,7 @@ public struct Parser {
         case .integer(let v): return try postfix(Expr(.integer(v, text: token.text), token.span))
         case .float(let v): return try postfix(Expr(.float(v, text: token.text), token.span))
         case .string(let s): return try postfix(Expr(.string(s), token.span))
+        case .fstring(let pieces): return try postfix(Expr(.fstring(try fstringParts(pieces)), token.span))
         case .identifier(let name): return try postfix(Expr(.name(name), token.span))
         case .keyword(.true): return try postfix(Expr(.bool(true), token.span))
         case .keyword(.false): return try postfix(Expr(.bool(false), token.span))
@@ -128,36 +175,20 @@ public struct Parser {
         case .keyword(.not):
             let operand = try parse(.not)
             return Expr(.unary(.not, operand), token.span.through(operand.span))
-        case .symbol(.minus):
+        case .symbol(.minus), .symbol(.tilde):
             let operand = try parse(.unary)
-            return Expr(.unary(.negate, operand), token.span.through(operand.span))
+            return Expr(.unary(token.isSymbol(.minus) ? .negate : .invert, operand), token.span.through(operand.span))
         case .symbol(.leftParen):
-            let inner = try expression()
-            let close = try consume(.rightParen, "expected ')' after expression", opener: token)
-            // Keep the parentheses out of the tree; widen the span to include them.
-            return try postfix(Expr(inner.kind, token.span.through(close.span)))
+            return try postfix(parenthesized(token))
         case .symbol(.leftBracket):
             return try postfix(bracket(token))
+        case .symbol(.leftBrace):
+            return try postfix(braces(token))
         default:
             current -= 1
+            if token.isKeyword(.lambda) { return try lambda() }
             throw Diagnostic("expected an expression, found \(token.displayName)", token.span)
         }
-    }
-
-    /// `[a, b, ...]`: a tensor literal when every element is a number (or a
-    /// rectangular nest of them), otherwise a list.
-    mutating func bracket(_ open: Token) throws -> Expr {
-        var elements: [Expr] = []
-        while !peek.isSymbol(.rightBracket) {
-            elements.append(try expression())
-            if !match(.comma) { break }
-        }
-        let close = try consume(.rightBracket, "expected ']' after list elements", opener: open)
-        let span = open.span.through(close.span)
-        if let (values, shape) = TensorLiteral.shape(of: elements) {
-            return Expr(.tensorLiteral(elements: elements, values: values, shape: shape), span)
-        }
-        return Expr(.list(elements), span)
     }
 
     /// Calls, indexing and attributes, binding tighter than any operator.
@@ -202,9 +233,13 @@ public struct Parser {
                     }
                     args.append(Argument(name: name, nameSpan: nameToken.span, value: try p.expression()))
                 } else {
-                    let value = try p.expression()
+                    var value = try p.expression()
                     if !keywords.isEmpty {
                         throw Diagnostic("positional argument follows keyword argument", value.span)
+                    }
+                    // `sum(x * x for x in xs)`: a generator as the only argument.
+                    if args.isEmpty, p.peek.isKeyword(.for) {
+                        value = Expr(.listComprehension(element: value, try p.comprehensionClauses()), value.span.through(p.previous.span))
                     }
                     args.append(Argument(name: nil, nameSpan: nil, value: value))
                 }

@@ -68,14 +68,22 @@ extension Parser {
         case .keyword(.for): return try forStatement()
         case .keyword(.while):
             advance()
-            let condition = try expression()
+            let condition = try condition()
             let body = try block()
             return Stmt(.while(condition, body: body), start.span.through(previous.span))
         case .keyword(.return):
             advance()
-            let ends = peek.kind == .newline || peek.isSymbol(.semicolon) || peek.isSymbol(.rightBrace) || isAtEnd
-            let value = ends ? nil : try expression()
+            let value = endsStatement(peek) ? nil : try expressionList()
             return Stmt(.return(value), start.span.through(previous.span))
+        case .keyword(.del):
+            advance()
+            var targets = [try assignable(try parse(.postfix))]
+            while match(.comma), !endsStatement(peek) { targets.append(try assignable(try parse(.postfix))) }
+            return Stmt(.delete(targets), start.span.through(previous.span))
+        case .keyword(.import), .keyword(.from):
+            return try importStatement()
+        case .identifier("with") where peekNext.kind.isIdentifier:
+            throw Diagnostic("tensh has no 'with' statement; for torch.no_grad() write no_grad { ... }", start.span)
         case .keyword(.break): advance(); return Stmt(.break, start.span)
         case .keyword(.continue): advance(); return Stmt(.continue, start.span)
         case .identifier(let name) where (name == "no_grad" || name == "time") && peekNext.isSymbol(.leftBrace):
@@ -87,42 +95,72 @@ extension Parser {
         }
     }
 
-    /// An expression, `x = e`, `a, b = e` or `x += e`.
+    /// An expression, `x = e`, `a, b = e`, `a = b = e`, `x[i] = e`, `x.a = e` or `x += e`.
     mutating func simpleStatement() throws -> Stmt {
-        let first = try expression()
-        if peek.isSymbol(.comma) || peek.isSymbol(.assign) {
+        let first = try expressionList()
+        if peek.isSymbol(.assign) {
             var targets = [try assignable(first)]
-            while match(.comma) { targets.append(try assignable(try expression())) }
-            try consume(.assign, "expected '=' after assignment targets")
-            var value = try expression()
-            if peek.isSymbol(.comma) {
-                // `a, b = b, a`: the right side is a list.
-                var items = [value]
-                while match(.comma) { items.append(try expression()) }
-                value = Expr(.list(items), value.span.through(previous.span))
+            while true {
+                advance()
+                let next = try expressionList()
+                guard peek.isSymbol(.assign) else {
+                    return Stmt(.assign(targets: targets, value: next), first.span.through(next.span))
+                }
+                targets.append(try assignable(next))
             }
-            return Stmt(.assign(targets: targets, value: value), first.span.through(value.span))
         }
-        let compound: [Symbol: CompoundOperator] = [.plusAssign: .add, .minusAssign: .subtract,
-                                                     .starAssign: .multiply, .slashAssign: .divide]
-        if case .symbol(let s) = peek.kind, let op = compound[s] {
-            let target = try assignable(first)
-            advance()
-            let value = try expression()
-            return Stmt(.compound(name: target.name, nameSpan: target.span, op, value), first.span.through(value.span))
+        if case .symbol(let s) = peek.kind, let op = Parser.compoundOperators[s] {
+            switch first.kind {
+            case .name, .attribute, .index: return try compound(first, op)
+            default: throw Diagnostic("cannot use \(op.rawValue) here (only on a name, an attribute x.a or an item x[i])", first.span)
+            }
         }
         return Stmt(.expression(first, silent: false), first.span)
     }
 
-    func assignable(_ e: Expr) throws -> (name: String, span: SourceSpan) {
-        guard case .name(let name) = e.kind else {
-            throw Diagnostic("cannot assign to this expression (only to a name)", e.span)
+    private mutating func compound(_ target: Expr, _ op: CompoundOperator) throws -> Stmt {
+        advance()
+        let value = try expressionList()
+        return Stmt(.compound(target: target, op, value), target.span.through(value.span))
+    }
+
+    static let compoundOperators: [Symbol: CompoundOperator] = [
+        .plusAssign: .add, .minusAssign: .subtract, .starAssign: .multiply, .slashAssign: .divide,
+        .floorSlashAssign: .floorDivide, .percentAssign: .remainder, .powerAssign: .power,
+    ]
+
+    /// `import torch`, `import torch.nn.functional as F`, `from torch import nn, optim as o`.
+    mutating func importStatement() throws -> Stmt {
+        let keyword = advance()
+        var bindings: [(path: [String], name: String)] = []
+        if keyword.isKeyword(.from) {
+            let module = try dottedName()
+            guard match(.import) else { throw Diagnostic("expected 'import' after the module name, found \(peek.displayName)", peek.span) }
+            repeat {
+                let name = try identifier("expected a name to import").text
+                bindings.append((module + [name], match(.as) ? try identifier("expected a name after 'as'").text : name))
+            } while match(.comma)
+        } else {
+            repeat {
+                let path = try dottedName()
+                let alias = match(.as) ? try identifier("expected a name after 'as'").text : nil
+                bindings.append((alias == nil ? [path[0]] : path, alias ?? path[0]))
+            } while match(.comma)
         }
-        return (name, e.span)
+        return Stmt(.import(bindings), keyword.span.through(previous.span))
+    }
+
+    private mutating func dottedName() throws -> [String] {
+        var parts = [try identifier("expected a module name").text]
+        while match(.dot) { parts.append(try identifier("expected a module name after '.'").text) }
+        return parts
     }
 
     /// `{ statements }`.
     mutating func block() throws -> [Stmt] {
+        if peek.isSymbol(.colon) {
+            throw Diagnostic("tensh blocks are written in braces, not with ':' and indentation: for x in xs { ... }", peek.span)
+        }
         let open = try consume(.leftBrace, "expected '{' to start a block")
         return try nested(open.span) { p in
             var body: [Stmt] = []
@@ -139,12 +177,18 @@ extension Parser {
     /// `if c { } else if d { } else { }`; `else` may follow on the next line.
     /// The branches of an `else if` chain are read in a loop and linked from the
     /// last one, so a chain of any length parses without recursion.
+    /// The condition of `if` and `while`: a `{` here starts the (missing condition's) block, not a dict.
+    mutating func condition() throws -> Expr {
+        if peek.isSymbol(.leftBrace) { throw Diagnostic("expected an expression, found '{'", peek.span) }
+        return try expression()
+    }
+
     mutating func ifStatement(_ keyword: Token) throws -> Stmt {
         var branches: [(keyword: Token, condition: Expr, then: [Stmt])] = []
         var otherwise: [Stmt]?
         var branchKeyword = keyword
         while true {
-            let condition = try expression()
+            let condition = try condition()
             branches.append((branchKeyword, condition, try block()))
             var look = current
             while tokens[look].kind == .newline { look += 1 }
@@ -168,11 +212,12 @@ extension Parser {
 
     mutating func forStatement() throws -> Stmt {
         let keyword = advance()
-        let name = try identifier("expected a loop variable after 'for'")
+        guard !peek.isKeyword(.in) else { throw Diagnostic("expected a loop variable after 'for', found 'in'", peek.span) }
+        let target = try targetList()
         guard match(.in) else { throw Diagnostic("expected 'in' after the loop variable, found \(peek.displayName)", peek.span) }
         let sequence = try expression()
         let body = try block()
-        return Stmt(.for(name: name.text, nameSpan: name.span, in: sequence, body: body), keyword.span.through(previous.span))
+        return Stmt(.for(target: target, in: sequence, body: body), keyword.span.through(previous.span))
     }
 
     /// `def f(x, k=2) = expr` or `def f(x) { ... }`.

@@ -8,9 +8,12 @@ enum Precedence: Int, Comparable {
     case or          // a or b
     case and         // a and b
     case not         // not a   (prefix)
-    case comparison  // == != < <= > >=
+    case comparison  // == != < <= > >= in, not in, is, is not (chained: a < b < c)
+    case bitOr       // a | b
+    case bitXor      // a ^ b
+    case bitAnd      // a & b
     case term        // + -
-    case factor      // * / @
+    case factor      // * / // % @
     case unary       // -a      (prefix)
     case power       // a ** b  (right-associative)
     case postfix     // f(x)  x[i]  x.name
@@ -24,6 +27,8 @@ enum Precedence: Int, Comparable {
         switch token.kind {
         case .keyword(.or): return (.or, .or)
         case .keyword(.and): return (.and, .and)
+        case .keyword(.in): return (.in, .comparison)
+        case .keyword(.is): return (.is, .comparison)
         case .symbol(let s):
             switch s {
             case .equal: return (.equal, .comparison)
@@ -32,10 +37,15 @@ enum Precedence: Int, Comparable {
             case .lessEqual: return (.lessEqual, .comparison)
             case .greater: return (.greater, .comparison)
             case .greaterEqual: return (.greaterEqual, .comparison)
+            case .pipe: return (.bitOr, .bitOr)
+            case .caret: return (.bitXor, .bitXor)
+            case .ampersand: return (.bitAnd, .bitAnd)
             case .plus: return (.add, .term)
             case .minus: return (.subtract, .term)
             case .star: return (.multiply, .factor)
             case .slash: return (.divide, .factor)
+            case .floorSlash: return (.floorDivide, .factor)
+            case .percent: return (.remainder, .factor)
             case .at: return (.matmul, .factor)
             case .power: return (.power, .power)
             default: return nil
@@ -49,9 +59,12 @@ enum Precedence: Int, Comparable {
         switch op {
         case .or: return .or
         case .and: return .and
-        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return .comparison
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .in, .notIn, .is, .isNot: return .comparison
+        case .bitOr: return .bitOr
+        case .bitXor: return .bitXor
+        case .bitAnd: return .bitAnd
         case .add, .subtract: return .term
-        case .multiply, .divide, .matmul: return .factor
+        case .multiply, .divide, .floorDivide, .remainder, .matmul: return .factor
         case .power: return .power
         }
     }

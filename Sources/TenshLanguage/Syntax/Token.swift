@@ -25,12 +25,19 @@ public struct SourceSpan: Equatable, Sendable, CustomStringConvertible {
 }
 
 public enum TokenKind: Equatable, Sendable {
+    var isIdentifier: Bool {
+        if case .identifier = self { return true }
+        return false
+    }
+
     case integer(Int)
     case float(Double)
     case string(String)
     case identifier(String)
     case keyword(Keyword)
     case symbol(Symbol)
+    /// `f"..."`: literal text and `{expression!conversion:spec}` fields.
+    case fstring([FStringPiece])
     case newline
     case end
 }
@@ -39,7 +46,7 @@ public enum TokenKind: Equatable, Sendable {
 /// only at the start of a statement when a `{` follows.
 public enum Keyword: String, CaseIterable, Sendable {
     case def, `return`, `if`, `else`, `for`, `in`, `while`, `break`, `continue`
-    case and, or, not, `true`, `false`, none
+    case and, or, not, `is`, `true`, `false`, none, del, lambda, `import`, from, `as`
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
@@ -47,7 +54,9 @@ public enum Symbol: String, CaseIterable, Sendable {
     case leftBrace = "{", rightBrace = "}"
     case comma = ",", colon = ":", semicolon = ";", dot = ".", ellipsis = "..."
     case assign = "=", plusAssign = "+=", minusAssign = "-=", starAssign = "*=", slashAssign = "/="
-    case plus = "+", minus = "-", star = "*", slash = "/", power = "**", at = "@"
+    case floorSlashAssign = "//=", percentAssign = "%=", powerAssign = "**="
+    case plus = "+", minus = "-", star = "*", slash = "/", floorSlash = "//", percent = "%", power = "**", at = "@"
+    case ampersand = "&", pipe = "|", caret = "^", tilde = "~"
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 }
 
@@ -65,8 +74,28 @@ public struct Token: Equatable, Sendable {
         switch kind {
         case .newline: return "end of line"
         case .end: return "end of input"
-        case .string: return "a string"
+        case .string, .fstring: return "a string"
         default: return "'\(text)'"
         }
     }
+}
+
+/// A piece of an f-string token: text, or a replacement field.
+public enum FStringPiece: Equatable, Sendable {
+    case literal(String)
+    case field(FStringField)
+}
+
+/// `{expression!r:spec}` inside an f-string, lexed where it stands in the source.
+public struct FStringField: Equatable, Sendable {
+    /// The expression's tokens, ending with `.end`.
+    public let tokens: [Token]
+    /// The expression's text in the source.
+    public let span: SourceSpan
+    /// `r`, `s` or `a` after `!`.
+    public let conversion: Unicode.Scalar?
+    /// The format spec after `:`, which may hold fields of its own.
+    public let spec: [FStringPiece]
+    /// `{x=}` prints `x=` (the source text with its spaces) before the value.
+    public let debugText: String?
 }
