@@ -37,6 +37,7 @@ struct FormatSpec {
             precision = p
         }
         if let c = chars.first, chars.count == 1, "bcdeEfFgGnosxX%".contains(c) { type = c; chars.removeFirst() }
+        if let c = chars.first, chars.count == 1, c.isLetter { throw RuntimeError("unknown format code '\(c)'") }
         guard chars.isEmpty else { throw RuntimeError("invalid format specifier '\(Escaping.printable(spec))'") }
     }
 
