@@ -47,7 +47,7 @@ final class TenshBinaryWorkbenchTests: ScratchDirectoryTestCase {
         try session.send("C-c")
         try session.wait(forText: "interrupted")
         try session.type("print(x.shape, 40 + 2)")
-        try session.wait(forText: "[1, 4, 8, 8] 42")
+        try session.wait(forText: "(1, 4, 8, 8) 42")
 
         try session.type(":quit")
         let screen = try session.wait(for: "exit=0 and the stty report") { screen in
@@ -103,7 +103,7 @@ final class TenshBinaryWorkbenchTests: ScratchDirectoryTestCase {
             try session.send("Tab")
             try session.wait(forText: ">>> w1.shape")
             try session.send("Enter")
-            try session.wait(forText: "[2, 3]")
+            try session.wait(forText: "(2, 3)")
             guard options.isEmpty else { continue }
             try session.type(":help")
             let help = try session.wait(forText: "focus the prompt")

@@ -4,8 +4,7 @@ import TenshText
 /// `x = v`, `a, b = v`, `x.attr = v`, `x[i] = v`, `x += v` and `del x[i]`.
 extension Interpreter {
     /// Binds `value` to `target`: a name, an attribute, an item, or a tuple of targets.
-    /// `literal` is the source of the value (to say what to write instead).
-    func assign(_ value: Value, to target: Expr, span: SourceSpan, literal: Expr? = nil) throws {
+    func assign(_ value: Value, to target: Expr, span: SourceSpan) throws {
         switch target.kind {
         case .name(let name): environment.assign(name, value)
         case .tuple(let targets), .list(let targets):

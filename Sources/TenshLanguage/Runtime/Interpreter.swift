@@ -91,7 +91,12 @@ final class Interpreter: CallContext {
             }
         case .assign(let targets, let value):
             let v = try evaluate(value)
-            for target in targets { try assign(v, to: target, span: value.span, literal: value) }
+            // `x = e`, by far the commonest, binds without the general target walk.
+            if targets.count == 1, case .name(let name) = targets[0].kind {
+                environment.assign(name, v)
+            } else {
+                for target in targets { try assign(v, to: target, span: value.span) }
+            }
         case .compound(let target, let op, let value):
             try compoundAssign(target, op, value)
         case .delete(let targets):

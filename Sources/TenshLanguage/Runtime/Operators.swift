@@ -183,7 +183,7 @@ extension Interpreter {
             return .int(op == .floorDivide ? (adjust ? q - 1 : q) : (adjust ? m + b : m))
         default: break
         }
-        if [.bitAnd, .bitOr, .bitXor].contains(op) {
+        if op == .bitAnd || op == .bitOr || op == .bitXor {
             guard let (a, b) = ints else { return nil }
             let v = op == .bitAnd ? a & b : op == .bitOr ? a | b : a ^ b
             if case .bool = l, case .bool = r { return .bool(v != 0) }
