@@ -26,7 +26,7 @@ enum IOBuiltins {
         },
         Builtin("load", category, [.required("path", .string)],
                 summary: "Reads a NumPy .npy file (a tensor), or an .npz, .safetensors or PyTorch checkpoint (.pt, .pth, .bin) "
-                    + "holding a tensor or a list; the format is told by the file's first bytes. Files are data: nothing in them is run.",
+                    + "(dicts in the file's order, lists, tuples, tensors); the format is told by the file's first bytes. Files are data: nothing in them is run.",
                 example: "images = load(\"digits_images.npy\")") { a in
             let file = try DataFile.load(try a.string("path"))
             return try LoadedValues.value(file.value, file: file, path: try a.string("path"), a)
