@@ -4,7 +4,7 @@ import XCTest
 
 /// `load` of files holding dicts and tuples (TenshIO's tree) gives the language's dicts and tuples.
 final class LoadedDictTests: XCTestCase {
-    static let fixtures = ExampleScriptTests.projectRoot.appendingPathComponent("Tests/TenshIOTests/Fixtures").path
+    static let fixtures = ScriptTests.projectRoot.appendingPathComponent("Tests/TenshIOTests/Fixtures").path
 
     private func run(_ source: String) -> (Session.Outcome, String) {
         let out = CapturedOutput()

@@ -17,7 +17,7 @@ enum IOBuiltins {
             switch FileFormat.promised(by: path) {
             case .npz?: try NpzFile.save([("arr_0", x)], to: path)
             case .safetensors?:
-                throw a.error("x", "a .safetensors file holds named tensors: saving one needs a dict of tensors, which the language does not have yet")
+                throw a.error("x", "a .safetensors file holds named tensors, and save does not write dicts yet; save the tensor to .npy")
             case .torch?: throw a.error("path", "tensh does not write pickles; save to .npy, .npz or .safetensors instead")
             case .png?, .jpeg?: throw a.error("path", "save writes arrays; write images with save_image")
             default: try saveNpy(x, path)
