@@ -5,6 +5,11 @@ import TenshText
 /// a storage they filled. Element `[0, ...]` of any tensor is at
 /// `storage.bytes + offset * dtype.itemSize`.
 extension Tensor {
+    /// `f32`, or `f16→f32` for a tensor a file stored as another type (`storedDType`).
+    public var dtypeText: String {
+        storedDType.map { "\($0)→\(dtype)" } ?? "\(dtype)"
+    }
+
     /// An uninitialised contiguous tensor (within the allocation limit) whose
     /// every byte the caller writes before anyone reads it.
     public static func uninitialized(_ shape: [Int], dtype: DType, op: String) throws -> Tensor {

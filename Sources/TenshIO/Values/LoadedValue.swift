@@ -17,9 +17,7 @@ public struct LoadedTensor {
     }
 
     /// `f32`, or `f16→f32` when the file stored another type.
-    public var dtypeText: String {
-        tensor.storedDType.map { "\($0)→\(tensor.dtype)" } ?? "\(tensor.dtype)"
-    }
+    public var dtypeText: String { tensor.dtypeText }
 }
 
 /// What a file holds, independent of the language: the readers of .npz,

@@ -58,18 +58,12 @@ enum InspectionBuiltins {
     }
 
     static func line(_ t: Tensor) -> String {
-        let values = t.toDoubles()
-        let finite = values.filter(\.isFinite)
-        let nans = values.filter(\.isNaN).count
-        let infs = values.count - finite.count - nans
-        var text = "shape=\(shapeText(t.shape)) dtype=\(t.dtype)"
-        if let lo = finite.min(), let hi = finite.max() {
-            let mean = finite.reduce(0, +) / Double(finite.count)
-            let variance = finite.count > 1
-                ? finite.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(finite.count - 1) : 0
-            text += " min=\(NumberText.short(lo)) max=\(NumberText.short(hi)) mean=\(NumberText.short(mean)) std=\(NumberText.short(variance.squareRoot()))"
+        let stats = TensorStatistics(t)
+        var text = "shape=\(shapeText(t.shape)) dtype=\(t.dtypeText)"
+        if let lo = stats.min, let hi = stats.max, let mean = stats.mean, let std = stats.std {
+            text += " min=\(NumberText.short(lo)) max=\(NumberText.short(hi)) mean=\(NumberText.short(mean)) std=\(NumberText.short(std))"
         }
-        text += " nan=\(nans) inf=\(infs)"
+        text += " nan=\(stats.nans) inf=\(stats.infs)"
         if let node = t.gradFn { text += " grad_fn=\(node.gradFnName)" } else if t.requiresGrad { text += " requires_grad=true" }
         return text
     }

@@ -110,8 +110,8 @@ struct ValuePrinter {
         out += "}"
     }
 
-    /// `<tensor [8, 1, 3, 3] f32 requires_grad>`.
+    /// `<tensor [8, 1, 3, 3] f32 requires_grad>`; `f16→f32` for a tensor a file stored as f16.
     static func tensorSummary(_ t: Tensor) -> String {
-        "<tensor \(shapeText(t.shape)) \(t.dtype)" + (t.requiresGrad ? " requires_grad" : "") + ">"
+        "<tensor \(shapeText(t.shape)) \(t.dtypeText)" + (t.requiresGrad ? " requires_grad" : "") + ">"
     }
 }
