@@ -106,6 +106,22 @@ final class SaveAndInspectTests: XCTestCase {
             """)
     }
 
+    func testStatisticsReadStridedTensorsOfManyChunks() {
+        // 100,000 values, more than one chunk, through a transposed (non-contiguous) view: as NumPy computes them.
+        let output = run("""
+            x = arange(100000, dtype="f64").reshape(1000, 100).T
+            inspect(x)
+            summary(x)
+            """)
+        XCTAssertEqual(output.text, """
+            1 tensor, 100000 values
+            name  shape        dtype  min    max   mean        std
+            x     [100, 1000]  f64      0  1e+05  5e+04  2.887e+04
+            shape=[100, 1000] dtype=f64 min=0 max=1e+05 mean=5e+04 std=2.887e+04 nan=0 inf=0
+
+            """)
+    }
+
     func testInspectOfAPathShowsTheStoredTypes() {
         let path = FileBuiltinsTests.fixtures + "safetensors/all_dtypes.safetensors"
         let lines = run("inspect(\"\(path)\")").text.split(separator: "\n").map(String.init)

@@ -25,8 +25,9 @@ enum DataInspection {
         case let other:
             throw a.error("x", "inspect takes a dict, list, tuple or tensor, or the path of a data file; got \(other.typeName)")
         }
+        let text = try contents.text()
         try Cancellation.check("inspect")
-        a.context.write(contents.text)
+        a.context.write(text)
         return .none
     }
 
@@ -69,12 +70,12 @@ enum DataInspection {
         }
 
         /// The table, a line of totals and, after it, the other values (at most `maxOthers`).
-        var text: String {
+        func text() throws -> String {
             var lines: [String] = []
             let values = tensors.reduce(0) { $0 + $1.tensor.count }
             let counts = "\(tensors.count) tensor\(tensors.count == 1 ? "" : "s"), \(values) value\(values == 1 ? "" : "s")"
             lines.append(title.map { "\($0), \(counts)" } ?? counts)
-            if !tensors.isEmpty { lines += DataInspection.table(tensors) }
+            if !tensors.isEmpty { lines += try DataInspection.table(tensors) }
             for (name, value) in others.prefix(DataInspection.maxOthers) {
                 lines.append("\(Escaping.printable(name)) = \(value.repr)")
             }
@@ -86,10 +87,10 @@ enum DataInspection {
     static let maxOthers = 20
 
     /// `name  shape  dtype  min  max  mean  std`, columns two spaces apart, numbers right-aligned.
-    static func table(_ tensors: [(name: String, tensor: Tensor)]) -> [String] {
+    static func table(_ tensors: [(name: String, tensor: Tensor)]) throws -> [String] {
         let header = ["name", "shape", "dtype", "min", "max", "mean", "std"]
-        let rows = [header] + tensors.map { entry -> [String] in
-            let t = entry.tensor, stats = TensorStatistics(t)
+        let rows = try [header] + tensors.map { entry -> [String] in
+            let t = entry.tensor, stats = try TensorStatistics(t, op: "inspect")
             let numbers = [stats.min, stats.max, stats.mean, stats.std].map { $0.map(NumberText.short) ?? "-" }
             return [Escaping.printable(entry.name), shapeText(t.shape), t.dtypeText] + numbers
         }

@@ -26,7 +26,7 @@ enum InspectionBuiltins {
         Builtin("summary", category, [.required("x", .tensor)],
                 summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn.",
                 example: "summary(w)") { a in
-            a.context.write(line(try a.tensor("x")) + "\n")
+            a.context.write(try line(try a.tensor("x")) + "\n")
             return .none
         },
         GraphExport.builtin,
@@ -57,8 +57,8 @@ enum InspectionBuiltins {
         return level.first ?? .none
     }
 
-    static func line(_ t: Tensor) -> String {
-        let stats = TensorStatistics(t)
+    static func line(_ t: Tensor) throws -> String {
+        let stats = try TensorStatistics(t, op: "summary")
         var text = "shape=\(shapeText(t.shape)) dtype=\(t.dtypeText)"
         if let lo = stats.min, let hi = stats.max, let mean = stats.mean, let std = stats.std {
             text += " min=\(NumberText.short(lo)) max=\(NumberText.short(hi)) mean=\(NumberText.short(mean)) std=\(NumberText.short(std))"
