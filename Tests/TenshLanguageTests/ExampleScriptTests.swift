@@ -14,7 +14,7 @@ extension ScriptTests {
             .filter { $0.pathExtension == "tsh" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         XCTAssertEqual(files.map(\.lastPathComponent),
-                       ["cnn_gradients.tsh", "deconv_adjoint.tsh", "digits.tsh", "gradcam.tsh", "photo_filters.tsh", "pytorch_checkpoint.tsh", "sobel.tsh"])
+                       ["cnn_gradients.tsh", "deconv_adjoint.tsh", "digits.tsh", "gradcam.tsh", "mnist_net.tsh", "photo_filters.tsh", "pytorch_checkpoint.tsh", "sobel.tsh"])
         // The examples load data by paths relative to the project root, as a user runs them.
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(Self.projectRoot.path))
         for file in files {

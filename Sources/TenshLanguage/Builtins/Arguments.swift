@@ -35,6 +35,8 @@ struct Arguments {
     var spans: [String: SourceSpan]
     /// The parameters given as `name=value` (not positionally).
     var keywords: Set<String> = []
+    /// Keyword arguments collected by a `**name` parameter, in call order.
+    var extraKeywords: [CallArgument] = []
     let callSpan: SourceSpan
     unowned let context: CallContext
 

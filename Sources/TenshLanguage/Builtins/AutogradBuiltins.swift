@@ -51,14 +51,15 @@ enum AutogradBuiltins {
             try a.tensor("x").retainGrad()
             return .none
         },
-        Builtin("zero_grad", category, [.variadic("tensors", .tensors)],
-                summary: "Clears .grad of the given tensors (or lists of tensors).",
+        Builtin("zero_grad", category, [.variadic("tensors", .any)],
+                summary: "Clears .grad of the given tensors (or lists of tensors, or modules' parameters).",
                 example: "zero_grad(w, b)") { a in
             for item in a.list("tensors") {
                 switch item {
                 case .tensor(let t): t.grad = nil
                 case .list, .tuple: for case .tensor(let t) in item.sequenceItems ?? [] { t.grad = nil }
-                default: break
+                case .module(let m): for (_, t) in m.namedParameters() { t.grad = nil }
+                default: throw a.error("tensors", "zero_grad takes tensors, lists of tensors or modules, got \(item.typeNameWithArticle)")
                 }
             }
             return .none

@@ -14,6 +14,7 @@ enum Binder {
         var values: [String: Value] = [:]
         var spans: [String: SourceSpan] = [:]
         var keywords: Set<String> = []
+        var extraKeywords: [CallArgument] = []
         let params = builtin.parameters
         var positional = arguments.filter { $0.name == nil }[...]
         for p in params where !p.isKeywordOnly {
@@ -37,7 +38,14 @@ enum Binder {
         }
         for arg in arguments {
             guard let name = arg.name else { continue }
-            guard let p = params.first(where: { $0.name == name && !$0.isVariadic }) else {
+            guard let p = params.first(where: { $0.name == name && !$0.isVariadic && !$0.collectsKeywords }) else {
+                if params.contains(where: \.collectsKeywords) {
+                    guard !extraKeywords.contains(where: { $0.name == name }) else {
+                        throw RuntimeError("\(builtin.name) got two values for argument '\(name)'", at: arg.nameSpan ?? arg.span)
+                    }
+                    extraKeywords.append(arg)
+                    continue
+                }
                 let names = params.filter { !$0.isVariadic }.map(\.name)
                 let hint = Suggestions.keywordSpellings[name].flatMap { names.contains($0) ? "; did you mean '\($0)'?" : nil }
                     ?? Suggestions.hint(for: name, in: names)
@@ -64,7 +72,8 @@ enum Binder {
                 throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
             }
         }
-        return Arguments(builtin: builtin, values: values, spans: spans, keywords: keywords, callSpan: callSpan, context: context)
+        return Arguments(builtin: builtin, values: values, spans: spans, keywords: keywords, extraKeywords: extraKeywords,
+                         callSpan: callSpan, context: context)
     }
 }
 

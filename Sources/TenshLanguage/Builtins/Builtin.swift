@@ -66,6 +66,8 @@ public struct BuiltinParameter: Sendable {
     public let isVariadic: Bool
     /// Only allowed as a keyword (after a variadic parameter).
     public var isKeywordOnly: Bool = false
+    /// Collects the keyword arguments no other parameter names (`Module(conv1=..., fc=...)`), in order.
+    public var collectsKeywords: Bool = false
 
     public static func required(_ name: String, _ kind: ParameterKind) -> BuiltinParameter {
         BuiltinParameter(name: name, kind: kind, defaultText: nil, isVariadic: false)
@@ -79,8 +81,17 @@ public struct BuiltinParameter: Sendable {
         BuiltinParameter(name: name, kind: kind, defaultText: "", isVariadic: true)
     }
 
-    /// How it appears in a signature: `x`, `stride=1`, `*sizes`.
+    /// `**name`: the keyword arguments no other parameter takes.
+    public static func keywords(_ name: String) -> BuiltinParameter {
+        var p = BuiltinParameter(name: name, kind: .any, defaultText: "", isVariadic: false)
+        p.isKeywordOnly = true
+        p.collectsKeywords = true
+        return p
+    }
+
+    /// How it appears in a signature: `x`, `stride=1`, `*sizes`, `**children`.
     public var signature: String {
+        if collectsKeywords { return "**\(name)" }
         if isVariadic { return "\(name)..." }
         return defaultText.map { "\(name)=\($0)" } ?? name
     }

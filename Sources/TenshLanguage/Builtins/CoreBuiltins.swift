@@ -63,6 +63,7 @@ enum CoreBuiltins {
             case .tuple(let box): return .int(box.items.count)
             case .dict(let box): return .int(box.count)
             case .progress(let p): return .int(p.items.count)
+            case .module(let m): return .int(m.childEntries.count)
             case .string(let s): return .int(s.count)
             case .tensor(let t):
                 guard t.rank > 0 else { throw a.error("x", "len() of a 0-d tensor") }

@@ -23,9 +23,14 @@ enum InspectionBuiltins {
             try ValueLimits.checkList(x.count)
             return try nest(x.toDoubles().map { number($0, x.dtype) }, x.shape)
         },
-        Builtin("summary", category, [.required("x", .tensor)],
-                summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn.",
+        Builtin("summary", category, [.required("x", .any)],
+                summary: "One line: shape, dtype, min/max, mean, std, NaN/Inf count and grad_fn; for a module, "
+                    + "each layer with its parameter count and the totals.",
                 example: "summary(w)") { a in
+            if case .module(let m) = a.value("x") {
+                a.context.write(ModuleBuiltins.summary(m) + "\n")
+                return .none
+            }
             a.context.write(try line(try a.tensor("x")) + "\n")
             return .none
         },

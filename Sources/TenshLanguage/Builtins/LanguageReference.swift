@@ -17,7 +17,7 @@ public enum LanguageReference {
             + "the first parameter, `self`, is the value before the dot. Any builtin can also be called as a method of a tensor: "
             + "`x.sum(dim=1)` is `sum(x, dim=1)`.\n"
         for (title, methods) in [("Lists and dicts", ContainerMethods.listMethods + ContainerMethods.dictMethods),
-                                 ("Strings", StringMethods.all), ("Tensors", TensorMethods.all)] {
+                                 ("Strings", StringMethods.all), ("Tensors", TensorMethods.all)] + NNMethods.documented {
             text += "\n### \(title)\n"
             for b in methods {
                 let signature = "\(b.name)(" + b.parameters.dropFirst().map(\.signature).joined(separator: ", ") + ")"

@@ -20,6 +20,7 @@ public struct BuiltinRegistry: @unchecked Sendable {
         SortingBuiltins.all, ShapeBuiltins.all, IndexingBuiltins.all, InPlaceBuiltins.all, LinalgBuiltins.all, ConvBuiltins.all,
         PoolingBuiltins.all, ResizeBuiltins.all, LossBuiltins.all, LayerBuiltins.all,
         AutogradBuiltins.all, InspectionBuiltins.all, DisplayBuiltins.all, ViewBuiltins.all, IOBuiltins.all, PythonBuiltins.all,
+        NNBuiltins.all, ModuleBuiltins.all, OptimBuiltins.all,
     ].joined()))
 
     /// Categories in documentation order.

@@ -25,6 +25,7 @@ extension Interpreter {
 
     /// `w.grad = none`, `x.requires_grad = true`.
     func setAttribute(_ receiver: Value, _ name: String, _ value: Value, at span: SourceSpan) throws {
+        if case .module(let m) = receiver { return try setModuleAttribute(m, name, value, at: span) }
         guard case .tensor(let t) = receiver else {
             throw RuntimeError("cannot set attribute '\(name)' of \(receiver.typeNameWithArticle)", at: span)
         }

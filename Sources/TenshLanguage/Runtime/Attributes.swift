@@ -9,6 +9,7 @@ extension Interpreter {
         switch receiver {
         case .tensor(let t): return try tensorAttribute(t, name, at: span)
         case .namespace(let ns): return try atSpan(span) { try PyTorchNames.member(name, of: ns, registry: registry) }
+        case .module, .optimizer, .scheduler: return try nnAttribute(receiver, name, at: span)
         case .tuple(let box):
             if let value = box.field(name) { return value }
             let hint = Suggestions.hint(for: name, in: box.fieldNames)
@@ -69,6 +70,8 @@ extension Interpreter {
             }
             let hint = Suggestions.hint(for: name, in: registry.names + Array(TensorMethods.byName.keys))
             throw RuntimeError("a tensor has no method '\(name)'\(hint)", at: nameSpan)
+        case .module, .optimizer, .scheduler:
+            return try nnMethodCall(receiver, name, nameSpan: nameSpan, receiverSpan: receiverSpan, args, at: span)
         case .list, .tuple, .dict, .string:
             if let method = ContainerMethods.byType[receiver.typeName]?[name] { return try call(.builtin(method), [first] + args, at: span) }
             if case .dict(let box) = receiver, let value = try box.get(.string(name)) { return try call(value, args, at: span) }

@@ -133,6 +133,8 @@ extension Interpreter {
             return try mapEngineError(at: span, bound.spans) { try b.body(bound) }
         case .function(let f):
             return try callUser(f, arguments, at: span)
+        case .module(let m):
+            return try callModule(m, arguments, at: span)
         default:
             throw RuntimeError("\(function.typeNameWithArticle) is not callable", at: span)
         }

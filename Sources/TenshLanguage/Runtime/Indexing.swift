@@ -12,6 +12,7 @@ extension Interpreter {
             return .tensor(try mapEngineError(at: span, [:]) { try t.indexed(index) })
         case .list(let box): return try indexSequence(box.items, items, at: span, rebuild: Value.list)
         case .tuple(let box): return try indexSequence(box.items, items, at: span, rebuild: Value.tuple)
+        case .module(let m): return try indexModule(m, items, at: span)
         case .dict(let box):
             guard items.count == 1, case .single(let e) = items[0] else {
                 throw RuntimeError("a dict takes a single key, not a slice", at: span)

@@ -24,6 +24,7 @@ struct LoopItems {
         case .tuple(let box): source = .values(box.items)
         case .dict(let box): source = .values(box.orderedKeys)
         case .progress(let p): source = .values(p.items)
+        case .module(let m): source = .values(m.childEntries.map(\.child.value))
         case .tensor(let t):
             guard t.rank > 0 else { throw RuntimeError("cannot iterate over a 0-d tensor", at: span) }
             source = .rows(t)

@@ -52,10 +52,8 @@ enum PyTorchNames {
         "log2": "log(x) / log(2)", "log10": "log(x) / log(10)", "log1p": "log(1 + x)", "expm1": "exp(x) - 1",
         "softplus": "log(1 + exp(x))", "silu": "x * sigmoid(x)", "relu6": "clamp(x, 0, 6)",
         "normalize": "x / norm(x, dim=1, keepdim=true)", "is_tensor": "x.dtype (only tensors have one)",
-        "Conv2d": "conv2d(x, w, b) with w = param(...)", "Linear": "linear(x, w, b) with w = param(...)",
-        "ReLU": "relu(x)", "Sequential": "a def that applies the layers in order",
-        "SGD": "w -= lr * w.grad (then zero_grad(w)) for each parameter",
-        "Adam": "w -= lr * w.grad (then zero_grad(w)) for each parameter",
+        "ModuleList": "Sequential(...) (indexable and iterable) or a list of modules",
+        "CrossEntropyLoss": "cross_entropy(logits, target)", "NLLLoss": "nll_loss(log_probs, target)", "MSELoss": "mse_loss(x, y)",
         "cuda": "nothing: tensh runs on the CPU", "numpy": "x.tolist() or save(x, \"x.npy\")",
     ]
 

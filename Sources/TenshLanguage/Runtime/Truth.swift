@@ -15,7 +15,7 @@ extension Value {
         case .list(let box): return !box.items.isEmpty
         case .tuple(let box): return !box.items.isEmpty
         case .dict(let box): return box.count > 0
-        case .function, .builtin, .namespace: return true
+        case .function, .builtin, .namespace, .module, .optimizer, .scheduler: return true
         case .progress(let p): return !p.items.isEmpty
         case .tensor(let t):
             guard t.count == 1 else {
@@ -42,6 +42,9 @@ extension Value {
         case (.builtin(let a), .builtin(let b)): return a === b
         case (.progress(let a), .progress(let b)): return a === b
         case (.namespace(let a), .namespace(let b)): return a.path == b.path
+        case (.module(let a), .module(let b)): return a === b
+        case (.optimizer(let a), .optimizer(let b)): return a === b
+        case (.scheduler(let a), .scheduler(let b)): return a === b
         case (.tensor(let a), .tensor(let b)) where a === b: return true
         // `x.shape == [2, 3]`: the bracket is a tensor literal, compared with the tuple's numbers.
         case (.tensor(let t), .list), (.tensor(let t), .tuple): return try Value.sequence(other, equalsTensor: t, depth: depth)

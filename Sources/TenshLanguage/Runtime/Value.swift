@@ -20,6 +20,12 @@ public enum Value {
     case progress(ProgressIterable)
     /// `torch`, `torch.nn.functional`, `F`, `nn`, `optim`: PyTorch's prefixes.
     case namespace(Namespace)
+    /// A layer or a container of layers (`Conv2d(...)`, `Sequential(...)`).
+    case module(Module)
+    /// An optimizer (`SGD(...)`, `Adam(...)`).
+    case optimizer(Optimizer)
+    /// A learning-rate scheduler (`StepLR(opt, 5)`).
+    case scheduler(LRScheduler)
 
     /// A new list holding `items`.
     static func list(_ items: [Value]) -> Value { .list(ListBox(items)) }
@@ -42,6 +48,9 @@ public enum Value {
         case .function, .builtin: return "function"
         case .progress: return "progress"
         case .namespace: return "module"
+        case .module: return "module"
+        case .optimizer: return "optimizer"
+        case .scheduler: return "scheduler"
         }
     }
 

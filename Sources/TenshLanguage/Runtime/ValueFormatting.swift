@@ -48,6 +48,9 @@ struct ValuePrinter {
         case .builtin(let b): out += "<builtin \(b.name)>"
         case .progress(let p): out += "<progress \(Escaping.printable(p.label)) over \(p.items.count) items>"
         case .namespace(let n): out += "<module '\(n.path)'>"
+        case .module(let m): out += m.repr
+        case .optimizer(let o): out += o.repr
+        case .scheduler(let s): out += s.repr
         }
     }
 
