@@ -5,7 +5,7 @@ import TenshEngine
 
 /// The MNIST network of pytorch/examples written in tensh reads the
 /// state_dict PyTorch saved (scripts/fixtures/modules.py) and gives PyTorch's
-/// outputs; its own state_dict saved by tensh loads back to the same network.
+/// outputs.
 final class InterchangeTests: XCTestCase {
     static let network = """
     def forward(self, x) {
@@ -46,23 +46,5 @@ final class InterchangeTests: XCTestCase {
             guard case .list(let keys)? = session.value(of: "keys") else { return XCTFail("\(file): no keys") }
             XCTAssertEqual(keys.items.map(\.text), fixtures.mnist.keys, file)
         }
-    }
-
-    func testASavedStateDictLoadsBackIntoTheSameStructure() throws {
-        let session = try run("mnist_net.safetensors")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensh-interchange-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        session.interpreter.environment.assign("out", .string(dir.appendingPathComponent("net.safetensors").path))
-        let outcome = session.run(source: """
-        save(state_dict(net), out)
-        again = mnist_net()
-        load_state_dict(again, load(out))
-        again.eval()
-        same = allclose(again(x), y, rtol=0, atol=0)
-        """)
-        XCTAssertEqual(outcome.status, .ok, outcome.rendered)
-        guard case .bool(let same)? = session.value(of: "same") else { return XCTFail("no comparison") }
-        XCTAssertTrue(same)
     }
 }

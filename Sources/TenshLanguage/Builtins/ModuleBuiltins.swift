@@ -33,7 +33,7 @@ enum ModuleBuiltins {
         },
         Builtin("state_dict", category, [.required("m", .any)],
                 summary: "Parameters and buffers under PyTorch's keys (\"0.weight\", \"bn.running_mean\"), detached and sharing "
-                    + "storage with the module; save it with save(state_dict(net), \"net.safetensors\").",
+                    + "storage with the module.",
                 example: "sd = state_dict(net)") { a in
             .dict(try module(a, "m").stateDict())
         },
