@@ -55,8 +55,10 @@ final class TmuxSession {
     }
 
     /// Polls the screen until `predicate` holds; returns that screen or throws with the last one.
+    /// The timeout is generous because a wait ends as soon as the screen is right: only a
+    /// screen that never comes costs it, and a loaded machine may take seconds to start tmux.
     @discardableResult
-    func wait(for description: String, timeout: TimeInterval = 10, escapes: Bool = false,
+    func wait(for description: String, timeout: TimeInterval = 60, escapes: Bool = false,
               _ predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
@@ -69,7 +71,7 @@ final class TmuxSession {
     }
 
     @discardableResult
-    func wait(forText text: String, timeout: TimeInterval = 10, escapes: Bool = false) throws -> String {
+    func wait(forText text: String, timeout: TimeInterval = 60, escapes: Bool = false) throws -> String {
         try wait(for: "\"\(text)\"", timeout: timeout, escapes: escapes) { $0.contains(text) }
     }
 
