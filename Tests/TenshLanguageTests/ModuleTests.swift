@@ -55,6 +55,18 @@ final class ModuleTests: XCTestCase {
         }
     }
 
+    /// load_state_dict's result prints as torch prints it (checked with torch 2.15).
+    func testLoadStateDictResultPrintsAsPyTorch() {
+        let (s, out) = script()
+        let run = s.run(source: """
+        m = Linear(2, 2)
+        print(load_state_dict(m, state_dict(m)))
+        print(load_state_dict(m, {"weight": m.weight}, strict=false))
+        """)
+        XCTAssertEqual(run.status, .ok, run.rendered)
+        XCTAssertEqual(out.text, "<All keys matched successfully>\n_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])\n")
+    }
+
     func testContainersCallIndexIterateAndNest() {
         let (s, out) = script()
         let run = s.run(source: """

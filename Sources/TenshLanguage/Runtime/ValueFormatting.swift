@@ -78,10 +78,17 @@ struct ValuePrinter {
             writeSequence(box, box.items, "(", ")", depth: depth, trailingComma: true)
             return
         }
-        // torch.return_types.max(\nvalues=tensor(...),\nindices=tensor(...)), as torch prints them.
+        // torch's own repr of load_state_dict's result when nothing is missing or unexpected.
+        if typeName == "_IncompatibleKeys", box.items.allSatisfy({ $0.sequenceItems?.isEmpty == true }) {
+            out += "<All keys matched successfully>"
+            return
+        }
+        // torch.return_types.max(\nvalues=tensor(...),\nindices=tensor(...)), as torch prints them;
+        // other named tuples on one line, as Python's namedtuple: _IncompatibleKeys(missing_keys=[], ...).
+        let separator = typeName.hasPrefix("torch.return_types.") ? ("\n", ",\n") : ("", ", ")
         out += typeName + "("
         for (i, item) in box.items.enumerated() {
-            out += (i > 0 ? ",\n" : "\n") + (i < box.fieldNames.count ? box.fieldNames[i] + "=" : "")
+            out += (i > 0 ? separator.1 : separator.0) + (i < box.fieldNames.count ? box.fieldNames[i] + "=" : "")
             write(item, depth: depth + 1)
         }
         out += ")"
