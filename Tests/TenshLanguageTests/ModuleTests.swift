@@ -67,6 +67,30 @@ final class ModuleTests: XCTestCase {
         XCTAssertEqual(out.text, "<All keys matched successfully>\n_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])\n")
     }
 
+    /// A state_dict goes out through save (.safetensors and .npz) and back into a
+    /// fresh module of the same structure, buffers and num_batches_tracked included.
+    func testStateDictSavedAndLoadedBackIntoANewModule() throws {
+        let dir = NSTemporaryDirectory() + "tensh-module-sd-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (s, out) = script()
+        let run = s.run(source: """
+        def make() = Module(conv=Conv2d(1, 4, 3), bn=BatchNorm2d(4), fc=Linear(8, 2))
+        net = make()
+        y = net.bn(net.conv(randn(2, 1, 5, 5)))
+        for ext in ["safetensors", "npz"] {
+          path = "\(dir)/net." + ext
+          save(state_dict(net), path)
+          other = make()
+          print(load_state_dict(other, load(path)))
+          same = [equal(v, state_dict(other)[k]) for k, v in state_dict(net).items()]
+          print(len(same), all(same), state_dict(other)["bn.num_batches_tracked"])
+        }
+        """)
+        XCTAssertEqual(run.status, .ok, run.rendered)
+        XCTAssertEqual(out.text, String(repeating: "<All keys matched successfully>\n9 true tensor(1)\n", count: 2))
+    }
+
     func testContainersCallIndexIterateAndNest() {
         let (s, out) = script()
         let run = s.run(source: """
