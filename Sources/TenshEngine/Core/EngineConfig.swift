@@ -5,10 +5,13 @@ import Foundation
 public enum EngineConfig {
     private static let threadCount = Atomic<Int>(defaultThreads())
     private static let tensorByteLimit = Atomic<Int>(8 << 30)
+    /// A cap on `threads` for the op running on this thread (see `withThreads(forWork:)`).
+    @TaskLocal static var opThreadLimit = Int.max
 
-    /// Threads the kernels spread work over (`--threads`, `TENSH_THREADS`).
+    /// Threads the kernels spread work over (`--threads`, `TENSH_THREADS`);
+    /// inside a small op, 1.
     public static var threads: Int {
-        get { threadCount.load(ordering: .relaxed) }
+        get { min(threadCount.load(ordering: .relaxed), opThreadLimit) }
         set { threadCount.store(max(1, min(newValue, 256)), ordering: .relaxed) }
     }
 
@@ -60,6 +63,28 @@ func chunkedLoop(_ n: Int, _ body: (Range<Int>) -> Void) {
         body(start..<end)
         start = end
     }
+}
+
+/// Multiply-adds one op needs before a second thread pays: about 40 µs of
+/// one core's work on small shapes. Below it, waking a worker (its core may be
+/// halted, or busy with another process) and moving the operands into that
+/// core's cache cost more than the half of the work it would take: a training
+/// step on a batch of 8x8 images ran slower on two threads than on one.
+let parallelWorkThreshold = 1 << 22
+
+/// Threads worth using for an op of `work` multiply-adds: one for small work,
+/// else the configured count.
+func threadsWorthUsing(work: Int) -> Int {
+    work < parallelWorkThreshold ? 1 : EngineConfig.threads
+}
+
+/// Runs `body` (one op's kernels) on this thread alone when `work` multiply-adds
+/// are too few to split: every `EngineConfig.threads` read inside sees 1, so
+/// the kernels' task splits and per-thread partial sums are those of one
+/// thread. The split depends only on the shapes, never on timing.
+func withThreads<R>(forWork work: Int, _ body: () throws -> R) rethrows -> R {
+    if work >= parallelWorkThreshold || EngineConfig.threads == 1 { return try body() }
+    return try EngineConfig.$opThreadLimit.withValue(1, operation: body)
 }
 
 /// Runs `body(i)` for i in 0..<n over the configured threads.

@@ -4,6 +4,86 @@
 /// weighted sum behind avg_pool2d, adaptive_avg_pool2d and upsample. One
 /// plane per step; Ctrl-C is checked between planes.
 
+/// One plane of the common 2x2, stride-2 max pool (no padding, whole windows),
+/// without the general loop's per-window bounds. The general loop's scan (row by
+/// row; a larger value or a NaN takes over, so the first largest wins and the
+/// last NaN) is done as two pairs and a final pick, which selects the same
+/// element. Float planes take several windows at a time in vector lanes: scalar
+/// compares with their NaN tests become branches that mispredict on real data.
+@inline(__always)
+private func maxPoolHalvingPlane<T: GemmScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                                indices: UnsafeMutablePointer<Int64>, inW: Int, outH: Int, outW: Int) {
+    for oh in 0..<outH {
+        let top = 2 &* oh &* inW
+        var ow = 0
+        if T.self == Float.self {
+            ow = maxPoolHalvingRow(UnsafeRawPointer(x + top).assumingMemoryBound(to: Float.self), inW: inW,
+                                   outW: outW, top: top, into: UnsafeMutableRawPointer(out + oh &* outW)
+                                       .assumingMemoryBound(to: Float.self), indices: indices + oh &* outW)
+        }
+        let r0 = x + top, r1 = r0 + inW, o = out + oh &* outW, ix = indices + oh &* outW
+        while ow < outW {
+            let w = 2 &* ow
+            let a = r0[w], b = r0[w &+ 1], c = r1[w], d = r1[w &+ 1]
+            let upper = b > a || b != b, lower = d > c || d != d
+            let best0 = upper ? b : a, at0 = upper ? top &+ w &+ 1 : top &+ w
+            let best1 = lower ? d : c, at1 = lower ? top &+ inW &+ w &+ 1 : top &+ inW &+ w
+            let second = best1 > best0 || best1 != best1
+            o[ow] = second ? best1 : best0
+            ix[ow] = Int64(second ? at1 : at0)
+            ow &+= 1
+        }
+    }
+}
+
+/// The windows of one output row of a Float plane, four and then two at a time;
+/// returns how many outputs it wrote (the rest are left to the scalar loop).
+@inline(__always)
+private func maxPoolHalvingRow(_ r0: UnsafePointer<Float>, inW: Int, outW: Int, top: Int,
+                               into o: UnsafeMutablePointer<Float>, indices ix: UnsafeMutablePointer<Int64>) -> Int {
+    let r1 = r0 + inW
+    var ow = 0
+    while ow &+ 4 <= outW {
+        let w = 2 &* ow
+        let p = UnsafeRawPointer(r0 + w).loadUnaligned(as: SIMD8<Float>.self)
+        let q = UnsafeRawPointer(r1 + w).loadUnaligned(as: SIMD8<Float>.self)
+        let (best, code) = pickWindows(p.evenHalf, p.oddHalf, q.evenHalf, q.oddHalf)
+        UnsafeMutableRawPointer(o + ow).storeBytes(of: best, as: SIMD4<Float>.self)
+        // Element `code` of window j: column 2j + (code & 1), row code >> 1.
+        let column = SIMD4<Int64>(0, 2, 4, 6) &+ SIMD4<Int64>(truncatingIfNeeded: code & 1)
+        let at = column &+ SIMD4<Int64>(truncatingIfNeeded: code &>> 1) &* Int64(inW) &+ Int64(top &+ w)
+        UnsafeMutableRawPointer(ix + ow).storeBytes(of: at, as: SIMD4<Int64>.self)
+        ow &+= 4
+    }
+    if ow &+ 2 <= outW {
+        // Two windows (a 4x4 plane is all tail) in the low lanes; the high lanes are unused.
+        let w = 2 &* ow
+        let p = SIMD8<Float>(lowHalf: UnsafeRawPointer(r0 + w).loadUnaligned(as: SIMD4<Float>.self), highHalf: .zero)
+        let q = SIMD8<Float>(lowHalf: UnsafeRawPointer(r1 + w).loadUnaligned(as: SIMD4<Float>.self), highHalf: .zero)
+        let (best, code) = pickWindows(p.evenHalf, p.oddHalf, q.evenHalf, q.oddHalf)
+        for lane in 0..<2 {
+            o[ow &+ lane] = best[lane]
+            let pick = Int(code[lane])
+            ix[ow &+ lane] = Int64(top &+ w &+ 2 &* lane &+ (pick & 1) &+ (pick &>> 1) &* inW)
+        }
+        ow &+= 2
+    }
+    return ow
+}
+
+/// The max of each lane's window (a, b on the top row, c, d below) and which
+/// element it is (0...3), with the scalar scan's tie and NaN rule.
+@inline(__always)
+private func pickWindows(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>,
+                         _ d: SIMD4<Float>) -> (SIMD4<Float>, SIMD4<Int32>) {
+    let upper = (b .> a) .| (b .!= b), lower = (d .> c) .| (d .!= d)
+    let best0 = a.replacing(with: b, where: upper), best1 = c.replacing(with: d, where: lower)
+    let second = (best1 .> best0) .| (best1 .!= best1)
+    let code0 = SIMD4<Int32>().replacing(with: 1, where: upper)
+    let code1 = SIMD4<Int32>(repeating: 2).replacing(with: 3, where: lower)
+    return (best0.replacing(with: best1, where: second), code0.replacing(with: code1, where: second))
+}
+
 /// Runs `body(plane)` for every plane over `chunks` tasks, stopping between
 /// planes once Ctrl-C is requested (the caller then checks `Cancellation`).
 @inline(__always)
@@ -24,8 +104,14 @@ func maxPoolKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePoi
     // Geometry as plain locals: the closure must not reload struct fields in the inner loop.
     let (kH, kW, sH, sW) = (g.kernel.0, g.kernel.1, g.stride.0, g.stride.1)
     let (pH, pW, dH, dW) = (g.padding.0, g.padding.1, g.dilation.0, g.dilation.1)
+    let halving = kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1
+        && 2 &* outH <= inH && 2 &* outW <= inW
     forEachPlane(planes, chunks: taskCount(work: planes &* inH &* inW, items: planes)) { plane in
         let xin = x + plane &* inH &* inW, base = plane &* outH &* outW
+        if halving {
+            maxPoolHalvingPlane(xin, out + base, indices: indices + base, inW: inW, outH: outH, outW: outW)
+            return
+        }
         for oh in 0..<outH {
             var h0 = oh &* sH &- pH
             let h1 = min(h0 &+ (kH &- 1) &* dH &+ 1, inH)

@@ -13,7 +13,22 @@ func copyElements<T: GemmScalar>(_ src: UnsafePointer<T>, to dst: UnsafeMutableP
                                                     as: T.Vector.self)
         i &+= w
     }
-    while i < count { dst[i] = src[i]; i &+= 1 }
+    // The tail of a short row (an 8x8 or 4x4 image is all tail): 32, 16 and 8 bytes at a time.
+    let s = UnsafeRawPointer(src + i), d = UnsafeMutableRawPointer(dst + i)
+    let bytes = (count &- i) &* MemoryLayout<T>.stride
+    var b = 0
+    if b &+ 32 <= bytes { d.storeBytes(of: s.loadUnaligned(as: SIMD4<UInt64>.self), as: SIMD4<UInt64>.self); b = 32 }
+    if b &+ 16 <= bytes {
+        d.storeBytes(of: s.loadUnaligned(fromByteOffset: b, as: SIMD2<UInt64>.self), toByteOffset: b, as: SIMD2<UInt64>.self)
+        b &+= 16
+    }
+    if b &+ 8 <= bytes {
+        d.storeBytes(of: s.loadUnaligned(fromByteOffset: b, as: UInt64.self), toByteOffset: b, as: UInt64.self)
+        b &+= 8
+    }
+    if b < bytes {
+        d.storeBytes(of: s.loadUnaligned(fromByteOffset: b, as: UInt32.self), toByteOffset: b, as: UInt32.self)
+    }
 }
 
 /// dst[0..<count] = 0 in SIMD vectors.
@@ -25,7 +40,14 @@ func fillZero<T: GemmScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
         UnsafeMutableRawPointer(dst + i).storeBytes(of: T.Vector(), as: T.Vector.self)
         i &+= w
     }
-    while i < count { dst[i] = 0; i &+= 1 }
+    // The tail, as in `copyElements`.
+    let d = UnsafeMutableRawPointer(dst + i)
+    let bytes = (count &- i) &* MemoryLayout<T>.stride
+    var b = 0
+    if b &+ 32 <= bytes { d.storeBytes(of: SIMD4<UInt64>(), as: SIMD4<UInt64>.self); b = 32 }
+    if b &+ 16 <= bytes { d.storeBytes(of: SIMD2<UInt64>(), toByteOffset: b, as: SIMD2<UInt64>.self); b &+= 16 }
+    if b &+ 8 <= bytes { d.storeBytes(of: UInt64(0), toByteOffset: b, as: UInt64.self); b &+= 8 }
+    if b < bytes { d.storeBytes(of: UInt32(0), toByteOffset: b, as: UInt32.self) }
 }
 
 /// dst[j] = src[stride·j] for j < count. Float with stride 2 (the common

@@ -8,6 +8,15 @@
 /// Each rule is written with these same primitives; with grad mode off they run
 /// the fast kernels directly and record nothing.
 
+/// Multiply-adds of each of the three primitives (forward, transpose, weight
+/// gradient): every output pixel of every image and output channel meets one
+/// column of K = C/groups·Kh·Kw. Small convolutions run on one thread.
+private func multiplyAdds(_ g: ConvGeometry) -> Int {
+    let outputs = g.batch.multipliedReportingOverflow(by: g.outChannels &* g.outPixels)
+    let total = outputs.partialValue.multipliedReportingOverflow(by: g.columnRows)
+    return outputs.overflow || total.overflow ? .max : total.partialValue
+}
+
 /// Adds bias[c] to every pixel of channel c of a contiguous [N, C, H, W] tensor.
 private func addChannelBias(_ out: Tensor, _ bias: Tensor, op: String) throws {
     let b = try bias.contiguousData(op: op)
@@ -28,7 +37,9 @@ func convPrimitive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: ConvGeometry,
     let out = try Tensor.empty(g.outShape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
         let b: UnsafePointer<T>? = bc.map { UnsafePointer($0.pointer(T.self)) }
-        try convForward(xc.pointer(T.self), wc.pointer(T.self), b, out.pointer(T.self), g, op: op)
+        try withThreads(forWork: multiplyAdds(g)) {
+            try convForward(xc.pointer(T.self), wc.pointer(T.self), b, out.pointer(T.self), g, op: op)
+        }
     }
     try withFloatType(x.dtype, op: op) { T in try run(T) }
     let inputs = bias.map { [x, w, $0] } ?? [x, w]
@@ -48,7 +59,9 @@ func convTransposePrimitive(_ y: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv
     let yc = try y.contiguousData(op: op), wc = try w.contiguousData(op: op)
     let out = try Tensor.empty(g.imageShape, y.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
-        try convTranspose(yc.pointer(T.self), wc.pointer(T.self), out.pointer(T.self), g, op: op)
+        try withThreads(forWork: multiplyAdds(g)) {
+            try convTranspose(yc.pointer(T.self), wc.pointer(T.self), out.pointer(T.self), g, op: op)
+        }
     }
     try withFloatType(y.dtype, op: op) { T in try run(T) }
     if let bias { try addChannelBias(out, bias, op: op) }
@@ -69,7 +82,9 @@ func convWeightGradPrimitive(_ x: Tensor, _ gy: Tensor, _ g: ConvGeometry, op: S
     let xc = try x.contiguousData(op: op), gc = try gy.contiguousData(op: op)
     let out = try Tensor.empty(g.weightShape, x.dtype, op: op)
     func run<T: GemmScalar>(_: T.Type) throws {
-        try convWeightGrad(xc.pointer(T.self), gc.pointer(T.self), out.pointer(T.self), g, op: op)
+        try withThreads(forWork: multiplyAdds(g)) {
+            try convWeightGrad(xc.pointer(T.self), gc.pointer(T.self), out.pointer(T.self), g, op: op)
+        }
     }
     try withFloatType(x.dtype, op: op) { T in try run(T) }
     return out.recorded("Conv2dBackwardWeight", inputs: [x, gy], attributes: g.attributes) { ctx in

@@ -77,7 +77,7 @@ private func product<T: GemmScalar>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMut
                                     _ c: UnsafeMutablePointer<T>, n: Int, k: Int, m: Int) {
     if n &* k &* m >= packedGemmThreshold {
         gemm(m: n, n: m, k: k, alpha: 1, MatrixView(a, rs: k, cs: 1), MatrixView(b, rs: m, cs: 1),
-             beta: 0, c, rsC: m, csC: 1, threads: EngineConfig.threads)
+             beta: 0, c, rsC: m, csC: 1, threads: threadsWorthUsing(work: n &* k &* m))
         return
     }
     c.update(repeating: 0, count: n &* m)

@@ -58,9 +58,62 @@ private func accumulate<T: GemmScalar>(_ x: Tensor, _ out: Tensor, _ outStrides:
     }
     var acc = [Double](repeating: 0, count: out.count)
     acc.withUnsafeMutableBufferPointer { a in
-        forEachOffset2(x.shape, x.strides, outStrides, cancellable: true) { xo, oo in a[oo] += Double(px[xo]) }
+        guard let base = a.baseAddress else { return }
+        if x.isContiguous {
+            accumulateRuns(px, x.shape, outStrides, into: base)
+        } else {
+            forEachOffset2(x.shape, x.strides, outStrides, cancellable: true) { xo, oo in a[oo] += Double(px[xo]) }
+        }
     }
     for i in 0..<out.count { po[i] = T(acc[i]) }
+}
+
+/// acc[o] += x for contiguous x, with `outStrides` 0 along the reduced dims. The
+/// dims merge into alternating runs of reduced and kept dims; x is walked in
+/// blocks of the innermost run: a reduced run is one vectorised sum (the bias
+/// gradient's H·W plane), a kept run adds a whole row into acc. An element-by-element
+/// walk would add every element into the same accumulator in memory, one at a time.
+private func accumulateRuns<T: GemmScalar>(_ px: UnsafeMutablePointer<T>, _ shape: [Int], _ outStrides: [Int],
+                                           into acc: UnsafeMutablePointer<Double>) {
+    var sizes: [Int] = [], strides: [Int] = []
+    for (d, n) in shape.enumerated() where n != 1 {
+        if let last = strides.last, (last == 0) == (outStrides[d] == 0) {
+            sizes[sizes.count - 1] &*= n
+            strides[strides.count - 1] = outStrides[d]
+        } else {
+            sizes.append(n)
+            strides.append(outStrides[d])
+        }
+    }
+    let inner = sizes.popLast() ?? 1, innerReduced = (strides.popLast() ?? 0) == 0
+    let total = shape.reduce(1, &*)
+    var index = [Int](repeating: 0, count: sizes.count)
+    var xo = 0, oo = 0, sinceCheck = 0
+    while xo < total {
+        if innerReduced {
+            var s = 0.0
+            chunkedLoop(inner) { r in s += contiguousSum(px + (xo &+ r.lowerBound), r.count) }
+            acc[oo] += s
+        } else {
+            for j in 0..<inner { acc[oo &+ j] += Double(px[xo &+ j]) }
+        }
+        xo &+= inner
+        sinceCheck &+= inner
+        if sinceCheck >= cancellationChunk {
+            if Cancellation.isRequested { return }
+            sinceCheck = 0
+        }
+        // Next block: advance the odometer over the outer runs.
+        var d = sizes.count - 1
+        while d >= 0 {
+            index[d] &+= 1
+            oo &+= strides[d]
+            if index[d] < sizes[d] { break }
+            oo &-= sizes[d] &* strides[d]
+            index[d] = 0
+            d -= 1
+        }
+    }
 }
 
 /// Exact wrapping int64 sums, as torch (a detour through Double would round above 2^53
