@@ -98,6 +98,45 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// The shallow weight gradient (K < 16, stride 1) against direct sums: output
+    /// widths and pixel counts off the vector width (vector body and scalar tail),
+    /// channel counts off its 4-channel blocks and K off its 3-row blocks, dilation,
+    /// asymmetric padding, padding beyond the kernel's reach, groups, both dtypes, 1-3 threads.
+    func testShallowWeightGradientAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        // (groups, cg, og, n, h, w, kh, kw, dilation, pads left/right/top/bottom)
+        let cases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, [Int])] = [
+            (1, 1, 32, 3, 28, 28, 3, 3, 1, [1, 1, 1, 1]), (1, 1, 5, 2, 9, 17, 3, 3, 1, [1, 1, 1, 1]),
+            (1, 3, 7, 2, 11, 13, 2, 2, 1, [0, 1, 1, 0]), (2, 2, 6, 1, 7, 23, 1, 5, 2, [3, 0, 0, 2]),
+            (1, 2, 9, 2, 12, 5, 3, 2, 2, [2, 2, 0, 1]), (1, 1, 4, 1, 1, 40, 1, 3, 1, [4, 4, 0, 0]),
+            (1, 1, 2, 2, 6, 6, 4, 3, 1, [0, 0, 3, 3]),
+        ]
+        for (index, c) in cases.enumerated() {
+            let (groups, cg, og, n, h, wd, kh, kw, dil, pads) = c
+            let ho = h + pads[2] + pads[3] - dil * (kh - 1), wo = wd + pads[0] + pads[1] - dil * (kw - 1)
+            let g = ConvGeometry(batch: n, channels: groups * cg, height: h, width: wd, outChannels: groups * og,
+                                 outHeight: ho, outWidth: wo, kernelH: kh, kernelW: kw, strideH: 1, strideW: 1,
+                                 dilationH: dil, dilationW: dil, padTop: pads[2], padLeft: pads[0], groups: groups)
+            XCTAssertEqual(g.weightGradKernel(elementSize: 4), .shallow, "case \(index)")
+            for dtype in [DType.float64, .float32] {
+                EngineConfig.threads = 1 + (index + (dtype == .float32 ? 1 : 0)) % 3
+                let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: dtype)
+                let w = try testTensor(g.weightShape, seed: UInt64(50 + index), dtype: dtype).setRequiresGrad()
+                let y = try conv2d(x, w, padding: .explicit(pads), dilation: [dil], groups: groups)
+                XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+                let v = try testTensor(y.shape, seed: UInt64(100 + index), dtype: dtype)
+                guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("no weight gradient") }
+                let expected = directWeightGrad(x.toDoubles(), v.toDoubles(), g), actual = gw.toDoubles()
+                let tolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(n * ho * wo).squareRoot()
+                XCTAssertEqual(actual.count, expected.count)
+                for i in 0..<min(actual.count, expected.count) {
+                    XCTAssertEqual(actual[i], expected[i], accuracy: tolerance, "case \(index) \(dtype) element \(i)")
+                }
+            }
+        }
+    }
+
     /// conv_transpose2d with stride 2 scatter-adds float32 rows through the
     /// vectorised even-lane path (runs of 40, 16, 12, 5 pixels); the float64 run of
     /// the same values takes the scalar path and must agree.
