@@ -137,6 +137,45 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// The input gradient on the col2im path (strides above 1) adds into padded
+    /// column-phase planes: strides 2 and 3 with even and odd left padding, dilation,
+    /// both dtypes, and planes large enough (16 channels of 200x200 float64) that a
+    /// task's channels are split into blocks of at most 2 MiB.
+    func testCol2imInputGradientAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        // (c, og, h, w, kh, kw, stride, dilation, pads left/right/top/bottom, dtype, threads)
+        let cases: [(Int, Int, Int, Int, Int, Int, [Int], Int, [Int], DType, Int)] = [
+            (16, 4, 200, 200, 3, 3, [2, 2], 1, [1, 1, 1, 1], .float64, 1),
+            (3, 5, 13, 17, 4, 4, [2, 2], 1, [1, 1, 1, 1], .float32, 2),
+            (2, 3, 11, 19, 3, 2, [3, 3], 2, [2, 0, 1, 2], .float32, 1),
+            (4, 2, 9, 14, 2, 3, [1, 3], 1, [0, 1, 0, 1], .float64, 3),
+            (2, 6, 10, 21, 3, 5, [2, 3], 1, [3, 1, 2, 0], .float32, 2),
+        ]
+        for (index, c) in cases.enumerated() {
+            let (channels, og, h, wd, kh, kw, stride, dil, pads, dtype, threads) = c
+            EngineConfig.threads = threads
+            let ho = (h + pads[2] + pads[3] - dil * (kh - 1) - 1) / stride[0] + 1
+            let wo = (wd + pads[0] + pads[1] - dil * (kw - 1) - 1) / stride[1] + 1
+            let g = ConvGeometry(batch: 2, channels: channels, height: h, width: wd, outChannels: og, outHeight: ho,
+                                 outWidth: wo, kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1],
+                                 dilationH: dil, dilationW: dil, padTop: pads[2], padLeft: pads[0], groups: 1)
+            XCTAssertEqual(g.transposeKernel, .col2im, "case \(index)")
+            let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: dtype).setRequiresGrad()
+            let w = try testTensor(g.weightShape, seed: UInt64(20 + index), dtype: dtype)
+            let y = try conv2d(x, w, stride: stride, padding: .explicit(pads), dilation: [dil])
+            XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+            let v = try testTensor(y.shape, seed: UInt64(40 + index), dtype: dtype)
+            guard let gx = try grad([y], [x], gradOutputs: [v])[0] else { return XCTFail("no input gradient") }
+            let expected = directInputGrad(v.toDoubles(), w.toDoubles(), g), actual = gx.toDoubles()
+            let tolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(og * kh * kw).squareRoot()
+            XCTAssertEqual(actual.count, expected.count)
+            var worst = 0.0
+            for i in 0..<min(actual.count, expected.count) { worst = max(worst, abs(actual[i] - expected[i])) }
+            XCTAssertLessThan(worst, tolerance, "case \(index): \(g)")
+        }
+    }
+
     /// conv_transpose2d with stride 2 scatter-adds float32 rows through the
     /// vectorised even-lane path (runs of 40, 16, 12, 5 pixels); the float64 run of
     /// the same values takes the scalar path and must agree.
