@@ -146,11 +146,32 @@ private func interleaveRows<T: GemmScalar>(_ even: UnsafePointer<T>, _ odd: Unsa
                                            into dst: UnsafeMutablePointer<T>) {
     var i = 0
     if x0 & 1 == 1 && count > 0 { dst[0] = odd[x0 >> 1]; i = 1 }
-    // Pairs (even, odd) of columns x0 + i, x0 + i + 1: a loop the compiler vectorises as interleaved stores.
+    // Pairs (even, odd) of columns x0 + i, x0 + i + 1.
     let e = even + ((x0 &+ i) >> 1), o = odd + ((x0 &+ i) >> 1), d = dst + i, pairs = (count &- i) >> 1
-    for j in 0..<pairs {
+    var j = 0
+    if T.self == Float.self {
+        // Built from the lanes of two vectors, which the compiler turns into one two-source shuffle.
+        let er = UnsafeRawPointer(e), or = UnsafeRawPointer(o), dr = UnsafeMutableRawPointer(d)
+        while j &+ 8 <= pairs {
+            let a = er.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD8<Float>.self)
+            let b = or.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD8<Float>.self)
+            let v = SIMD16<Float>(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3],
+                                  a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+            dr.storeBytes(of: v, toByteOffset: 8 &* j, as: SIMD16<Float>.self)
+            j &+= 8
+        }
+        while j &+ 4 <= pairs {
+            let a = er.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD4<Float>.self)
+            let b = or.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD4<Float>.self)
+            dr.storeBytes(of: SIMD8<Float>(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3]), toByteOffset: 8 &* j,
+                          as: SIMD8<Float>.self)
+            j &+= 4
+        }
+    }
+    while j < pairs {
         d[2 &* j] = e[j]
         d[2 &* j &+ 1] = o[j]
+        j &+= 1
     }
     if (count &- i) & 1 == 1 { d[2 &* pairs] = e[pairs] }
 }
