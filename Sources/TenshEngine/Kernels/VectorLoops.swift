@@ -69,6 +69,22 @@ func addElements<T: GemmScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutable
         UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: T.Vector.self)
         i &+= w
     }
+    if T.self == Float.self {
+        // Short float32 runs (the 14-pixel rows of a 28x28 stride-2 gradient): 8, then 4 at a time.
+        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+        if i &+ 8 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD8<Float>.self)
+                + s.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD8<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: 4 &* i, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        if i &+ 4 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
+                + s.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+    }
     while i < count { dst[i] = dst[i] + src[i]; i &+= 1 }
 }
 
