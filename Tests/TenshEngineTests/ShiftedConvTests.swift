@@ -101,7 +101,8 @@ final class ShiftedConvTests: XCTestCase {
     /// The shallow weight gradient (K < 16, stride 1) against direct sums: output
     /// widths and pixel counts off the vector width (vector body and scalar tail),
     /// channel counts off its 4-channel blocks and K off its 3-row blocks, dilation,
-    /// asymmetric padding, padding beyond the kernel's reach, groups, both dtypes, 1-3 threads.
+    /// asymmetric padding, padding beyond the kernel's reach, groups, both dtypes, 1-3 threads,
+    /// and images wide enough to be taken in bands of rows.
     func testShallowWeightGradientAgainstDirectSums() throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
@@ -111,6 +112,8 @@ final class ShiftedConvTests: XCTestCase {
             (1, 3, 7, 2, 11, 13, 2, 2, 1, [0, 1, 1, 0]), (2, 2, 6, 1, 7, 23, 1, 5, 2, [3, 0, 0, 2]),
             (1, 2, 9, 2, 12, 5, 3, 2, 2, [2, 2, 0, 1]), (1, 1, 4, 1, 1, 40, 1, 3, 1, [4, 4, 0, 0]),
             (1, 1, 2, 2, 6, 6, 4, 3, 1, [0, 0, 3, 3]),
+            // Bands of output rows: two of 109 and 11 rows, and bands of one row.
+            (1, 1, 5, 1, 120, 200, 3, 3, 1, [1, 1, 1, 1]), (1, 3, 2, 1, 2, 4400, 1, 5, 1, [2, 2, 0, 0]),
         ]
         for (index, c) in cases.enumerated() {
             let (groups, cg, og, n, h, wd, kh, kw, dil, pads) = c

@@ -7,10 +7,11 @@
 /// of channel ci moved left by kx·dilation columns and cut to Wo columns, so
 /// each row (ci, ky, kx) of the column matrix is one contiguous run of it, as
 /// long as the output gradient itself: the gradient is read in place, once,
-/// and only these Kw small copies of the image are made. A GEMM would leave
-/// most of a micro-tile empty (K = 9 fills 9 of 32 columns); here every FMA
-/// is useful, and each block of four gradient channels and three rows shares
-/// its loads (7 loads for 12 FMAs).
+/// and only these Kw small copies of the image are made (for a band of output
+/// rows at a time, so they stay in L2). A GEMM would leave most of a
+/// micro-tile empty (K = 9 fills 9 of 32 columns); here every FMA is useful,
+/// and each block of four gradient channels and three rows shares its loads
+/// (7 loads for 12 FMAs).
 
 /// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] ⋆ image[n] (stride 1); overwrites `gw`.
 func convWeightGradShallowKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
@@ -19,7 +20,10 @@ func convWeightGradShallowKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     let wCount = g.outChannels * k, threads = max(1, EngineConfig.threads)
     gw.update(repeating: 0, count: wCount)
     if g.batch == 0 || g.outPixels == 0 || k == 0 { return }
-    let hp = g.outHeight + (g.kernelH - 1) * g.dilationH, copySize = hp * g.outWidth
+    // Bands of output rows keep the copies near 256 KiB of float32 (in L2) whatever the image size.
+    let reach = (g.kernelH - 1) * g.dilationH
+    let bandRows = max(1, min(g.outHeight, (1 << 16) / max(1, cg * g.kernelW * g.outWidth)))
+    let copySize = (bandRows + reach) * g.outWidth
     let offsets = UnsafeMutablePointer<Int>.allocate(capacity: k)
     defer { offsets.deallocate() }
     var r = 0
@@ -36,18 +40,24 @@ func convWeightGradShallowKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     partials.update(repeating: 0, count: threads * wCount)
     try runConvTasks(T.self, tasks: g.batch * g.groups, workspace: cg * g.kernelW * copySize, op: op) { t, chunk, ws in
         let n = t / g.groups, gi = t % g.groups
-        shiftColumns(image + (n * g.channels + gi * cg) * g.imagePixels, channels: cg, hp: hp, g, into: ws)
-        let d = pixels + (n * g.outChannels + gi * og) * g.outPixels
         let acc = partials + chunk * wCount + gi * og * k
-        var co = 0
-        while co < og {
-            var r = 0
-            while r < k {
-                dotBlock(d + co * g.outPixels, stride: g.outPixels, channels: min(4, og - co), ws, offsets + r,
-                         rows: min(3, k - r), count: g.outPixels, into: acc + co * k + r, rs: k)
-                r += 3
+        var oy0 = 0
+        while oy0 < g.outHeight {
+            let rows = min(bandRows, g.outHeight - oy0), count = rows * g.outWidth
+            shiftColumns(image + (n * g.channels + gi * cg) * g.imagePixels, channels: cg, y0: oy0, rows: rows + reach,
+                         copySize: copySize, g, into: ws)
+            let d = pixels + (n * g.outChannels + gi * og) * g.outPixels + oy0 * g.outWidth
+            var co = 0
+            while co < og {
+                var r = 0
+                while r < k {
+                    dotBlock(d + co * g.outPixels, stride: g.outPixels, channels: min(4, og - co), ws, offsets + r,
+                             rows: min(3, k - r), count: count, into: acc + co * k + r, rs: k)
+                    r += 3
+                }
+                co += 4
             }
-            co += 4
+            oy0 += rows
         }
     }
     for c in 0..<threads {
@@ -56,18 +66,18 @@ func convWeightGradShallowKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     }
 }
 
-/// dst[ci, kx][y, ox] = image[ci, y − padTop, ox + kx·dilation − padLeft] (zero outside the image)
-/// for y < hp, ox < Wo: Kw column-shifted copies of each channel, Wo wide.
-private func shiftColumns<T: GemmScalar>(_ image: UnsafePointer<T>, channels: Int, hp: Int, _ g: ConvGeometry,
-                                         into dst: UnsafeMutablePointer<T>) {
+/// dst[ci, kx][y, ox] = image[ci, y0 + y − padTop, ox + kx·dilation − padLeft] (zero outside the
+/// image) for y < rows, ox < Wo: Kw column-shifted copies of each channel, Wo wide, `copySize` apart.
+private func shiftColumns<T: GemmScalar>(_ image: UnsafePointer<T>, channels: Int, y0: Int, rows: Int, copySize: Int,
+                                         _ g: ConvGeometry, into dst: UnsafeMutablePointer<T>) {
     let wo = g.outWidth
     for ci in 0..<channels {
         for kx in 0..<g.kernelW {
-            let copy = dst + (ci * g.kernelW + kx) * hp * wo
+            let copy = dst + (ci * g.kernelW + kx) * copySize
             let (c0, c1) = g.validColumns(kx: kx)
             let sourceColumn = kx * g.dilationW - g.padLeft
-            for y in 0..<hp {
-                let row = copy + y * wo, iy = y - g.padTop
+            for y in 0..<rows {
+                let row = copy + y * wo, iy = y0 + y - g.padTop
                 guard iy >= 0, iy < g.height, c1 > c0 else {
                     fillZero(row, count: wo)
                     continue
