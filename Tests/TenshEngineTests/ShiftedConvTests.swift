@@ -140,6 +140,37 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// The shifted weight gradient packs float32 output gradients of 32 channels in
+    /// 16x16 register transposes: 40 channels (one full panel, one partial), output
+    /// widths 37 and 16 (two blocks and a scalar tail; exactly one block), strides
+    /// 1 and 2, one image (grid split over threads) and three (a task per image).
+    func testShiftedWeightGradientTransposedPanelsAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        for (index, (n, width, stride)) in [(1, 37, 1), (3, 37, 1), (2, 31, 2), (1, 16, 1)].enumerated() {
+            let wo = (width + 2 - 3) / stride + 1, ho = (9 + 2 - 3) / stride + 1
+            let g = ConvGeometry(batch: n, channels: 3, height: 9, width: width, outChannels: 40, outHeight: ho,
+                                 outWidth: wo, kernelH: 3, kernelW: 3, strideH: stride, strideW: stride,
+                                 dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, groups: 1)
+            XCTAssertEqual(g.weightGradKernel(elementSize: 4), .shifted, "case \(index)")
+            let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: .float32)
+            let w = try testTensor(g.weightShape, seed: UInt64(10 + index), dtype: .float32).setRequiresGrad()
+            for threads in [1, 2] {
+                EngineConfig.threads = threads
+                let y = try conv2d(x, w, stride: [stride], padding: 1)
+                XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+                let v = try testTensor(y.shape, seed: UInt64(20 + index), dtype: .float32)
+                guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("no weight gradient") }
+                let expected = directWeightGrad(x.toDoubles(), v.toDoubles(), g), actual = gw.toDoubles()
+                let tolerance = 2e-5 * Double(n * ho * wo).squareRoot()
+                var worst = 0.0
+                for i in 0..<min(actual.count, expected.count) { worst = max(worst, abs(actual[i] - expected[i])) }
+                XCTAssertEqual(actual.count, expected.count)
+                XCTAssertLessThan(worst, tolerance, "case \(index), \(threads) threads")
+            }
+        }
+    }
+
     /// The input gradient on the col2im path (strides above 1) adds into padded
     /// column-phase planes: strides 2 and 3 with even and odd left padding, dilation,
     /// both dtypes, and planes large enough (16 channels of 200x200 float64) that a
