@@ -98,6 +98,118 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// The shallow weight gradient (K < 16, stride 1) against direct sums: output
+    /// widths and pixel counts off the vector width (vector body and scalar tail),
+    /// channel counts off its 4-channel blocks and K off its 3-row blocks, dilation,
+    /// asymmetric padding, padding beyond the kernel's reach, groups, both dtypes, 1-3 threads,
+    /// and images wide enough to be taken in bands of rows.
+    func testShallowWeightGradientAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        // (groups, cg, og, n, h, w, kh, kw, dilation, pads left/right/top/bottom)
+        let cases: [(Int, Int, Int, Int, Int, Int, Int, Int, Int, [Int])] = [
+            (1, 1, 32, 3, 28, 28, 3, 3, 1, [1, 1, 1, 1]), (1, 1, 5, 2, 9, 17, 3, 3, 1, [1, 1, 1, 1]),
+            (1, 3, 7, 2, 11, 13, 2, 2, 1, [0, 1, 1, 0]), (2, 2, 6, 1, 7, 23, 1, 5, 2, [3, 0, 0, 2]),
+            (1, 2, 9, 2, 12, 5, 3, 2, 2, [2, 2, 0, 1]), (1, 1, 4, 1, 1, 40, 1, 3, 1, [4, 4, 0, 0]),
+            (1, 1, 2, 2, 6, 6, 4, 3, 1, [0, 0, 3, 3]),
+            // Bands of output rows: two of 109 and 11 rows, and bands of one row.
+            (1, 1, 5, 1, 120, 200, 3, 3, 1, [1, 1, 1, 1]), (1, 3, 2, 1, 2, 4400, 1, 5, 1, [2, 2, 0, 0]),
+        ]
+        for (index, c) in cases.enumerated() {
+            let (groups, cg, og, n, h, wd, kh, kw, dil, pads) = c
+            let ho = h + pads[2] + pads[3] - dil * (kh - 1), wo = wd + pads[0] + pads[1] - dil * (kw - 1)
+            let g = ConvGeometry(batch: n, channels: groups * cg, height: h, width: wd, outChannels: groups * og,
+                                 outHeight: ho, outWidth: wo, kernelH: kh, kernelW: kw, strideH: 1, strideW: 1,
+                                 dilationH: dil, dilationW: dil, padTop: pads[2], padLeft: pads[0], groups: groups)
+            XCTAssertEqual(g.weightGradKernel(elementSize: 4), .shallow, "case \(index)")
+            for dtype in [DType.float64, .float32] {
+                EngineConfig.threads = 1 + (index + (dtype == .float32 ? 1 : 0)) % 3
+                let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: dtype)
+                let w = try testTensor(g.weightShape, seed: UInt64(50 + index), dtype: dtype).setRequiresGrad()
+                let y = try conv2d(x, w, padding: .explicit(pads), dilation: [dil], groups: groups)
+                XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+                let v = try testTensor(y.shape, seed: UInt64(100 + index), dtype: dtype)
+                guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("no weight gradient") }
+                let expected = directWeightGrad(x.toDoubles(), v.toDoubles(), g), actual = gw.toDoubles()
+                let tolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(n * ho * wo).squareRoot()
+                XCTAssertEqual(actual.count, expected.count)
+                for i in 0..<min(actual.count, expected.count) {
+                    XCTAssertEqual(actual[i], expected[i], accuracy: tolerance, "case \(index) \(dtype) element \(i)")
+                }
+            }
+        }
+    }
+
+    /// The shifted weight gradient packs float32 output gradients of 32 channels in
+    /// 16x16 register transposes: 40 channels (one full panel, one partial), output
+    /// widths 37 and 16 (two blocks and a scalar tail; exactly one block), strides
+    /// 1 and 2, one image (grid split over threads) and three (a task per image).
+    func testShiftedWeightGradientTransposedPanelsAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        for (index, (n, width, stride)) in [(1, 37, 1), (3, 37, 1), (2, 31, 2), (1, 16, 1)].enumerated() {
+            let wo = (width + 2 - 3) / stride + 1, ho = (9 + 2 - 3) / stride + 1
+            let g = ConvGeometry(batch: n, channels: 3, height: 9, width: width, outChannels: 40, outHeight: ho,
+                                 outWidth: wo, kernelH: 3, kernelW: 3, strideH: stride, strideW: stride,
+                                 dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, groups: 1)
+            XCTAssertEqual(g.weightGradKernel(elementSize: 4), .shifted, "case \(index)")
+            let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: .float32)
+            let w = try testTensor(g.weightShape, seed: UInt64(10 + index), dtype: .float32).setRequiresGrad()
+            for threads in [1, 2] {
+                EngineConfig.threads = threads
+                let y = try conv2d(x, w, stride: [stride], padding: 1)
+                XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+                let v = try testTensor(y.shape, seed: UInt64(20 + index), dtype: .float32)
+                guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("no weight gradient") }
+                let expected = directWeightGrad(x.toDoubles(), v.toDoubles(), g), actual = gw.toDoubles()
+                let tolerance = 2e-5 * Double(n * ho * wo).squareRoot()
+                var worst = 0.0
+                for i in 0..<min(actual.count, expected.count) { worst = max(worst, abs(actual[i] - expected[i])) }
+                XCTAssertEqual(actual.count, expected.count)
+                XCTAssertLessThan(worst, tolerance, "case \(index), \(threads) threads")
+            }
+        }
+    }
+
+    /// The input gradient on the col2im path (strides above 1) adds into padded
+    /// column-phase planes: strides 2 and 3 with even and odd left padding, dilation,
+    /// both dtypes, and planes large enough (16 channels of 200x200 float64) that a
+    /// task's channels are split into blocks of at most 2 MiB.
+    func testCol2imInputGradientAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        // (c, og, h, w, kh, kw, stride, dilation, pads left/right/top/bottom, dtype, threads)
+        let cases: [(Int, Int, Int, Int, Int, Int, [Int], Int, [Int], DType, Int)] = [
+            (16, 4, 200, 200, 3, 3, [2, 2], 1, [1, 1, 1, 1], .float64, 1),
+            (3, 5, 13, 17, 4, 4, [2, 2], 1, [1, 1, 1, 1], .float32, 2),
+            (2, 3, 11, 19, 3, 2, [3, 3], 2, [2, 0, 1, 2], .float32, 1),
+            (4, 2, 9, 14, 2, 3, [1, 3], 1, [0, 1, 0, 1], .float64, 3),
+            (2, 6, 10, 21, 3, 5, [2, 3], 1, [3, 1, 2, 0], .float32, 2),
+        ]
+        for (index, c) in cases.enumerated() {
+            let (channels, og, h, wd, kh, kw, stride, dil, pads, dtype, threads) = c
+            EngineConfig.threads = threads
+            let ho = (h + pads[2] + pads[3] - dil * (kh - 1) - 1) / stride[0] + 1
+            let wo = (wd + pads[0] + pads[1] - dil * (kw - 1) - 1) / stride[1] + 1
+            let g = ConvGeometry(batch: 2, channels: channels, height: h, width: wd, outChannels: og, outHeight: ho,
+                                 outWidth: wo, kernelH: kh, kernelW: kw, strideH: stride[0], strideW: stride[1],
+                                 dilationH: dil, dilationW: dil, padTop: pads[2], padLeft: pads[0], groups: 1)
+            XCTAssertEqual(g.transposeKernel, .col2im, "case \(index)")
+            let x = try testTensor(g.imageShape, seed: UInt64(index), dtype: dtype).setRequiresGrad()
+            let w = try testTensor(g.weightShape, seed: UInt64(20 + index), dtype: dtype)
+            let y = try conv2d(x, w, stride: stride, padding: .explicit(pads), dilation: [dil])
+            XCTAssertEqual(y.shape, g.outShape, "case \(index)")
+            let v = try testTensor(y.shape, seed: UInt64(40 + index), dtype: dtype)
+            guard let gx = try grad([y], [x], gradOutputs: [v])[0] else { return XCTFail("no input gradient") }
+            let expected = directInputGrad(v.toDoubles(), w.toDoubles(), g), actual = gx.toDoubles()
+            let tolerance = dtype == .float64 ? 1e-11 : 2e-5 * Double(og * kh * kw).squareRoot()
+            XCTAssertEqual(actual.count, expected.count)
+            var worst = 0.0
+            for i in 0..<min(actual.count, expected.count) { worst = max(worst, abs(actual[i] - expected[i])) }
+            XCTAssertLessThan(worst, tolerance, "case \(index): \(g)")
+        }
+    }
+
     /// conv_transpose2d with stride 2 scatter-adds float32 rows through the
     /// vectorised even-lane path (runs of 40, 16, 12, 5 pixels); the float64 run of
     /// the same values takes the scalar path and must agree.

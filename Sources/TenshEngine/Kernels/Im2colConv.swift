@@ -71,23 +71,31 @@ func convTransposeCol2imKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: U
         image.update(repeating: 0, count: g.batch * g.channels * g.imagePixels)
         return
     }
-    // Tasks own disjoint channel blocks of one image, so scatter-adds never race.
-    let units = g.batch * g.groups
-    let blocks = min(cg, max(1, (2 * EngineConfig.threads + units - 1) / units))
+    // Tasks own disjoint channel blocks of one image, so scatter-adds never race; a
+    // block's padded planes (see `PaddedPlanes`) stay within 2 MiB.
+    let padded = PaddedPlanes(g), units = g.batch * g.groups
+    let blockBudget = pointwise ? cg : max(1, (2 << 20) / max(1, padded.plane * MemoryLayout<T>.stride))
+    let blocks = min(cg, max(1, (2 * EngineConfig.threads + units - 1) / units, (cg + blockBudget - 1) / blockBudget))
     let blockSize = (cg + blocks - 1) / blocks
     let tile = g.pixelTile(elementSize: MemoryLayout<T>.stride)
-    try runConvTasks(T.self, tasks: units * blocks, workspace: blockSize * kk * tile, op: op) { t, _, cols in
+    let workspace = pointwise ? 0 : blockSize * (kk * tile + padded.plane)
+    try runConvTasks(T.self, tasks: units * blocks, workspace: workspace, op: op) { t, _, ws in
         let n = t / (g.groups * blocks), gi = (t / blocks) % g.groups, ci0 = (t % blocks) * blockSize
         let cb = min(blockSize, cg - ci0)
         guard cb > 0 else { return }
         let a = MatrixView(w + gi * og * k + ci0 * kk, rs: 1, cs: k) // Wᵀ rows for this channel block
         let src = pixels + (n * g.outChannels + gi * og) * p
         let dst = image + (n * g.channels + gi * cg + ci0) * g.imagePixels
+        let planes = ws + blockSize * kk * tile
         // Each task zeroes its own planes, checking Ctrl-C between them: a fresh output takes
         // page faults as it is first written (68 MiB of planes took 120 ms on a loaded machine).
         for c in 0..<cb {
             if Cancellation.isRequested { return } // runConvTasks rethrows it after the join
-            (dst + c * g.imagePixels).update(repeating: 0, count: g.imagePixels)
+            if pointwise {
+                (dst + c * g.imagePixels).update(repeating: 0, count: g.imagePixels)
+            } else {
+                fillZero(planes + c * padded.plane, count: padded.plane)
+            }
         }
         var p0 = 0
         while p0 < p && !Cancellation.isRequested {
@@ -97,11 +105,12 @@ func convTransposeCol2imKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: U
                      beta: 0, dst + p0, rsC: g.imagePixels, csC: 1)
             } else {
                 gemm(m: cb * kk, n: np, k: og, alpha: 1, a, MatrixView(src + p0, rs: p, cs: 1),
-                     beta: 0, cols, rsC: np, csC: 1)
-                col2imTile(cols, g, channelCount: cb, p0: p0, np: np, into: dst)
+                     beta: 0, ws, rsC: np, csC: 1)
+                col2imPaddedTile(ws, g, channelCount: cb, p0: p0, np: np, padded, into: planes)
             }
             p0 += np
         }
+        if !pointwise { copyImageWindow(planes, padded, g, channelCount: cb, into: dst) }
     }
 }
 

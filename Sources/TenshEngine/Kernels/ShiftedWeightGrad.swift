@@ -117,13 +117,21 @@ private func accumulateWeightGrad<T: GemmScalar>(_ padded: UnsafePointer<T>, off
 private func packGridPanel<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, _ g: ConvGeometry,
                                           _ layout: ShiftedLayout, into panel: UnsafeMutablePointer<T>) {
     let nr = GemmShape.nr(T.self)
+    // Float panels of all 32 channels move 16x16 blocks through registers; the rest element by element.
+    let blocked = T.self == Float.self && channels == nr ? g.outWidth / 16 * 16 : 0
     for oy in 0..<g.outHeight {
         let row = panel + oy * layout.wp * nr, src = pixels + oy * g.outWidth
         if channels < nr { fillZero(row, count: g.outWidth * nr) }
+        for c0 in stride(from: 0, to: blocked > 0 ? nr : 0, by: 16) {
+            for ox in stride(from: 0, to: blocked, by: 16) {
+                transposeBlock16(UnsafeRawPointer(src + c0 * g.outPixels + ox), rowStride: 4 * g.outPixels,
+                                 into: UnsafeMutableRawPointer(row + ox * nr + c0), outStride: 4 * nr)
+            }
+        }
         for c in 0..<channels {
             let line = src + c * g.outPixels
-            var dst = row + c
-            for ox in 0..<g.outWidth {
+            var dst = row + blocked * nr + c
+            for ox in blocked..<g.outWidth {
                 dst.pointee = line[ox]
                 dst += nr
             }
@@ -132,4 +140,36 @@ private func packGridPanel<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: 
     }
     let used = g.outHeight * layout.wp
     fillZero(panel + used * nr, count: (layout.gridPixels - used) * nr)
+}
+
+/// out row i = (in row 0 [i], ..., in row 15 [i]) for a 16x16 float32 block (strides in bytes): four
+/// rounds of perfect shuffles (rows i and i + 8 interleaved into rows 2i, 2i + 1) transpose it, each
+/// shuffle one two-source permute, in registers (a tuple, not memory), instead of 256 scalar stores.
+@inline(__always)
+private func transposeBlock16(_ src: UnsafeRawPointer, rowStride: Int, into dst: UnsafeMutableRawPointer,
+                              outStride: Int) {
+    typealias V = SIMD16<Float>
+    func row(_ r: Int) -> V { src.loadUnaligned(fromByteOffset: r &* rowStride, as: V.self) }
+    var b = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7),
+             row(8), row(9), row(10), row(11), row(12), row(13), row(14), row(15))
+    for _ in 0..<4 {
+        b = (low(b.0, b.8), high(b.0, b.8), low(b.1, b.9), high(b.1, b.9), low(b.2, b.10), high(b.2, b.10),
+             low(b.3, b.11), high(b.3, b.11), low(b.4, b.12), high(b.4, b.12), low(b.5, b.13), high(b.5, b.13),
+             low(b.6, b.14), high(b.6, b.14), low(b.7, b.15), high(b.7, b.15))
+    }
+    func store(_ v: V, _ r: Int) { dst.storeBytes(of: v, toByteOffset: r &* outStride, as: V.self) }
+    store(b.0, 0); store(b.1, 1); store(b.2, 2); store(b.3, 3); store(b.4, 4); store(b.5, 5); store(b.6, 6)
+    store(b.7, 7); store(b.8, 8); store(b.9, 9); store(b.10, 10); store(b.11, 11); store(b.12, 12)
+    store(b.13, 13); store(b.14, 14); store(b.15, 15)
+}
+
+/// (a[0], b[0], a[1], b[1], ..., a[7], b[7]) and (a[8], b[8], ..., a[15], b[15]).
+@inline(__always)
+private func low(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+}
+
+@inline(__always)
+private func high(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
 }

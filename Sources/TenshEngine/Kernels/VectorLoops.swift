@@ -52,7 +52,8 @@ func fillZero<T: GemmScalar>(_ dst: UnsafeMutablePointer<T>, count: Int) {
 
 /// dst[j] = src[stride·j] for j < count. Float with stride 2 (the common
 /// downsampling conv) splits 32-float loads into their even lanes instead of
-/// gathering one element at a time.
+/// gathering one element at a time; the short rows of small images (14 of a
+/// 28-wide row) step down to 16- and 8-float loads before the scalar tail.
 @inline(__always)
 func gatherStrided<T: GemmScalar>(_ src: UnsafePointer<T>, stride: Int, into dst: UnsafeMutablePointer<T>,
                                   count: Int) {
@@ -65,8 +66,57 @@ func gatherStrided<T: GemmScalar>(_ src: UnsafePointer<T>, stride: Int, into dst
             d.storeBytes(of: pair.evenHalf, toByteOffset: 4 &* j, as: SIMD16<Float>.self)
             j &+= 16
         }
+        if 2 &* (j &+ 8) <= 2 &* count &- 1 {
+            let pair = s.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD16<Float>.self)
+            d.storeBytes(of: pair.evenHalf, toByteOffset: 4 &* j, as: SIMD8<Float>.self)
+            j &+= 8
+        }
+        if 2 &* (j &+ 4) <= 2 &* count &- 1 {
+            let pair = s.loadUnaligned(fromByteOffset: 8 &* j, as: SIMD8<Float>.self)
+            d.storeBytes(of: pair.evenHalf, toByteOffset: 4 &* j, as: SIMD4<Float>.self)
+            j &+= 4
+        }
     }
     while j < count { dst[j] = src[stride &* j]; j &+= 1 }
+}
+
+/// dst[0..<count] += src[0..<count] in SIMD vectors.
+@inline(__always)
+func addElements<T: GemmScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int) {
+    let w = T.Vector.scalarCount
+    var i = 0
+    while i &+ w <= count {
+        let sum = UnsafeRawPointer(dst + i).loadUnaligned(as: T.Vector.self)
+            + UnsafeRawPointer(src + i).loadUnaligned(as: T.Vector.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: sum, as: T.Vector.self)
+        i &+= w
+    }
+    if T.self == Float.self {
+        // Short float32 runs (the 14-pixel rows of a 28x28 stride-2 gradient): 8, then 4 at a time.
+        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+        if i &+ 8 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD8<Float>.self)
+                + s.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD8<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: 4 &* i, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        if i &+ 4 <= count {
+            let sum = d.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
+                + s.loadUnaligned(fromByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: 4 &* i, as: SIMD4<Float>.self)
+            i &+= 4
+        }
+    }
+    while i < count { dst[i] = dst[i] + src[i]; i &+= 1 }
+}
+
+/// dst[stride·j] = src[j] for j < count (contiguous copy at stride 1).
+@inline(__always)
+func scatterStrided<T: GemmScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, stride: Int,
+                                   count: Int) {
+    if stride == 1 { return copyElements(src, to: dst, count: count) }
+    var j = 0
+    while j < count { dst[stride &* j] = src[j]; j &+= 1 }
 }
 
 /// dst[stride·j] += src[j] for j < count. Float with stride 2 (the input
