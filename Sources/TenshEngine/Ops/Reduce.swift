@@ -98,8 +98,10 @@ private func accumulateInt<T>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStride
 /// Sum over `dims` (all when empty), like `torch.sum(x, dim, keepdim)`.
 public func sum(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     let ds = try reductionDims(dims, rank: x.rank, op: "sum")
+    let out = try sumForward(x, ds, keepdim: keepdim, op: "sum")
+    guard willRecord(x) else { return out }
     let inShape = x.shape
-    return try sumForward(x, ds, keepdim: keepdim, op: "sum")
+    return out
         .recorded("Sum", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
             [try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)]
         }

@@ -11,12 +11,14 @@ struct CallArgument {
 enum Binder {
     static func bind(_ builtin: Builtin, _ arguments: [CallArgument], callSpan: SourceSpan,
                      context: CallContext) throws -> Arguments {
-        var values: [String: Value] = [:]
-        var spans: [String: SourceSpan] = [:]
+        let params = builtin.parameters
+        var values = ArgumentSlots<Value>(names: builtin.parameterNames)
+        var spans = ArgumentSlots<SourceSpan>(names: builtin.parameterNames)
         var keywords: Set<String> = []
         var extraKeywords: [CallArgument] = []
-        let params = builtin.parameters
-        var positional = arguments.filter { $0.name == nil }[...]
+        // Most calls pass only positional arguments: bound without filtering a copy.
+        let hasKeywords = arguments.contains { $0.name != nil }
+        var positional = hasKeywords ? arguments.filter { $0.name == nil }[...] : arguments[...]
         for p in params where !p.isKeywordOnly {
             if p.isVariadic {
                 let rest = Array(positional)
@@ -36,7 +38,7 @@ enum Binder {
             let count = params.filter { !$0.isKeywordOnly && !$0.isVariadic }.count
             throw RuntimeError("\(builtin.name) takes \(count) positional argument\(count == 1 ? "" : "s") but \(arguments.filter { $0.name == nil }.count) were given", at: extra.span)
         }
-        for arg in arguments {
+        for arg in arguments where hasKeywords {
             guard let name = arg.name else { continue }
             guard let p = params.first(where: { $0.name == name && !$0.isVariadic && !$0.collectsKeywords }) else {
                 if params.contains(where: \.collectsKeywords) {

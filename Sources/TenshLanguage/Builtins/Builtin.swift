@@ -105,6 +105,8 @@ public final class Builtin {
     public let name: String
     public let category: String
     public let parameters: [BuiltinParameter]
+    /// The parameters' names, in order: the slots a call's arguments are bound to.
+    let parameterNames: [String]
     /// One line: what it does.
     public let summary: String
     /// A line of tensh that uses it.
@@ -123,6 +125,7 @@ public final class Builtin {
             if p.isVariadic { seenVariadic = true }
             return p
         }
+        self.parameterNames = parameters.map(\.name)
         self.summary = summary
         self.example = example
         self.body = body

@@ -93,7 +93,7 @@ final class Interpreter: CallContext {
             let v = try evaluate(value)
             // `x = e`, by far the commonest, binds without the general target walk.
             if targets.count == 1, case .name(let name) = targets[0].kind {
-                environment.assign(name, v)
+                environment.assign(name, v, at: targets[0])
             } else {
                 for target in targets { try assign(v, to: target, span: value.span) }
             }
@@ -169,7 +169,7 @@ final class Interpreter: CallContext {
         while true {
             try Cancellation.check("for")
             guard let item = try items.next() else { break }
-            if case .name(let name) = target.kind { environment.assign(name, item) } else { try assign(item, to: target, span: sequence.span) }
+            if case .name(let name) = target.kind { environment.assign(name, item, at: target) } else { try assign(item, to: target, span: sequence.span) }
             let flow = try execute(body)
             tracker?.step()
             if case .breakLoop = flow { break }

@@ -5,10 +5,16 @@ public final class Expr {
     /// Only the teardown in `deinit` changes it.
     public private(set) var kind: ExprKind
     public let span: SourceSpan
+    /// Whether `kind.leftOperand` is set: the evaluator asks it of every node,
+    /// and reading `kind` copies the node's children.
+    let hasLeftOperand: Bool
+    /// For a `.name` node: the global variable it last found (Environment.swift).
+    var globalCell: GlobalCell?
 
     init(_ kind: ExprKind, _ span: SourceSpan) {
         self.kind = kind
         self.span = span
+        self.hasLeftOperand = kind.leftOperand != nil
     }
 
     /// A chain such as `1 + 1 + ...` is as deep as it is long: freed without recursion.
