@@ -34,7 +34,8 @@ struct ArgumentSlots<Item>: ExpressibleByDictionaryLiteral {
         }
     }
 
-    private func item(at i: Int) -> Item? {
+    /// The item of the `i`th name (a builtin's `i`th parameter).
+    func item(at i: Int) -> Item? {
         switch i {
         case 0: return inline.0
         case 1: return inline.1
@@ -44,7 +45,8 @@ struct ArgumentSlots<Item>: ExpressibleByDictionaryLiteral {
         }
     }
 
-    private mutating func setItem(_ item: Item?, at i: Int) {
+    /// Sets the item of the `i`th name, which must exist.
+    mutating func setItem(_ item: Item?, at i: Int) {
         switch i {
         case 0: inline.0 = item
         case 1: inline.1 = item

@@ -19,20 +19,21 @@ enum Binder {
         // Most calls pass only positional arguments: bound without filtering a copy.
         let hasKeywords = arguments.contains { $0.name != nil }
         var positional = hasKeywords ? arguments.filter { $0.name == nil }[...] : arguments[...]
-        for p in params where !p.isKeywordOnly {
+        // Slot i holds parameter i (the slots are made from `parameterNames`).
+        for (i, p) in params.enumerated() where !p.isKeywordOnly {
             if p.isVariadic {
                 let rest = Array(positional)
                 positional = []
-                values[p.name] = .list(rest.map(\.value))
-                if let first = rest.first, let last = rest.last { spans[p.name] = first.span.through(last.span) }
-                for (i, item) in rest.enumerated() where !p.kind.accepts(item.value) {
-                    throw RuntimeError("\(builtin.name): argument \(i + 1) of '\(p.name)' must be \(p.kind.expected), got \(item.value.typeName)", at: item.span)
+                values.setItem(.list(rest.map(\.value)), at: i)
+                if let first = rest.first, let last = rest.last { spans.setItem(first.span.through(last.span), at: i) }
+                for (n, item) in rest.enumerated() where !p.kind.accepts(item.value) {
+                    throw RuntimeError("\(builtin.name): argument \(n + 1) of '\(p.name)' must be \(p.kind.expected), got \(item.value.typeName)", at: item.span)
                 }
                 continue
             }
             guard let arg = positional.popFirst() else { break }
-            values[p.name] = arg.value
-            spans[p.name] = arg.span
+            values.setItem(arg.value, at: i)
+            spans.setItem(arg.span, at: i)
         }
         if let extra = positional.first {
             let count = params.filter { !$0.isKeywordOnly && !$0.isVariadic }.count
@@ -60,16 +61,16 @@ enum Binder {
             spans[p.name] = arg.span
             keywords.insert(p.name)
         }
-        for p in params where !p.isVariadic {
-            if let v = values[p.name] {
+        for (i, p) in params.enumerated() where !p.isVariadic {
+            if let v = values.item(at: i) {
                 if case .none = v, p.defaultText == "none" { continue }
                 guard p.kind.accepts(v) else {
                     throw RuntimeError("\(builtin.name): argument '\(p.name)' must be \(p.kind.expected), got \(v.typeName)",
-                                       at: spans[p.name] ?? callSpan)
+                                       at: spans.item(at: i) ?? callSpan)
                 }
-            } else if let text = p.defaultText {
-                // The documented default is the one used: one source of truth.
-                values[p.name] = defaultValue(text)
+            } else if let value = builtin.defaultValues[i] {
+                // The documented default (`defaultText`) is the one used: one source of truth.
+                values.setItem(value, at: i)
             } else {
                 throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
             }

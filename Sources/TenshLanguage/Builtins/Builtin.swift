@@ -107,6 +107,8 @@ public final class Builtin {
     public let parameters: [BuiltinParameter]
     /// The parameters' names, in order: the slots a call's arguments are bound to.
     let parameterNames: [String]
+    /// Each parameter's default as a value (parsed once, not on every call).
+    let defaultValues: [Value?]
     /// One line: what it does.
     public let summary: String
     /// A line of tensh that uses it.
@@ -126,6 +128,7 @@ public final class Builtin {
             return p
         }
         self.parameterNames = parameters.map(\.name)
+        self.defaultValues = parameters.map { $0.defaultText.map(defaultValue) }
         self.summary = summary
         self.example = example
         self.body = body

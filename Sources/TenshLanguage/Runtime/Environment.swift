@@ -81,7 +81,8 @@ struct Environment {
 
 /// One global variable's binding; nil when unbound (`del x`).
 final class GlobalCell {
-    var value: Value?
+    /// Read and written only by Environment, never across a call that could reach it again.
+    @exclusivity(unchecked) var value: Value?
     let owner: CellOwner
 
     init(owner: CellOwner) { self.owner = owner }
