@@ -26,6 +26,13 @@ func reducedShape(_ shape: [Int], _ dims: [Int], keepdim: Bool) -> [Int] {
 
 /// Sums `x` over `dims` into a new tensor (no graph). Integer and bool sums give int64.
 func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws -> Tensor {
+    if dims.count == x.rank && x.dtype.isFloatingPoint {
+        // Every element into one: no kept shape, output strides or alias to build.
+        let out = try Tensor(zeros: keepdim ? [Int](repeating: 1, count: x.rank) : [], dtype: x.dtype, op: op)
+        try withFloatType(x.dtype, op: op) { T in accumulate(x, out, [], T) }
+        try Cancellation.check(op)
+        return out
+    }
     let outDType: DType = x.dtype.isFloatingPoint ? x.dtype : .int64
     let keptShape = reducedShape(x.shape, dims, keepdim: true)
     let out = try Tensor(zeros: keptShape, dtype: outDType, op: op)
