@@ -35,8 +35,12 @@ enum ShapeMath {
         return n
     }
 
+    private static let unitStride = [1]
+
     /// Row-major strides of a contiguous tensor.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        // Scalars and vectors (most small results) share one array: no allocation.
+        if shape.count <= 1 { return shape.isEmpty ? [] : unitStride }
         var strides = [Int](repeating: 1, count: shape.count)
         var s = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) {

@@ -102,7 +102,13 @@ public final class Tensor {
     /// A 0-d tensor.
     public convenience init(scalar: Double, dtype: DType = .float32) {
         self.init(storage: Storage(smallByteCount: 8), shape: [], strides: [], offset: 0, dtype: dtype)
-        storeDoubles([scalar])
+        // Stored directly: every plain number meeting a tensor (`x * 0.5`) is made here.
+        switch dtype {
+        case .float32: pointer(Float.self)[0] = Float(scalar)
+        case .float64: pointer(Double.self)[0] = scalar
+        case .int64: pointer(Int64.self)[0] = Int64(fromDouble: scalar)
+        case .bool: pointer(Bool.self)[0] = Bool(fromDouble: scalar)
+        }
     }
 
     /// A 0-d tensor made from a plain number (see `isWrappedNumber`).

@@ -1,5 +1,12 @@
 /// The public binary ops with their gradient rules (one screen: review them together).
 
+/// Whether an op on `a` and `b` records a node: asked before the input list is
+/// built (for a small op without autograd, that list cost more than the arithmetic).
+@inline(__always)
+func willRecord(_ a: Tensor, _ b: Tensor) -> Bool {
+    GradMode.isEnabled && (a.requiresGrad || b.requiresGrad)
+}
+
 /// Gradient of one operand of a broadcasting op, reduced to that operand's shape and dtype.
 @inline(__always)
 private func reduced(_ g: Tensor, to input: Tensor) throws -> Tensor {
@@ -7,7 +14,9 @@ private func reduced(_ g: Tensor, to input: Tensor) throws -> Tensor {
 }
 
 public func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.add, a, b).recorded("Add", inputs: [a, b]) { c in
+    let out = try binaryForward(.add, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Add", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
                 c.needsGrad[1] ? try reduced(c.gradOutput, to: b) : nil]
@@ -15,7 +24,9 @@ public func add(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 public func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.sub, a, b).recorded("Sub", inputs: [a, b]) { c in
+    let out = try binaryForward(.sub, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Sub", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return [c.needsGrad[0] ? try reduced(c.gradOutput, to: a) : nil,
                 c.needsGrad[1] ? try reduced(neg(c.gradOutput), to: b) : nil]
@@ -23,7 +34,9 @@ public func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 public func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.mul, a, b).recorded("Mul", inputs: [a, b]) { c in
+    let out = try binaryForward(.mul, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Mul", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return [c.needsGrad[0] ? try reduced(mul(c.gradOutput, b), to: a) : nil,
                 c.needsGrad[1] ? try reduced(mul(c.gradOutput, a), to: b) : nil]
@@ -31,7 +44,9 @@ public func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 public func div(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.div, a, b).recorded("Div", inputs: [a, b]) { c in
+    let out = try binaryForward(.div, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Div", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return [c.needsGrad[0] ? try reduced(div(c.gradOutput, b), to: a) : nil,
                 c.needsGrad[1] ? try reduced(neg(div(mul(c.gradOutput, a), mul(b, b))), to: b) : nil]
@@ -40,7 +55,9 @@ public func div(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 
 /// `a ** b`. The exponent's gradient `out * log(a)` is 0 where a == 0 and b >= 0, as in PyTorch.
 public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.pow, a, b).recorded("Pow", inputs: [a, b]) { c in
+    let out = try binaryForward(.pow, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Pow", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         var ga: Tensor?, gb: Tensor?
         if c.needsGrad[0] {
@@ -59,14 +76,18 @@ public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 
 /// Elementwise maximum; on ties the gradient is split evenly, as in PyTorch.
 public func maximum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.maximum, a, b).recorded("Maximum", inputs: [a, b]) { c in
+    let out = try binaryForward(.maximum, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Maximum", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return try tieSplitGradients(c, a, b, aWins: gt(a, b))
     }
 }
 
 public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    try binaryForward(.minimum, a, b).recorded("Minimum", inputs: [a, b]) { c in
+    let out = try binaryForward(.minimum, a, b)
+    guard willRecord(a, b) else { return out }
+    return out.recorded("Minimum", inputs: [a, b]) { c in
         let a = c.inputs[0], b = c.inputs[1]
         return try tieSplitGradients(c, a, b, aWins: lt(a, b))
     }

@@ -62,19 +62,43 @@ func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tenso
     return out
 }
 
-/// A contiguous operand: a 0-d/1-element tensor stays as-is (read once), others are broadcast.
+/// A contiguous operand: a 0-d/1-element tensor stays as-is (read once), and so
+/// does a contiguous one whose shape is the trailing part of `shape` (a row read
+/// again for each leading index: `b + v` copies no broadcast `v`); others are broadcast.
 private func operand(_ t: Tensor, _ shape: [Int], _ dtype: DType, _ op: String) throws -> Tensor {
     if t.count == 1 { return try t.materialized(t.shape, dtype, op: op) }
+    if t.dtype == dtype, t.rank < shape.count, shape.suffix(t.rank).elementsEqual(t.shape), t.isContiguous { return t }
     return try t.materialized(shape, dtype, op: op)
 }
 
 @inline(__always)
 private func loop<T, R>(_ x: Tensor, _ y: Tensor, _ out: Tensor, _: T.Type, _: R.Type, _ f: (T, T) -> R) {
     let n = out.count, px = x.pointer(T.self), py = y.pointer(T.self), po = out.pointer(R.self)
-    switch (x.count == 1 && n > 1, y.count == 1 && n > 1) {
+    let nx = x.count, ny = y.count
+    switch (nx == 1 && n > 1, ny == 1 && n > 1) {
     case (true, false): let s = px[0]; chunkedLoop(n) { r in for i in r { po[i] = f(s, py[i]) } }
     case (false, true): let s = py[0]; chunkedLoop(n) { r in for i in r { po[i] = f(px[i], s) } }
-    default: chunkedLoop(n) { r in for i in r { po[i] = f(px[i], py[i]) } }
+    default:
+        if ny < n { // y is a row repeated along the leading dims
+            chunkedLoop(n) { r in forEachRowPiece(r, ny) { i, j, k in po[i + k] = f(px[i + k], py[j + k]) } }
+        } else if nx < n {
+            chunkedLoop(n) { r in forEachRowPiece(r, nx) { i, j, k in po[i + k] = f(px[j + k], py[i + k]) } }
+        } else {
+            chunkedLoop(n) { r in for i in r { po[i] = f(px[i], py[i]) } }
+        }
+    }
+}
+
+/// Splits `range` of a flat output into pieces that each lie within one row of
+/// length `row`, calling `body(i, j, k)` for k in the piece, where `i` is the
+/// piece's flat start and `j` its start within the row (a tight inner loop).
+@inline(__always)
+private func forEachRowPiece(_ range: Range<Int>, _ row: Int, _ body: (Int, Int, Int) -> Void) {
+    var i = range.lowerBound
+    while i < range.upperBound {
+        let j = i % row, length = Swift.min(row - j, range.upperBound - i)
+        for k in 0..<length { body(i, j, k) }
+        i += length
     }
 }
 

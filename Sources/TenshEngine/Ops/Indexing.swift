@@ -56,7 +56,7 @@ extension Tensor {
     /// `x[indices]`: a view sharing storage, differentiable (the gradient is
     /// scattered into zeros of the input's shape).
     public func indexed(_ indices: [TensorIndex]) throws -> Tensor {
-        if indices.contains(where: \.isAdvanced) { return try advancedIndexed(indices) }
+        if indices.contains(where: { $0.isAdvanced }) { return try advancedIndexed(indices) }
         let expanded = try expandEllipsis(indices)
         // The text is for errors and the graph view: formatted only when needed.
         func text() -> String { "[" + indices.map(\.description).joined(separator: ", ") + "]" }
@@ -69,14 +69,18 @@ extension Tensor {
     /// The index with `...` (or nothing) replaced by `:` for every unindexed dimension.
     private func expandEllipsis(_ indices: [TensorIndex]) throws -> [TensorIndex] {
         var text: String { "[" + indices.map(\.description).joined(separator: ", ") + "]" }
-        let ellipses = indices.filter { $0 == .ellipsis }.count
+        var ellipses = 0, consumed = 0 // counted without filtered copies: this runs for every x[i]
+        for entry in indices {
+            if entry == .ellipsis { ellipses += 1 }
+            if entry.consumesDimension { consumed += 1 }
+        }
         guard ellipses <= 1 else {
             throw EngineError.invalid("index", "index", "an index can only have a single ellipsis (...), got \(text)")
         }
-        let consumed = indices.filter(\.consumesDimension).count
         guard consumed <= rank else {
             throw EngineError.invalid("index", "index", "too many indices for a tensor of rank \(rank): \(text) indexes \(consumed) dimensions of shape \(shapeText(shape))")
         }
+        if ellipses == 0 && consumed == rank { return indices }
         let fill = [TensorIndex](repeating: .all, count: rank - consumed)
         guard let e = indices.firstIndex(of: .ellipsis) else { return indices + fill }
         return Array(indices[..<e]) + fill + Array(indices[(e + 1)...])
@@ -86,6 +90,8 @@ extension Tensor {
 /// The layout `index` selects from `l` (every dimension of `l` is consumed exactly once).
 private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: () -> String) throws -> ViewLayout {
     var out = ViewLayout(shape: [], strides: [], offset: l.offset)
+    out.shape.reserveCapacity(index.count)
+    out.strides.reserveCapacity(index.count)
     var d = 0
     for entry in index {
         switch entry {

@@ -88,13 +88,12 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
     if x.count == 0 && ds.isEmpty {
         throw EngineError.invalid(op, "x", "cannot take the \(op) of an empty tensor (shape \(shapeText(x.shape)))")
     }
-    // Move the reduced dims last and merge them, then reduce that one dim.
-    let rest = (0..<x.rank).filter { !ds.contains($0) }
-    let order = rest + ds, unmoved = order.indices.allSatisfy { order[$0] == $0 }
-    let moved = try (unmoved ? x.detached() : x.detached().permuted(order)).contiguous()
-    let merged = try moved.reshaped(rest.map { x.shape[$0] } + [ds.reduce(1) { $0 * x.shape[$1] }])
-    let (v, _) = try reduceAlongDim(merged, merged.rank - 1, largest: largest, op: op)
-    let out = try v.reshaped(reducedShape(x.shape, ds, keepdim: keepdim))
+    let out = try extremeOfAll(x, reduced: ds, keepdim: keepdim, largest: largest, op: op)
+        ?? extremeByMerging(x, ds, keepdim: keepdim, largest: largest, op: op)
+    guard willRecord(x) else {
+        out.viewOrigin = nil // a result, not a view of the reshaped temporary
+        return out
+    }
     let inShape = x.shape
     let name = op == "amax" ? "Amax" : op == "amin" ? "Amin" : op == "max" ? "Max" : "Min"
     return out.recorded(name, inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
@@ -104,6 +103,43 @@ private func extremeOverDims(_ x: Tensor, dims: [Int], keepdim: Bool = false, op
         let share = try div(expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim), ties)
         return [try mul(share, mask)]
     }
+}
+
+/// Moves the reduced dims last, merges them and reduces that one dim.
+private func extremeByMerging(_ x: Tensor, _ ds: [Int], keepdim: Bool, largest: Bool, op: String) throws -> Tensor {
+    let rest = (0..<x.rank).filter { !ds.contains($0) }
+    let order = rest + ds, unmoved = order.indices.allSatisfy { order[$0] == $0 }
+    let moved = try (unmoved ? x.detached() : x.detached().permuted(order)).contiguous()
+    let merged = try moved.reshaped(rest.map { x.shape[$0] } + [ds.reduce(1) { $0 * x.shape[$1] }])
+    let (v, _) = try reduceAlongDim(merged, merged.rank - 1, largest: largest, op: op)
+    return try v.reshaped(reducedShape(x.shape, ds, keepdim: keepdim))
+}
+
+/// The extreme of every element of a small float or int64 tensor, read in place
+/// (no contiguous copy, no index tensor); nil when the general path applies.
+/// Small enough that Ctrl-C need not be checked inside.
+private func extremeOfAll(_ x: Tensor, reduced ds: [Int], keepdim: Bool, largest: Bool, op: String) throws -> Tensor? {
+    guard ds.count == x.rank, x.dtype != .bool, x.count > 0, x.count <= cancellationChunk else { return nil }
+    let out = try Tensor.empty(keepdim ? [Int](repeating: 1, count: x.rank) : [], x.dtype, op: op)
+    switch x.dtype {
+    case .float32: out.pointer(Float.self)[0] = extremeElement(x, Float.self, largest)
+    case .float64: out.pointer(Double.self)[0] = extremeElement(x, Double.self, largest)
+    case .int64: out.pointer(Int64.self)[0] = extremeElement(x, Int64.self, largest)
+    case .bool: return nil
+    }
+    return out
+}
+
+/// The largest (smallest) element in any layout; NaN wins, as in the kernel below.
+private func extremeElement<T: Comparable>(_ x: Tensor, _: T.Type, _ largest: Bool) -> T {
+    let p = x.pointer(T.self)
+    var best = p[0]
+    forEachOffset(x.shape, x.strides) { o in
+        let v = p[o]
+        if best != best { return }
+        if v != v || (largest ? v > best : v < best) { best = v }
+    }
+    return best
 }
 
 /// Values and first indices of the extreme along one dim of `x` (no graph).

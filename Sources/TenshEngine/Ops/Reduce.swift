@@ -26,6 +26,13 @@ func reducedShape(_ shape: [Int], _ dims: [Int], keepdim: Bool) -> [Int] {
 
 /// Sums `x` over `dims` into a new tensor (no graph). Integer and bool sums give int64.
 func sumForward(_ x: Tensor, _ dims: [Int], keepdim: Bool, op: String) throws -> Tensor {
+    if dims.count == x.rank && x.dtype.isFloatingPoint {
+        // Every element into one: no kept shape, output strides or alias to build.
+        let out = try Tensor(zeros: keepdim ? [Int](repeating: 1, count: x.rank) : [], dtype: x.dtype, op: op)
+        try withFloatType(x.dtype, op: op) { T in accumulate(x, out, [], T) }
+        try Cancellation.check(op)
+        return out
+    }
     let outDType: DType = x.dtype.isFloatingPoint ? x.dtype : .int64
     let keptShape = reducedShape(x.shape, dims, keepdim: true)
     let out = try Tensor(zeros: keptShape, dtype: outDType, op: op)
@@ -151,8 +158,10 @@ private func accumulateInt<T>(_ x: Tensor, _: T.Type, _ out: Tensor, _ outStride
 /// Sum over `dims` (all when empty), like `torch.sum(x, dim, keepdim)`.
 public func sum(_ x: Tensor, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
     let ds = try reductionDims(dims, rank: x.rank, op: "sum")
+    let out = try sumForward(x, ds, keepdim: keepdim, op: "sum")
+    guard willRecord(x) else { return out }
     let inShape = x.shape
-    return try sumForward(x, ds, keepdim: keepdim, op: "sum")
+    return out
         .recorded("Sum", inputs: [x], attributes: dims.isEmpty ? [] : [("dim", shapeText(ds)), ("keepdim", "\(keepdim)")]) { c in
             [try expandReduced(c.gradOutput, to: inShape, dims: ds, keepdim: keepdim)]
         }

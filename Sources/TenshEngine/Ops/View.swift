@@ -10,6 +10,7 @@ extension Tensor {
         if target == shape { return self }
         let source = try isContiguous ? self : contiguous()
         let out = source.aliased(shape: target, strides: ShapeMath.contiguousStrides(target), offset: source.offset)
+        guard willRecord(self) else { return out.markedView(of: self) }
         let inShape = shape
         return out.recorded("View", inputs: [self], attributes: [("shape", shapeText(target))]) { c in
             [try c.gradOutput.reshaped(inShape)]

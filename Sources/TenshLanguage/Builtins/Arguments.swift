@@ -31,8 +31,8 @@ protocol CallContext: AnyObject {
 /// accessor error points at the argument's span (or the call's, when absent).
 struct Arguments {
     let builtin: Builtin
-    var values: [String: Value]
-    var spans: [String: SourceSpan]
+    var values: ArgumentSlots<Value>
+    var spans: ArgumentSlots<SourceSpan>
     /// The parameters given as `name=value` (not positionally).
     var keywords: Set<String> = []
     /// Keyword arguments collected by a `**name` parameter, in call order.

@@ -11,32 +11,35 @@ struct CallArgument {
 enum Binder {
     static func bind(_ builtin: Builtin, _ arguments: [CallArgument], callSpan: SourceSpan,
                      context: CallContext) throws -> Arguments {
-        var values: [String: Value] = [:]
-        var spans: [String: SourceSpan] = [:]
+        let params = builtin.parameters
+        var values = ArgumentSlots<Value>(names: builtin.parameterNames)
+        var spans = ArgumentSlots<SourceSpan>(names: builtin.parameterNames)
         var keywords: Set<String> = []
         var extraKeywords: [CallArgument] = []
-        let params = builtin.parameters
-        var positional = arguments.filter { $0.name == nil }[...]
-        for p in params where !p.isKeywordOnly {
+        // Most calls pass only positional arguments: bound without filtering a copy.
+        let hasKeywords = arguments.contains { $0.name != nil }
+        var positional = hasKeywords ? arguments.filter { $0.name == nil }[...] : arguments[...]
+        // Slot i holds parameter i (the slots are made from `parameterNames`).
+        for (i, p) in params.enumerated() where !p.isKeywordOnly {
             if p.isVariadic {
                 let rest = Array(positional)
                 positional = []
-                values[p.name] = .list(rest.map(\.value))
-                if let first = rest.first, let last = rest.last { spans[p.name] = first.span.through(last.span) }
-                for (i, item) in rest.enumerated() where !p.kind.accepts(item.value) {
-                    throw RuntimeError("\(builtin.name): argument \(i + 1) of '\(p.name)' must be \(p.kind.expected), got \(item.value.typeName)", at: item.span)
+                values.setItem(.list(rest.map(\.value)), at: i)
+                if let first = rest.first, let last = rest.last { spans.setItem(first.span.through(last.span), at: i) }
+                for (n, item) in rest.enumerated() where !p.kind.accepts(item.value) {
+                    throw RuntimeError("\(builtin.name): argument \(n + 1) of '\(p.name)' must be \(p.kind.expected), got \(item.value.typeName)", at: item.span)
                 }
                 continue
             }
             guard let arg = positional.popFirst() else { break }
-            values[p.name] = arg.value
-            spans[p.name] = arg.span
+            values.setItem(arg.value, at: i)
+            spans.setItem(arg.span, at: i)
         }
         if let extra = positional.first {
             let count = params.filter { !$0.isKeywordOnly && !$0.isVariadic }.count
             throw RuntimeError("\(builtin.name) takes \(count) positional argument\(count == 1 ? "" : "s") but \(arguments.filter { $0.name == nil }.count) were given", at: extra.span)
         }
-        for arg in arguments {
+        for arg in arguments where hasKeywords {
             guard let name = arg.name else { continue }
             guard let p = params.first(where: { $0.name == name && !$0.isVariadic && !$0.collectsKeywords }) else {
                 if params.contains(where: \.collectsKeywords) {
@@ -58,16 +61,16 @@ enum Binder {
             spans[p.name] = arg.span
             keywords.insert(p.name)
         }
-        for p in params where !p.isVariadic {
-            if let v = values[p.name] {
+        for (i, p) in params.enumerated() where !p.isVariadic {
+            if let v = values.item(at: i) {
                 if case .none = v, p.defaultText == "none" { continue }
                 guard p.kind.accepts(v) else {
                     throw RuntimeError("\(builtin.name): argument '\(p.name)' must be \(p.kind.expected), got \(v.typeName)",
-                                       at: spans[p.name] ?? callSpan)
+                                       at: spans.item(at: i) ?? callSpan)
                 }
-            } else if let text = p.defaultText {
-                // The documented default is the one used: one source of truth.
-                values[p.name] = defaultValue(text)
+            } else if let value = builtin.defaultValues[i] {
+                // The documented default (`defaultText`) is the one used: one source of truth.
+                values.setItem(value, at: i)
             } else {
                 throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
             }

@@ -105,6 +105,10 @@ public final class Builtin {
     public let name: String
     public let category: String
     public let parameters: [BuiltinParameter]
+    /// The parameters' names, in order: the slots a call's arguments are bound to.
+    let parameterNames: [String]
+    /// Each parameter's default as a value (parsed once, not on every call).
+    let defaultValues: [Value?]
     /// One line: what it does.
     public let summary: String
     /// A line of tensh that uses it.
@@ -123,6 +127,8 @@ public final class Builtin {
             if p.isVariadic { seenVariadic = true }
             return p
         }
+        self.parameterNames = parameters.map(\.name)
+        self.defaultValues = parameters.map { $0.defaultText.map(defaultValue) }
         self.summary = summary
         self.example = example
         self.body = body

@@ -56,14 +56,22 @@ extension Interpreter {
     func methodCall(_ receiver: Value, _ name: String, nameSpan: SourceSpan, receiverSpan: SourceSpan,
                     _ args: [CallArgument], at span: SourceSpan) throws -> Value {
         let first = CallArgument(name: nil, nameSpan: nil, value: receiver, span: receiverSpan)
+        // The receiver then the arguments, in one allocation (`[first] + args` made two).
+        var withReceiver: [CallArgument] {
+            var all: [CallArgument] = []
+            all.reserveCapacity(args.count + 1)
+            all.append(first)
+            all.append(contentsOf: args)
+            return all
+        }
         switch receiver {
         case .namespace(let ns):
             let member = try atSpan(nameSpan) { try PyTorchNames.member(name, of: ns, registry: registry) }
             return try call(member, args, at: span)
         case .tensor:
-            if let method = TensorMethods.byName[name] { return try call(.builtin(method), [first] + args, at: span) }
+            if let method = TensorMethods.byName[name] { return try call(.builtin(method), withReceiver, at: span) }
             if let function = environment.lookup(name) ?? registry[name].map(Value.builtin) {
-                return try call(function, [first] + args, at: span)
+                return try call(function, withReceiver, at: span)
             }
             if ContainerMethods.byType["list"]?[name] != nil {
                 throw RuntimeError("a tensor has no method '\(name)' (brackets of numbers such as [1, 2] make a tensor in tensh; start a list with [] or list(...))", at: nameSpan)
@@ -73,13 +81,13 @@ extension Interpreter {
         case .module, .optimizer, .scheduler:
             return try nnMethodCall(receiver, name, nameSpan: nameSpan, receiverSpan: receiverSpan, args, at: span)
         case .list, .tuple, .dict, .string:
-            if let method = ContainerMethods.byType[receiver.typeName]?[name] { return try call(.builtin(method), [first] + args, at: span) }
+            if let method = ContainerMethods.byType[receiver.typeName]?[name] { return try call(.builtin(method), withReceiver, at: span) }
             if case .dict(let box) = receiver, let value = try box.get(.string(name)) { return try call(value, args, at: span) }
             let methods = Array(ContainerMethods.byType[receiver.typeName]?.keys ?? [:].keys)
             throw RuntimeError("\(receiver.typeNameWithArticle) has no method '\(name)'\(Suggestions.hint(for: name, in: methods))", at: nameSpan)
         default:
             if let function = environment.lookup(name) ?? registry[name].map(Value.builtin) {
-                return try call(function, [first] + args, at: span)
+                return try call(function, withReceiver, at: span)
             }
             let hint = Suggestions.hint(for: name, in: registry.names + environment.visibleNames)
             throw RuntimeError("no function named '\(name)' for the method call\(hint)", at: nameSpan)

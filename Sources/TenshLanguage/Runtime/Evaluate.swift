@@ -22,24 +22,37 @@ extension Interpreter {
     }
 
     private func evaluateChain(_ e: Expr) throws -> Value {
+        // A leaf, or one node over a leaf (`x * 0.5`, `c.sum()`, `b[i]`): the
+        // commonest expressions, evaluated without building the chain's list.
+        guard e.hasLeftOperand, let operand = e.kind.leftOperand else {
+            return try spanned(e) { try evaluateNode(e, operand: nil) }
+        }
+        guard operand.hasLeftOperand else {
+            return try applyChainNode(e, to: try spanned(operand) { try evaluateNode(operand, operand: nil) })
+        }
         // A chain (`1 + 1 + ...`, `x.T.T...`, `f(a)(b)`) is as deep as it is long:
         // walk down its first operands with a loop, then apply the nodes from the
         // innermost out, each with the value computed so far.
         var chain: [Expr] = []
         var innermost = e
-        while let operand = innermost.kind.leftOperand {
+        while innermost.hasLeftOperand, let operand = innermost.kind.leftOperand {
             chain.append(innermost)
             innermost = operand
         }
         var value = try spanned(innermost) { try evaluateNode(innermost, operand: nil) }
         while let node = chain.popLast() {
-            value = try spanned(node) {
-                // 100,000 cheap steps still take a while: Ctrl-C is noticed between them.
-                try Cancellation.check("evaluate")
-                return try evaluateNode(node, operand: value)
-            }
+            value = try applyChainNode(node, to: value)
         }
         return value
+    }
+
+    /// `node` applied to the value of its left operand.
+    private func applyChainNode(_ node: Expr, to value: Value) throws -> Value {
+        try spanned(node) {
+            // 100,000 cheap steps still take a while: Ctrl-C is noticed between them.
+            try Cancellation.check("evaluate")
+            return try evaluateNode(node, operand: value)
+        }
     }
 
     /// Errors raised without a position belong to the expression being
@@ -65,7 +78,7 @@ extension Interpreter {
         case .bool(let b): return .bool(b)
         case .none: return .none
         case .name(let name):
-            if let v = environment.lookup(name) { return v }
+            if let v = environment.lookup(name, at: e) { return v }
             if let b = registry[name] { return .builtin(b) }
             if let namespace = PyTorchNames.roots[name] { return .namespace(namespace) }
             throw undefined(name, at: e.span)
@@ -196,7 +209,7 @@ extension Interpreter {
 
     /// Runs engine code, turning its errors into runtime errors at the span of
     /// the argument the engine names (else at `span`).
-    func mapEngineError<R>(at span: SourceSpan, _ argumentSpans: [String: SourceSpan], _ body: () throws -> R) throws -> R {
+    func mapEngineError<R>(at span: SourceSpan, _ argumentSpans: ArgumentSlots<SourceSpan>, _ body: () throws -> R) throws -> R {
         do {
             return try body()
         } catch let error as EngineError {

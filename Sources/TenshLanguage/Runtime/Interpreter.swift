@@ -15,11 +15,13 @@ struct ExitRequest: Error { let code: Int32 }
 final class Interpreter: CallContext {
     let registry: BuiltinRegistry
     let output: OutputWriter
-    var environment = Environment()
+    /// Read or written by nearly every node: its accesses never overlap (no
+    /// mutation of it calls back into the interpreter), so they skip the run-time check.
+    @exclusivity(unchecked) var environment = Environment()
     var scriptArguments: [String]
     /// Whether top-level expression statements print their value (the REPL).
     var echo = false
-    var callDepth = 0
+    @exclusivity(unchecked) var callDepth = 0
     /// The source being run (set by the session), recorded by each `def`.
     var currentOrigin: SourceOrigin?
     /// Where `progress(...)` loops report (a status line); nil draws nothing.
@@ -29,7 +31,7 @@ final class Interpreter: CallContext {
     /// The gradients of op outputs from the last backward/grad, within a byte limit.
     var retainedGradients: RetainedGradients? = RetainedGradients()
     static let maxCallDepth = 200
-    var evaluationDepth = 0
+    @exclusivity(unchecked) var evaluationDepth = 0
     /// The files being included, outermost first (to refuse include cycles).
     var includeStack: [String] = []
     static let maxEvaluationDepth = 1500
@@ -93,7 +95,7 @@ final class Interpreter: CallContext {
             let v = try evaluate(value)
             // `x = e`, by far the commonest, binds without the general target walk.
             if targets.count == 1, case .name(let name) = targets[0].kind {
-                environment.assign(name, v)
+                environment.assign(name, v, at: targets[0])
             } else {
                 for target in targets { try assign(v, to: target, span: value.span) }
             }
@@ -169,7 +171,7 @@ final class Interpreter: CallContext {
         while true {
             try Cancellation.check("for")
             guard let item = try items.next() else { break }
-            if case .name(let name) = target.kind { environment.assign(name, item) } else { try assign(item, to: target, span: sequence.span) }
+            if case .name(let name) = target.kind { environment.assign(name, item, at: target) } else { try assign(item, to: target, span: sequence.span) }
             let flow = try execute(body)
             tracker?.step()
             if case .breakLoop = flow { break }

@@ -2,13 +2,20 @@
 /// point at the exact expression; `description` prints canonical source.
 
 public final class Expr {
-    /// Only the teardown in `deinit` changes it.
-    public private(set) var kind: ExprKind
+    /// Only the teardown in `deinit` changes it, when nothing else can read it:
+    /// reads skip the run-time exclusivity check (one per node evaluated).
+    @exclusivity(unchecked) public private(set) var kind: ExprKind
     public let span: SourceSpan
+    /// Whether `kind.leftOperand` is set: the evaluator asks it of every node,
+    /// and reading `kind` copies the node's children.
+    let hasLeftOperand: Bool
+    /// For a `.name` node: the global variable it last found (Environment.swift).
+    @exclusivity(unchecked) var globalCell: GlobalCell?
 
     init(_ kind: ExprKind, _ span: SourceSpan) {
         self.kind = kind
         self.span = span
+        self.hasLeftOperand = kind.leftOperand != nil
     }
 
     /// A chain such as `1 + 1 + ...` is as deep as it is long: freed without recursion.
@@ -103,8 +110,8 @@ public enum ExprKind {
 }
 
 public final class Stmt {
-    /// Only the teardown in `deinit` changes it.
-    public private(set) var kind: StmtKind
+    /// Only the teardown in `deinit` changes it (see `Expr.kind`).
+    @exclusivity(unchecked) public private(set) var kind: StmtKind
     public let span: SourceSpan
 
     init(_ kind: StmtKind, _ span: SourceSpan) {
