@@ -60,6 +60,46 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
+    /// The few-images forward path at full thread count (conv2d caps small ops at one
+    /// thread, so this calls the kernel directly): one image on 2 and 3 threads, two
+    /// images on 3, every input plane padded on its own task; strides 1-3, odd sizes,
+    /// asymmetric padding, dilation, groups.
+    func testFewImagesPaddedPlaneByPlaneAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let cases: [(n: Int, c: Int, og: Int, h: Int, w: Int, k: Int, s: Int, d: Int, top: Int, left: Int, groups: Int, threads: Int)] = [
+            (1, 3, 20, 23, 19, 7, 2, 1, 3, 2, 1, 2), (1, 9, 17, 13, 15, 3, 1, 1, 1, 1, 1, 2),
+            (1, 4, 10, 11, 17, 3, 3, 2, 2, 0, 2, 3), (2, 5, 33, 9, 10, 2, 1, 1, 0, 1, 1, 3),
+            (1, 6, 8, 14, 9, 4, 2, 1, 1, 2, 1, 3),
+        ]
+        for (index, t) in cases.enumerated() {
+            let ho = (t.h + 2 * t.top - t.d * (t.k - 1) - 1) / t.s + 1, wo = (t.w + 2 * t.left - t.d * (t.k - 1) - 1) / t.s + 1
+            let g = ConvGeometry(batch: t.n, channels: t.c, height: t.h, width: t.w, outChannels: t.og, outHeight: ho,
+                                 outWidth: wo, kernelH: t.k, kernelW: t.k, strideH: t.s, strideW: t.s,
+                                 dilationH: t.d, dilationW: t.d, padTop: t.top, padLeft: t.left, groups: t.groups)
+            XCTAssertEqual(g.forwardKernel, .shifted, "case \(index)")
+            var rng = SplitMix(seed: UInt64(500 + index))
+            let x = (0..<(t.n * t.c * t.h * t.w)).map { _ in Double(rng.next(2001)) / 1000 - 1 }
+            let w = (0..<(t.og * g.columnRows)).map { _ in Double(rng.next(2001)) / 1000 - 1 }
+            let b = (0..<t.og).map { _ in Double(rng.next(2001)) / 1000 - 1 }
+            let expected = directSums(x, w, b, g)
+            EngineConfig.threads = t.threads
+            var actual = [Double](repeating: .nan, count: expected.count)
+            try x.withUnsafeBufferPointer { xp in
+                try w.withUnsafeBufferPointer { wp in
+                    try b.withUnsafeBufferPointer { bp in
+                        try actual.withUnsafeMutableBufferPointer { op in
+                            try convForward(xp.baseAddress!, wp.baseAddress!, bp.baseAddress!, op.baseAddress!, g, op: "test")
+                        }
+                    }
+                }
+            }
+            var worst = 0.0
+            for i in 0..<expected.count { worst = max(worst, abs(actual[i] - expected[i])) }
+            XCTAssertLessThan(worst, 1e-11, "case \(index), \(t.threads) threads: \(g)")
+        }
+    }
+
     /// Most random geometries above must take the implicit-GEMM path, or the test proves little.
     func testSpatialKernelsUseTheShiftedKernel() {
         let g = ConvGeometry(batch: 2, channels: 8, height: 9, width: 9, outChannels: 5, outHeight: 9, outWidth: 9,

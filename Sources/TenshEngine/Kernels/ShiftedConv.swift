@@ -60,8 +60,11 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
     // Few images: pad them all first, then split tiles (and channels) over the threads.
     let padded = UnsafeMutablePointer<T>.allocate(capacity: g.batch * g.channels * layout.channelElements + layout.slack)
     defer { padded.deallocate() }
-    parallelFor(g.batch * g.groups) { t in
-        padPlanes(x + t * cg * g.imagePixels, count: cg, g, layout, into: padded + t * cg * layout.channelElements)
+    // One plane per index: a single image still pads on every thread (c9: 64
+    // channels, c1: 3 channels x 4 phases), before any tile needs it.
+    parallelFor(g.batch * g.channels * layout.phases) { i in
+        let c = i / layout.phases
+        padPlane(x + c * g.imagePixels, phase: i % layout.phases, g, layout, into: padded + c * layout.channelElements)
     }
     fillZero(padded + g.batch * g.channels * layout.channelElements, count: layout.slack)
     let tiles = (layout.gridPixels + plan.tileCols - 1) / plan.tileCols
@@ -145,31 +148,36 @@ private struct ShiftedConvPlan<T: GemmScalar> {
 /// dst[c] = the phase planes of channel c of `src` (see `ShiftedLayout`), c < count.
 func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
                                       into dst: UnsafeMutablePointer<T>) {
-    let wp = layout.wp
     for c in 0..<count {
-        let image = src + c * g.imagePixels
-        for a in 0..<g.strideH {
-            for b in 0..<g.strideW {
-                let plane = dst + c * layout.channelElements + (a * g.strideW + b) * layout.plane
-                // Plane rows [r0, r1) and columns [c0, c1) fall inside the image.
-                let (r0, r1) = validRange(offset: a - g.padTop, stride: g.strideH, size: g.height, count: layout.hp)
-                let (c0, c1) = validRange(offset: b - g.padLeft, stride: g.strideW, size: g.width, count: wp)
-                fillZero(plane, count: r0 * wp)
-                for i in r0..<r1 {
-                    let row = plane + i * wp, source = image + (g.strideH * i + a - g.padTop) * g.width
-                    fillZero(row, count: c0)
-                    if g.strideW == 1 {
-                        copyElements(source + (c0 - g.padLeft), to: row + c0, count: c1 - c0)
-                    } else {
-                        gatherStrided(source + (g.strideW * c0 + b - g.padLeft), stride: g.strideW,
-                                      into: row + c0, count: c1 - c0)
-                    }
-                    fillZero(row + c1, count: wp - c1)
-                }
-                fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
-            }
+        for phase in 0..<layout.phases {
+            padPlane(src + c * g.imagePixels, phase: phase, g, layout, into: dst + c * layout.channelElements)
         }
     }
+}
+
+/// Phase plane `phase` (a · strideW + b) of one channel: `image` is the channel's
+/// H x W plane, `dst` the start of its phase planes.
+@inline(__always)
+func padPlane<T: GemmScalar>(_ image: UnsafePointer<T>, phase: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
+                             into dst: UnsafeMutablePointer<T>) {
+    let wp = layout.wp, a = phase / g.strideW, b = phase % g.strideW
+    let plane = dst + phase * layout.plane
+    // Plane rows [r0, r1) and columns [c0, c1) fall inside the image.
+    let (r0, r1) = validRange(offset: a - g.padTop, stride: g.strideH, size: g.height, count: layout.hp)
+    let (c0, c1) = validRange(offset: b - g.padLeft, stride: g.strideW, size: g.width, count: wp)
+    fillZero(plane, count: r0 * wp)
+    for i in r0..<r1 {
+        let row = plane + i * wp, source = image + (g.strideH * i + a - g.padTop) * g.width
+        fillZero(row, count: c0)
+        if g.strideW == 1 {
+            copyElements(source + (c0 - g.padLeft), to: row + c0, count: c1 - c0)
+        } else {
+            gatherStrided(source + (g.strideW * c0 + b - g.padLeft), stride: g.strideW,
+                          into: row + c0, count: c1 - c0)
+        }
+        fillZero(row + c1, count: wp - c1)
+    }
+    fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
 }
 
 /// Weights of every group as MR-row panels per K block: [group][K block][panel][kc][MR].
