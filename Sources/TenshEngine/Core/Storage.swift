@@ -62,6 +62,10 @@ final class BufferCache: @unchecked Sendable {
     /// Cap on bytes kept for reuse; beyond it freed buffers go back to the system.
     private let maxCachedBytes = 1 << 30
 
+    /// Buffers up to this size (64 float32 elements) come from malloc and go back
+    /// to it, uncached: 16-byte aligned rather than 64 (kernels load unaligned).
+    static let maxMallocSize = 256
+
     /// Size classes: powers of two up to 1 MiB, then multiples of 1 MiB.
     static func sizeClass(_ n: Int) -> Int {
         let n = max(n, 64)
@@ -77,6 +81,9 @@ final class BufferCache: @unchecked Sendable {
                               "a tensor of \(byteCount) bytes exceeds the allocation limit of \(limit) bytes")
         }
         let size = Self.sizeClass(byteCount)
+        // A scalar or a small vector: malloc's per-thread cache hands it out with no
+        // lock and no atomic (the locked free lists cost four atomics a tensor).
+        if size <= Self.maxMallocSize, let p = malloc(size) { return p }
         // Popped in place: copying the list out and back made every allocation O(cached buffers).
         let reused: UnsafeMutableRawPointer? = lock.withLock { cache in
             size <= 1 << 20 ? cache.small[size.trailingZeroBitCount].popLast() : cache.large[size]?.popLast()
@@ -99,6 +106,10 @@ final class BufferCache: @unchecked Sendable {
 
     func release(_ p: UnsafeMutableRawPointer, byteCount: Int) {
         let size = Self.sizeClass(byteCount)
+        if size <= Self.maxMallocSize {
+            free(p)
+            return
+        }
         if cachedBytes.load(ordering: .relaxed) + size > maxCachedBytes {
             free(p)
             return

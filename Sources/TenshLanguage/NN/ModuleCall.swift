@@ -15,7 +15,7 @@ extension Interpreter {
             guard case .tensor(let t) = x.value else {
                 throw RuntimeError("\(m.typeName) expects a tensor, got \(x.value.typeNameWithArticle)", at: x.span)
             }
-            return .tensor(try mapEngineError(at: span, [:]) { try m.layerForward(layer, t) })
+            return .tensor(try mapEngineError(at: span) { try m.layerForward(layer, t) })
         }
         guard m.typeName == "Sequential" else {
             throw RuntimeError("\(m.typeName) has no forward: give it one with Module(..., forward=f), where f(self, x) computes the output", at: span)

@@ -38,7 +38,7 @@ extension Interpreter {
             t.grad = g
         case ("grad", _): throw RuntimeError("assigned grad expected to be a tensor or none, got \(value.typeName)", at: span)
         case ("requires_grad", .bool(let b)):
-            try mapEngineError(at: span, [:]) { try t.setRequiresGrad(b) }
+            try mapEngineError(at: span) { try t.setRequiresGrad(b) }
         case ("requires_grad", _): throw RuntimeError("requires_grad must be true or false, got \(value.typeName)", at: span)
         default:
             let hint = Suggestions.hint(for: name, in: ["grad", "requires_grad"])
@@ -139,7 +139,7 @@ extension Interpreter {
         case .tensor(let t) where t.isLeaf && t.requiresGrad:
             let updated = try GradMode.noGrad { try binary(op.binary, current, rhs, at: span) }
             guard case .tensor(let u) = updated else { return }
-            try mapEngineError(at: span, [:]) { try updateInPlace(t, with: u) }
+            try mapEngineError(at: span) { try updateInPlace(t, with: u) }
         case .tensor(let t):
             guard let y = rhs.asOperand() else {
                 throw RuntimeError("unsupported operand types for \(op.rawValue): tensor and \(rhs.typeName)", at: span)

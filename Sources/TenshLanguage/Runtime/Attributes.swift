@@ -41,7 +41,7 @@ extension Interpreter {
             guard t.rank == 2 else {
                 throw RuntimeError(".T needs a 2-d tensor, got shape \(shapeText(t.shape)); use permute for other ranks", at: span)
             }
-            return .tensor(try mapEngineError(at: span, [:]) { try t.transposed(0, 1) })
+            return .tensor(try mapEngineError(at: span) { try t.transposed(0, 1) })
         default:
             if TensorMethods.byName[name] != nil || registry[name] != nil {
                 throw RuntimeError("'\(name)' is a method of tensors: call it, x.\(name)()", at: span)

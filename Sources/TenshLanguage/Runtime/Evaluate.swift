@@ -83,7 +83,7 @@ extension Interpreter {
             if let namespace = PyTorchNames.roots[name] { return .namespace(namespace) }
             throw undefined(name, at: e.span)
         case .tensorLiteral(_, let values, let shape):
-            return .tensor(try mapEngineError(at: e.span, [:]) { try Tensor(values, shape: shape, dtype: .float32) })
+            return .tensor(try mapEngineError(at: e.span) { try Tensor(values, shape: shape, dtype: .float32) })
         case .unary(let op, let inner):
             return try unary(op, try evaluate(inner), at: e.span)
         case .binary(.and, let l, let r):
@@ -205,6 +205,17 @@ extension Interpreter {
             }
         }
         return .none
+    }
+
+    /// Runs engine code, turning its errors into runtime errors at `span`. For the
+    /// operators and indexing: no argument spans to build and free per op.
+    func mapEngineError<R>(at span: SourceSpan, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as EngineError {
+            if error.kind == .cancelled { throw Interrupted(span: span) }
+            throw RuntimeError(error.message, at: span)
+        }
     }
 
     /// Runs engine code, turning its errors into runtime errors at the span of

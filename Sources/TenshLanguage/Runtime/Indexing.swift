@@ -9,7 +9,7 @@ extension Interpreter {
         switch base {
         case .tensor(let t):
             let index = try tensorIndices(items)
-            return .tensor(try mapEngineError(at: span, [:]) { try t.indexed(index) })
+            return .tensor(try mapEngineError(at: span) { try t.indexed(index) })
         case .list(let box): return try indexSequence(box.items, items, at: span, rebuild: Value.list)
         case .tuple(let box): return try indexSequence(box.items, items, at: span, rebuild: Value.tuple)
         case .module(let m): return try indexModule(m, items, at: span)
@@ -58,14 +58,14 @@ extension Interpreter {
             guard t.rank > 0, !t.requiresGrad, let positions = integralValues(t) else {
                 throw RuntimeError("tensors used as indices must be int64 or bool tensors, got \(t.dtype) of shape \(shapeText(t.shape)); use .long()", at: span)
             }
-            return .tensor(try mapEngineError(at: span, [:]) { try Tensor(positions.map(Double.init), shape: t.shape, dtype: .int64) })
+            return .tensor(try mapEngineError(at: span) { try Tensor(positions.map(Double.init), shape: t.shape, dtype: .int64) })
         case .list, .tuple:
             let items = v.sequenceItems ?? []
             if !items.isEmpty, items.allSatisfy({ if case .bool = $0 { return true }; return false }) {
-                return .tensor(try mapEngineError(at: span, [:]) { try Tensor(items.map { $0.number ?? 0 }, shape: [items.count], dtype: .bool) })
+                return .tensor(try mapEngineError(at: span) { try Tensor(items.map { $0.number ?? 0 }, shape: [items.count], dtype: .bool) })
             }
             let positions = try items.map { try indexInt($0, at: span) }
-            return .tensor(try mapEngineError(at: span, [:]) { try Tensor(positions.map(Double.init), shape: [positions.count], dtype: .int64) })
+            return .tensor(try mapEngineError(at: span) { try Tensor(positions.map(Double.init), shape: [positions.count], dtype: .int64) })
         default: throw RuntimeError("an index must be an int, a slice, ..., none, a list of ints or an index tensor, got \(v.typeNameWithArticle)", at: span)
         }
     }

@@ -12,11 +12,11 @@ extension Interpreter {
             return .int(-i)
         case (.negate, .float(let d)): return .float(-d)
         case (.negate, .bool(let b)): return .int(b ? -1 : 0)
-        case (.negate, .tensor(let t)): return .tensor(try mapEngineError(at: span, [:]) { try neg(t) })
+        case (.negate, .tensor(let t)): return .tensor(try mapEngineError(at: span) { try neg(t) })
         case (.invert, .int(let i)): return .int(~i)
         case (.invert, .bool(let b)): return .int(b ? -2 : -1)
         case (.invert, .tensor(let t)) where t.dtype == .bool:
-            return .tensor(try mapEngineError(at: span, [:]) { try eq(t, .wrapped(0, dtype: .bool)) })
+            return .tensor(try mapEngineError(at: span) { try eq(t, .wrapped(0, dtype: .bool)) })
         default: throw RuntimeError("bad operand type for unary \(op.rawValue): \(v.typeName)", at: span)
         }
     }
@@ -101,7 +101,7 @@ extension Interpreter {
             guard let x = item.asOperand() else {
                 throw RuntimeError("'in <tensor>' requires a number or a tensor as left operand, not \(item.typeName)", at: span)
             }
-            return try mapEngineError(at: span, [:]) { try eq(t, x).toDoubles().contains { $0 != 0 } }
+            return try mapEngineError(at: span) { try eq(t, x).toDoubles().contains { $0 != 0 } }
         case .progress(let p): return try p.items.contains { try $0.equals(item) }
         default:
             throw RuntimeError("argument of type \(container.typeName) is not a container (in works on lists, tuples, dicts, strings and tensors)", at: span)
@@ -144,7 +144,7 @@ extension Interpreter {
         case .and, .or, .matmul, .in, .notIn, .is, .isNot:
             throw RuntimeError("unsupported operator \(op.rawValue) for tensors", at: span)
         }
-        return .tensor(try mapEngineError(at: span, [:]) { try f(a, b) })
+        return .tensor(try mapEngineError(at: span) { try f(a, b) })
     }
 
     /// Python arithmetic when both sides are numbers (bools count as ints); nil otherwise.

@@ -2,9 +2,11 @@
 /// point at the exact expression; `description` prints canonical source.
 
 public final class Expr {
-    /// Only the teardown in `deinit` changes it, when nothing else can read it:
-    /// reads skip the run-time exclusivity check (one per node evaluated).
-    @exclusivity(unchecked) public private(set) var kind: ExprKind
+    /// Immutable, so the evaluator reads it in place: a `var` was copied out of
+    /// the node, retaining and releasing its children, on every evaluation. Only
+    /// the teardown in `deinit` clears it (`storedKind`), when nothing else can
+    /// read it. Declared first: `storedKind` finds it after the object header.
+    public let kind: ExprKind
     public let span: SourceSpan
     /// Whether `kind.leftOperand` is set: the evaluator asks it of every node,
     /// and reading `kind` copies the node's children.
@@ -25,7 +27,7 @@ public final class Expr {
 extension Expr: SyntaxNode {
     func detachChildren() -> [Expr] {
         let children = kind.children
-        if !children.isEmpty { kind = .none }
+        if !children.isEmpty { storedKind(of: self, ExprKind.self).pointee = .none }
         return children
     }
 }
@@ -110,8 +112,8 @@ public enum ExprKind {
 }
 
 public final class Stmt {
-    /// Only the teardown in `deinit` changes it (see `Expr.kind`).
-    @exclusivity(unchecked) public private(set) var kind: StmtKind
+    /// Immutable; only the teardown in `deinit` clears it (see `Expr.kind`). Declared first.
+    public let kind: StmtKind
     public let span: SourceSpan
 
     init(_ kind: StmtKind, _ span: SourceSpan) {
@@ -127,7 +129,7 @@ public final class Stmt {
 extension Stmt: SyntaxNode {
     func detachChildren() -> [Stmt] {
         let children = kind.statements
-        if !children.isEmpty { kind = .break }
+        if !children.isEmpty { storedKind(of: self, StmtKind.self).pointee = .break }
         return children
     }
 }

@@ -103,6 +103,18 @@ protocol SyntaxNode: AnyObject {
     func detachChildren() -> [Self]
 }
 
+/// The stored `kind` of a syntax node, for the teardown to clear. `kind` is a
+/// `let` (read in place by the evaluator, never copied) and the first stored
+/// property: a Swift class lays its stored properties out in declaration order
+/// after the two-word object header (metadata, reference counts).
+/// `SyntaxTreeTests.testStoredKindIsTheKindField` checks the offset.
+@inline(__always)
+func storedKind<Node: AnyObject, Kind>(of node: Node, _: Kind.Type) -> UnsafeMutablePointer<Kind> {
+    let align = MemoryLayout<Kind>.alignment
+    let offset = (2 * MemoryLayout<Int>.size + align - 1) / align * align
+    return (UnsafeMutableRawPointer(Unmanaged.passUnretained(node).toOpaque()) + offset).assumingMemoryBound(to: Kind.self)
+}
+
 /// Frees the subtree below `node` from an explicit stack. Releasing a tree
 /// 100,000 levels deep through ARC alone would recurse once per level and
 /// overflow the stack. A node someone else still holds (a function's body)
