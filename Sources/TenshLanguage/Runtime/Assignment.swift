@@ -38,7 +38,7 @@ extension Interpreter {
             t.grad = g
         case ("grad", _): throw RuntimeError("assigned grad expected to be a tensor or none, got \(value.typeName)", at: span)
         case ("requires_grad", .bool(let b)):
-            try mapEngineError(at: span) { try t.setRequiresGrad(b) }
+            _ = try mapEngineError(at: span) { try t.setRequiresGrad(b) }
         case ("requires_grad", _): throw RuntimeError("requires_grad must be true or false, got \(value.typeName)", at: span)
         default:
             let hint = Suggestions.hint(for: name, in: ["grad", "requires_grad"])
