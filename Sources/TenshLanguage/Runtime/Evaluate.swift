@@ -213,8 +213,7 @@ extension Interpreter {
         do {
             return try body()
         } catch let error as EngineError {
-            if error.kind == .cancelled { throw Interrupted(span: span) }
-            throw RuntimeError(error.message, at: span)
+            throw languageError(error, at: span, cancelledAt: span)
         }
     }
 
@@ -224,11 +223,15 @@ extension Interpreter {
         do {
             return try body()
         } catch let error as EngineError {
-            if error.kind == .cancelled { throw Interrupted(span: span) }
             // The engine names arguments as the builtins declare them (`x`, `w`, `b`, ...).
-            let location = error.argument.flatMap { argumentSpans[$0] } ?? span
-            throw RuntimeError(error.message, at: location)
+            throw languageError(error, at: error.argument.flatMap { argumentSpans[$0] } ?? span, cancelledAt: span)
         }
+    }
+
+    /// An engine error as the language reports it: a Ctrl-C interrupts at the
+    /// expression (`cancelledAt`); anything else is a runtime error at `location`.
+    private func languageError(_ error: EngineError, at location: SourceSpan, cancelledAt span: SourceSpan) -> Error {
+        error.kind == .cancelled ? Interrupted(span: span) : RuntimeError(error.message, at: location)
     }
 }
 
