@@ -75,7 +75,8 @@ func forEachOffset2(_ shape: [Int], _ stridesA: [Int], _ stridesB: [Int], cancel
     if rank == 0 { body(0, 0); return }
     if shape.contains(0) { return }
     let inner = shape[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
+    // Positions in the outer dimensions only: a vector walks without allocating.
+    var index = [Int](repeating: 0, count: rank - 1)
     var baseA = 0, baseB = 0, sinceCheck = 0
     let longRows = cancellable && inner > cancellationChunk
     while true {

@@ -50,9 +50,33 @@ enum ShapeMath {
         return strides
     }
 
+    /// Whether `strides` are the row-major strides of `shape` (what
+    /// `contiguousStrides` returns), checked without allocating.
+    static func areContiguousStrides(_ strides: [Int], of shape: [Int]) -> Bool {
+        guard strides.count == shape.count else { return false }
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            if strides[i] != s { return false }
+            s = s &* max(shape[i], 1)
+        }
+        return true
+    }
+
+    /// Whether broadcasting `b` against `a` gives `a`'s shape: `b` has no more
+    /// dimensions and each of its trailing sizes is `a`'s or 1.
+    private static func broadcastsInto(_ b: [Int], _ a: [Int]) -> Bool {
+        guard b.count <= a.count else { return false }
+        let lead = a.count - b.count
+        for i in 0..<b.count where b[i] != 1 && b[i] != a[lead + i] { return false }
+        return true
+    }
+
     /// NumPy broadcasting of two shapes.
     static func broadcast(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
-        if a == b { return a } // the common case: shares a's storage, no allocation
+        // The common cases (equal shapes, a number or a row against a matrix)
+        // share an operand's shape storage: no allocation.
+        if a == b || broadcastsInto(b, a) { return a }
+        if broadcastsInto(a, b) { return b }
         let n = max(a.count, b.count)
         var out = [Int](repeating: 1, count: n)
         for i in 0..<n {

@@ -77,13 +77,29 @@ public final class Tensor {
 
     /// An uninitialised contiguous tensor, for kernels that write every element.
     static func empty(_ shape: [Int], _ dtype: DType, op: String) throws -> Tensor {
+        try empty(shape, dtype, op: op, strides: nil)
+    }
+
+    /// `empty(shape, dtype)` whose strides array is the one of `a` or `b` when
+    /// either is a contiguous tensor of `shape`: an elementwise result shares it
+    /// instead of allocating its own.
+    static func empty(_ shape: [Int], _ dtype: DType, op: String, sharingStridesOf a: Tensor, _ b: Tensor) throws -> Tensor {
+        try empty(shape, dtype, op: op, strides: a.contiguousStrides(ifShape: shape) ?? b.contiguousStrides(ifShape: shape))
+    }
+
+    private static func empty(_ shape: [Int], _ dtype: DType, op: String, strides: [Int]?) throws -> Tensor {
         let n = try ShapeMath.count(shape, op: op)
         let (bytes, overflow) = n.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow else {
             throw EngineError(.resourceLimit, op: op, argument: "size", "shape \(shapeText(shape)) is too large")
         }
         let storage = try Storage(byteCount: bytes, op: op, zeroed: false)
-        return Tensor(storage: storage, shape: shape, strides: ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
+        return Tensor(storage: storage, shape: shape, strides: strides ?? ShapeMath.contiguousStrides(shape), offset: 0, dtype: dtype)
+    }
+
+    /// This tensor's strides when it has `shape` and exactly the row-major strides of it.
+    private func contiguousStrides(ifShape shape: [Int]) -> [Int]? {
+        self.shape == shape && ShapeMath.areContiguousStrides(strides, of: shape) ? strides : nil
     }
 
     /// A tensor from values given in row-major order, converted to `dtype`.

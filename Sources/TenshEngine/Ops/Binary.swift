@@ -46,11 +46,11 @@ func binaryForward(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor) throws -> Tenso
     let shape = try ShapeMath.broadcast(a.shape, b.shape, op: op)
     // Same dtype, no plain numbers: the promotion is trivial (skips an array allocation).
     let sameType = a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber
-    var dtype = sameType ? a.dtype : resultType([a, b])
+    var dtype = sameType ? a.dtype : resultType(a, b)
     if kind == .div && !dtype.isFloatingPoint { dtype = .float32 } // true division
     if kind == .logicalAnd || kind == .logicalOr { dtype = .bool }
     let outDType: DType = kind.isComparison ? .bool : dtype
-    let out = try Tensor.empty(shape, outDType, op: op)
+    let out = try Tensor.empty(shape, outDType, op: op, sharingStridesOf: a, b)
     if out.count == 0 { return out }
     let x = try operand(a, shape, dtype, op), y = try operand(b, shape, dtype, op)
     switch dtype {

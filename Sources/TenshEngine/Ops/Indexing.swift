@@ -66,7 +66,8 @@ extension Tensor {
         }
     }
 
-    /// The index with `...` (or nothing) replaced by `:` for every unindexed dimension.
+    /// The index with `...` replaced by `:` for every unindexed dimension. Without
+    /// `...` it is used as given: `applyIndex` keeps the trailing dimensions it leaves.
     private func expandEllipsis(_ indices: [TensorIndex]) throws -> [TensorIndex] {
         var text: String { "[" + indices.map(\.description).joined(separator: ", ") + "]" }
         var ellipses = 0, consumed = 0 // counted without filtered copies: this runs for every x[i]
@@ -80,18 +81,19 @@ extension Tensor {
         guard consumed <= rank else {
             throw EngineError.invalid("index", "index", "too many indices for a tensor of rank \(rank): \(text) indexes \(consumed) dimensions of shape \(shapeText(shape))")
         }
-        if ellipses == 0 && consumed == rank { return indices }
+        guard ellipses == 1, let e = indices.firstIndex(of: .ellipsis) else { return indices }
         let fill = [TensorIndex](repeating: .all, count: rank - consumed)
-        guard let e = indices.firstIndex(of: .ellipsis) else { return indices + fill }
         return Array(indices[..<e]) + fill + Array(indices[(e + 1)...])
     }
 }
 
-/// The layout `index` selects from `l` (every dimension of `l` is consumed exactly once).
+/// The layout `index` selects from `l`: each entry consumes at most one leading
+/// dimension of `l` in order, and the dimensions left over are kept whole (`x[i]` of a
+/// matrix is `x[i, :]`). `index` has no `...` (`expandEllipsis` replaced it).
 private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: () -> String) throws -> ViewLayout {
     var out = ViewLayout(shape: [], strides: [], offset: l.offset)
-    out.shape.reserveCapacity(index.count)
-    out.strides.reserveCapacity(index.count)
+    out.shape.reserveCapacity(index.count + l.shape.count)
+    out.strides.reserveCapacity(index.count + l.shape.count)
     var d = 0
     for entry in index {
         switch entry {
@@ -123,6 +125,9 @@ private func applyIndex(_ index: [TensorIndex], to l: ViewLayout, text: () -> St
         case .tensor:
             throw EngineError.invalid("index", "index", "internal: a tensor index reached basic indexing (\(text()))")
         }
+    }
+    while d < l.shape.count {
+        out.shape.append(l.shape[d]); out.strides.append(l.strides[d]); d += 1
     }
     return out
 }

@@ -4,10 +4,26 @@ import TenshText
 /// first; 0-d tensors and then plain numbers raise the result only when they
 /// are of a higher category (bool < integer < floating point).
 func resultType(_ tensors: [Tensor]) -> DType {
+    var promotion = TypePromotion()
+    for t in tensors { promotion.add(t) }
+    return promotion.result
+}
+
+/// `resultType([a, b])` without building the list (every binary op with a plain number asks it).
+func resultType(_ a: Tensor, _ b: Tensor) -> DType {
+    var promotion = TypePromotion()
+    promotion.add(a)
+    promotion.add(b)
+    return promotion.result
+}
+
+/// The promotion state over the tensors seen so far, by kind of operand.
+private struct TypePromotion {
     var dimResult: DType?
     var zeroDimResult: DType?
     var wrappedResult: DType?
-    for t in tensors {
+
+    mutating func add(_ t: Tensor) {
         if t.rank > 0 {
             dimResult = dimResult.map { DType.promote($0, t.dtype) } ?? t.dtype
         } else if t.isWrappedNumber {
@@ -16,15 +32,18 @@ func resultType(_ tensors: [Tensor]) -> DType {
             zeroDimResult = zeroDimResult.map { DType.promote($0, t.dtype) } ?? t.dtype
         }
     }
-    var result = dimResult ?? zeroDimResult ?? .float32
-    if dimResult == nil && zeroDimResult == nil, let w = wrappedResult {
-        return w == .float64 ? .float32 : w // numbers alone: floats are the default dtype
+
+    var result: DType {
+        var result = dimResult ?? zeroDimResult ?? .float32
+        if dimResult == nil && zeroDimResult == nil, let w = wrappedResult {
+            return w == .float64 ? .float32 : w // numbers alone: floats are the default dtype
+        }
+        if let z = zeroDimResult, z.category > result.category { result = z }
+        // Plain numbers are kept as f64 / i64 / bool; a float number meeting
+        // integer tensors gives the default dtype, float32.
+        if let w = wrappedResult, w.category > result.category { result = w.isFloatingPoint ? .float32 : w }
+        return result
     }
-    if let z = zeroDimResult, z.category > result.category { result = z }
-    // Plain numbers are kept as f64 / i64 / bool; a float number meeting
-    // integer tensors gives the default dtype, float32.
-    if let w = wrappedResult, w.category > result.category { result = w.isFloatingPoint ? .float32 : w }
-    return result
 }
 
 extension Tensor {

@@ -5,7 +5,7 @@ import TenshText
 
 /// Normalised, sorted, de-duplicated reduction dims (all dims when `dims` is nil or empty).
 func reductionDims(_ dims: [Int]?, rank: Int, op: String) throws -> [Int] {
-    guard let dims, !dims.isEmpty else { return Array(0..<rank) }
+    guard let dims, !dims.isEmpty else { return rank < everyDim.count ? everyDim[rank] : Array(0..<rank) }
     let normalised = try dims.map { try ShapeMath.dim($0, rank: rank, op: op) }
     if rank == 0 { return [] } // dim 0 / -1 of a 0-d tensor: nothing to reduce, as in torch
     let unique = Array(Set(normalised)).sorted()
@@ -14,6 +14,10 @@ func reductionDims(_ dims: [Int]?, rank: Int, op: String) throws -> [Int] {
     }
     return unique
 }
+
+/// `Array(0..<rank)` for the small ranks, made once: a reduction of every
+/// element (`x.sum()`) shares it instead of allocating its list.
+private let everyDim: [[Int]] = (0...8).map { Array(0..<$0) }
 
 /// Shape after reducing `dims` (kept as size 1 when `keepdim`).
 func reducedShape(_ shape: [Int], _ dims: [Int], keepdim: Bool) -> [Int] {
