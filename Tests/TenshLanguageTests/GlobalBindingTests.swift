@@ -55,4 +55,23 @@ final class GlobalBindingTests: XCTestCase {
         XCTAssertEqual(s.run(source: "t = 2\nv = t").status, .ok)
         guard case .int(2)? = s.value(of: "v") else { return XCTFail("v is not 2") }
     }
+
+    /// `x.name()` on a tensor remembers what `name` found (and the global's cell):
+    /// a variable of that name made, deleted or passed in later is still seen.
+    func testAMethodCallSeesAVariableOfItsNameAtTheSameNode() {
+        let source = """
+        x = tensor([1, 2, 3])
+        def call() = x.sum()
+        a = call()
+        def sum(t) = 42
+        b = call()
+        del sum
+        c = call()
+        def with_local(sum) = x.sum()
+        d = with_local(lambda t: 7)
+        e = [x.max() for k in range(3)]
+        print(item(a), b, item(c), d, item(e[2]), item(call()))
+        """
+        XCTAssertEqual(output(source), "6.0 42 6.0 7 3.0 6.0\n")
+    }
 }

@@ -21,7 +21,9 @@ struct ArgumentSlots<Item>: ExpressibleByDictionaryLiteral {
 
     subscript(name: String) -> Item? {
         get {
-            for i in names.indices where names[i] == name { return item(at: i) }
+            // Lengths first: comparing two different short strings took the slow path.
+            let length = name.utf8.count
+            for i in names.indices where names[i].utf8.count == length && names[i] == name { return item(at: i) }
             return nil
         }
         set {

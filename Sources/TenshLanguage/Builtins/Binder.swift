@@ -20,8 +20,10 @@ enum Binder {
         let hasKeywords = arguments.contains { $0.name != nil }
         var positional = hasKeywords ? arguments.filter { $0.name == nil }[...] : arguments[...]
         // Slot i holds parameter i (the slots are made from `parameterNames`).
-        for (i, p) in params.enumerated() where !p.isKeywordOnly {
-            if p.isVariadic {
+        // Parameters are read in place (`params[i]`): a loop copy of each retained its strings.
+        for i in params.indices where !params[i].isKeywordOnly {
+            if params[i].isVariadic {
+                let p = params[i]
                 let rest = Array(positional)
                 positional = []
                 values.setItem(.list(rest.map(\.value)), at: i)
@@ -61,10 +63,11 @@ enum Binder {
             spans[p.name] = arg.span
             keywords.insert(p.name)
         }
-        for (i, p) in params.enumerated() where !p.isVariadic {
+        for i in params.indices where !params[i].isVariadic {
             if let v = values.item(at: i) {
-                if case .none = v, p.defaultText == "none" { continue }
-                guard p.kind.accepts(v) else {
+                if case .none = v, params[i].defaultText == "none" { continue }
+                guard params[i].kind.accepts(v) else {
+                    let p = params[i]
                     throw RuntimeError("\(builtin.name): argument '\(p.name)' must be \(p.kind.expected), got \(v.typeName)",
                                        at: spans.item(at: i) ?? callSpan)
                 }
@@ -72,11 +75,12 @@ enum Binder {
                 // The documented default (`defaultText`) is the one used: one source of truth.
                 values.setItem(value, at: i)
             } else {
-                throw RuntimeError("\(builtin.name) is missing the argument '\(p.name)' (\(builtin.signature))", at: callSpan)
+                throw RuntimeError("\(builtin.name) is missing the argument '\(params[i].name)' (\(builtin.signature))", at: callSpan)
             }
         }
-        return Arguments(builtin: builtin, values: values, spans: spans, keywords: keywords, extraKeywords: extraKeywords,
-                         callSpan: callSpan, context: context)
+        // Moved, not copied: copying the slot tables retained and released every value in them.
+        return Arguments(builtin: builtin, values: consume values, spans: consume spans, keywords: keywords,
+                         extraKeywords: extraKeywords, callSpan: callSpan, context: context)
     }
 }
 

@@ -51,10 +51,19 @@ extension Interpreter {
         }
     }
 
+    /// What `name` finds among tensor methods and builtins, remembered by the call's `node`.
+    private func methodTarget(_ name: String, node: Expr?) -> MethodTarget {
+        if let cached = node?.methodTarget { return cached }
+        let target: MethodTarget = TensorMethods.byName[name].map(MethodTarget.tensorMethod)
+            ?? registry[name].map(MethodTarget.registry) ?? .neither
+        node?.methodTarget = target
+        return target
+    }
+
     /// `receiver.name(args)`: a method of the receiver's type, a member of a
     /// PyTorch namespace, or (for tensors) the builtin `name` with the receiver first.
     func methodCall(_ receiver: Value, _ name: String, nameSpan: SourceSpan, receiverSpan: SourceSpan,
-                    _ args: [CallArgument], at span: SourceSpan) throws -> Value {
+                    _ args: [CallArgument], at span: SourceSpan, node: Expr? = nil) throws -> Value {
         let first = CallArgument(name: nil, nameSpan: nil, value: receiver, span: receiverSpan)
         // The receiver then the arguments, in one allocation (`[first] + args` made two).
         var withReceiver: [CallArgument] {
@@ -69,8 +78,10 @@ extension Interpreter {
             let member = try atSpan(nameSpan) { try PyTorchNames.member(name, of: ns, registry: registry) }
             return try call(member, args, at: span)
         case .tensor:
-            if let method = TensorMethods.byName[name] { return try call(.builtin(method), withReceiver, at: span) }
-            if let function = environment.lookup(name) ?? registry[name].map(Value.builtin) {
+            let target = methodTarget(name, node: node)
+            if case .tensorMethod(let method) = target { return try call(.builtin(method), withReceiver, at: span) }
+            let variable = node.map { environment.lookup(name, rememberingCellIn: $0) } ?? environment.lookup(name)
+            if let function = variable ?? target.registryBuiltin.map(Value.builtin) {
                 return try call(function, withReceiver, at: span)
             }
             if ContainerMethods.byType["list"]?[name] != nil {
@@ -130,5 +141,19 @@ extension Interpreter {
             try ValueLimits.checkString(out.utf8.count)
         }
         return out
+    }
+}
+
+/// What the name of a method called on a tensor finds, besides variables: a
+/// tensor method (which comes before a variable of the same name), or a
+/// builtin (which comes after one).
+enum MethodTarget {
+    case tensorMethod(Builtin)
+    case registry(Builtin)
+    case neither
+
+    var registryBuiltin: Builtin? {
+        if case .registry(let b) = self { return b }
+        return nil
     }
 }

@@ -31,6 +31,17 @@ struct Environment {
         return cell.value
     }
 
+    /// `lookup(name)` for a method-call node (`x.sum()`), which remembers the
+    /// global's cell, made unbound when there is none: a loop then hashes the
+    /// name once, not on every call, to find that no variable hides the builtin.
+    mutating func lookup(_ name: String, rememberingCellIn node: Expr) -> Value? {
+        if let frame = frames.last, let v = frame[name] { return v }
+        if let cell = node.globalCell, cell.owner === owner { return cell.value }
+        let cell = globalCell(name)
+        node.globalCell = cell
+        return cell.value
+    }
+
     mutating func assign(_ name: String, _ value: Value) {
         if frames.isEmpty { globalCell(name).value = value } else { frames[frames.count - 1][name] = value }
     }

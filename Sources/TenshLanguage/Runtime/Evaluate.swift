@@ -100,7 +100,8 @@ extension Interpreter {
             return try call(function, try callArguments(args, for: function), at: e.span)
         case .methodCall(let receiver, let name, let nameSpan, let args):
             let target = try operand ?? evaluate(receiver)
-            return try methodCall(target, name, nameSpan: nameSpan, receiverSpan: receiver.span, try callArguments(args), at: e.span)
+            return try methodCall(target, name, nameSpan: nameSpan, receiverSpan: receiver.span, try callArguments(args),
+                                  at: e.span, node: e)
         case .attribute(let receiver, let name, let nameSpan):
             return try attribute(try operand ?? evaluate(receiver), name, at: nameSpan, receiverSpan: receiver.span)
         case .index(let base, let items):
@@ -143,7 +144,7 @@ extension Interpreter {
             return made
         case .builtin(let b):
             let bound = try Binder.bind(b, arguments, callSpan: span, context: self)
-            return try mapEngineError(at: span, bound.spans) { try b.body(bound) }
+            return try mapEngineError(at: span, bound) { try b.body(bound) }
         case .function(let f):
             return try callUser(f, arguments, at: span)
         case .module(let m):
@@ -223,8 +224,20 @@ extension Interpreter {
         do {
             return try body()
         } catch let error as EngineError {
-            // The engine names arguments as the builtins declare them (`x`, `w`, `b`, ...).
             throw languageError(error, at: error.argument.flatMap { argumentSpans[$0] } ?? span, cancelledAt: span)
+        }
+    }
+
+    /// `mapEngineError(at:_:_:)` for a builtin's body. Takes the whole bound
+    /// call, borrowed: passing its span table alone copied the table per call.
+    func mapEngineError<R>(at span: SourceSpan, _ bound: borrowing Arguments, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as EngineError {
+            // The engine names arguments as the builtins declare them (`x`, `w`, `b`, ...).
+            var location = span
+            if let name = error.argument, let argumentSpan = bound.spans[name] { location = argumentSpan }
+            throw languageError(error, at: location, cancelledAt: span)
         }
     }
 
