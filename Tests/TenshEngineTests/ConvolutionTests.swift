@@ -216,6 +216,48 @@ final class ConvolutionTests: XCTestCase {
             XCTAssertEqual(try sum(mul(x, gx)).item(), lhs, accuracy: 1e-9 * max(1, abs(lhs)))
             XCTAssertEqual(try sum(mul(w, gw)).item(), lhs, accuracy: 1e-9 * max(1, abs(lhs)))
         }
+    }
+
+    /// A 1x1 convolution whose 210-pixel images span two column tiles of unequal
+    /// size (the pointwise forward and weight gradient split pixels into tiles
+    /// of equal size, in multiples of 32): forward and weight gradient against
+    /// direct sums at 1, 2 and 3 threads.
+    func testPointwiseMultiTileAgainstDirectSums() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let (n, cin, h, wd, cout) = (3, 640, 15, 14, 12)
+        let pixels = h * wd
+        let x = try testTensor([n, cin, h, wd], seed: 11).setRequiresGrad()
+        let w = try testTensor([cout, cin, 1, 1], seed: 12).setRequiresGrad()
+        let v = try testTensor([n, cout, h, wd], seed: 13)
+        let xs = x.toDoubles(), ws = w.toDoubles(), vs = v.toDoubles()
+        let geometry = ConvGeometry(batch: n, channels: cin, height: h, width: wd, outChannels: cout, outHeight: h,
+                                    outWidth: wd, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1,
+                                    dilationW: 1, padTop: 0, padLeft: 0, groups: 1)
+        let largest = geometry.pixelTile(elementSize: 8)
+        XCTAssertLessThan(largest, pixels, "the image must span several column tiles")
+        XCTAssertNotEqual(pixels % largest, 0, "the last tile must be short")
+        for threads in [1, 2, 3] {
+            EngineConfig.threads = threads
+            let y = try conv2d(x, w)
+            let ys = y.toDoubles()
+            var worst = 0.0
+            for b in 0..<n { for co in 0..<cout { for p in 0..<pixels {
+                var s = 0.0
+                for ci in 0..<cin { s += ws[co * cin + ci] * xs[(b * cin + ci) * pixels + p] }
+                worst = max(worst, abs(s - ys[(b * cout + co) * pixels + p]))
+            } } }
+            XCTAssertLessThan(worst, 1e-10, "forward, threads \(threads)")
+            guard let gw = try grad([y], [w], gradOutputs: [v])[0] else { return XCTFail("missing weight gradient") }
+            let gws = gw.toDoubles()
+            worst = 0
+            for co in 0..<cout { for ci in 0..<cin {
+                var s = 0.0
+                for b in 0..<n { for p in 0..<pixels { s += vs[(b * cout + co) * pixels + p] * xs[(b * cin + ci) * pixels + p] } }
+                worst = max(worst, abs(s - gws[co * cin + ci]))
+            } }
+            XCTAssertLessThan(worst, 1e-10, "weight gradient, threads \(threads)")
+        }
     }}
 
 /// A small deterministic generator for test configurations.

@@ -71,6 +71,18 @@ final class GemmTests: XCTestCase {
               alpha: 1, beta: 2, threads: 2, tol: 1e-12)
     }
 
+    /// Full micro-tiles written straight into C over several K blocks (each
+    /// tile's rows are prefetched first), with C rows that do not start on a
+    /// cache line (odd leading dimensions) and a partial last row and column panel.
+    func testFullTilesOverSeveralDepthBlocks() {
+        for threads in [1, 2] {
+            check(Float.self, m: 41, n: 99, k: 600, transA: false, transB: false, pad: 3,
+                  alpha: 1, beta: 0.5, threads: threads, tol: 2e-5)
+            check(Double.self, m: 24, n: 50, k: 530, transA: threads == 2, transB: false, pad: 1,
+                  alpha: -2, beta: 0, threads: threads, tol: 1e-12)
+        }
+    }
+
     func testZeroDepthScalesByBeta() {
         var c: [Float] = [1, 2, 3, 4]
         let a: [Float] = [0], b: [Float] = [0]

@@ -94,6 +94,7 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
                     let rows = min(mr, mc - ir), cols = min(nr, n - jr)
                     let cTile = c + ((i0 &+ ir) &* rsC &+ jr &* csC), panelA = bufA + (ir / mr) &* (kc &* mr)
                     if rows == mr && cols == nr && csC == 1 {
+                        prefetchTile(cTile, rs: rsC)
                         gemmMicroKernel(kc, panelA, panelB, into: cTile, rs: rsC, alpha: alpha, beta: blockBeta)
                     } else {
                         gemmMicroKernel(kc, panelA, panelB, into: tile, rs: nr, alpha: 1, beta: 0)
@@ -106,6 +107,23 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
             i0 &+= mc
         }
         p0 &+= kc
+    }
+}
+
+/// Asks for the MR x NR tile of C at `c` (every cache line of its rows) to be
+/// brought into L1 for writing while the micro-kernel computes it. C is read
+/// and written once per K block, and a tile written a block earlier has gone
+/// to L3 by then: waiting for its loads and ownership after the last FMA was
+/// about a fifth of the GEMM's time at 2048³ (`perf annotate`); about 2000
+/// cycles of FMAs later the lines are in L1.
+@inline(__always)
+private func prefetchTile<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, rs: Int) {
+    let rowBytes = rs &* MemoryLayout<T>.stride, tileRowBytes = GemmShape.nr(T.self) &* MemoryLayout<T>.stride
+    var row = UnsafeRawPointer(c)
+    for _ in 0..<GemmShape.mr {
+        var offset = -(Int(bitPattern: row) & 63) // from the start of the row's first line
+        while offset < tileRowBytes { prefetchForWriting(row + offset); offset &+= 64 }
+        row += rowBytes
     }
 }
 

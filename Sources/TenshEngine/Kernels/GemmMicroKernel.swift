@@ -127,6 +127,19 @@ func gemmMicroKernel<T: GemmScalar, A: GemmPanelA, B: GemmPanelB>(_ kc: Int, _ a
     updateRow(c70, c71, row + 7 &* rowBytes, alpha: alpha, beta: beta)
 }
 
+/// A software prefetch of the cache line holding `address` into L1, for writing
+/// (`prefetchw`; `prefetcht0` on CPUs without it). Swift has no prefetch
+/// statement, so this names LLVM's target-independent prefetch intrinsic; a
+/// prefetch never faults, whatever the address.
+@inline(__always)
+func prefetchForWriting(_ address: UnsafeRawPointer) {
+    llvmPrefetch(address, 1, 3, 1)
+}
+
+/// llvm.prefetch(address, rw: 0 read / 1 write, locality 0-3 (3: keep in L1), 1: data cache).
+@_silgen_name("llvm.prefetch.p0")
+private func llvmPrefetch(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ dataCache: Int32)
+
 /// row[0..<NR] = alpha · (lo, hi) + beta · row[0..<NR]; beta == 0 never reads the row.
 @inline(__always)
 private func updateRow<V: SIMD>(_ lo: V, _ hi: V, _ row: UnsafeMutableRawPointer,
