@@ -62,15 +62,18 @@ final class ShiftedConvTests: XCTestCase {
 
     /// The few-images forward path at full thread count (conv2d caps small ops at one
     /// thread, so this calls the kernel directly): one image on 2 and 3 threads, two
-    /// images on 3, every input plane padded on its own task; strides 1-3, odd sizes,
-    /// asymmetric padding, dilation, groups.
+    /// images (or image-groups) on 3 and 4, every input plane padded on its own task;
+    /// tall images split into many tiles, tiny ones whose last tile reads past its
+    /// planes; strides 1-3, odd sizes, asymmetric padding, dilation, groups.
     func testFewImagesPaddedPlaneByPlaneAgainstDirectSums() throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
         let cases: [(n: Int, c: Int, og: Int, h: Int, w: Int, k: Int, s: Int, d: Int, top: Int, left: Int, groups: Int, threads: Int)] = [
             (1, 3, 20, 23, 19, 7, 2, 1, 3, 2, 1, 2), (1, 9, 17, 13, 15, 3, 1, 1, 1, 1, 1, 2),
             (1, 4, 10, 11, 17, 3, 3, 2, 2, 0, 2, 3), (2, 5, 33, 9, 10, 2, 1, 1, 0, 1, 1, 3),
-            (1, 6, 8, 14, 9, 4, 2, 1, 1, 2, 1, 3),
+            (1, 6, 8, 14, 9, 4, 2, 1, 1, 2, 1, 3), (1, 3, 16, 61, 29, 5, 2, 1, 2, 2, 1, 2),
+            (1, 7, 9, 45, 13, 3, 1, 2, 2, 1, 1, 2), (1, 6, 12, 5, 6, 3, 1, 1, 1, 1, 3, 4),
+            (3, 4, 5, 4, 7, 2, 1, 1, 1, 0, 1, 4),
         ]
         for (index, t) in cases.enumerated() {
             let ho = (t.h + 2 * t.top - t.d * (t.k - 1) - 1) / t.s + 1, wo = (t.w + 2 * t.left - t.d * (t.k - 1) - 1) / t.s + 1

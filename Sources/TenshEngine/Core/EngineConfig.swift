@@ -87,15 +87,16 @@ func withThreads<R>(forWork work: Int, _ body: () throws -> R) rethrows -> R {
     return try EngineConfig.$opThreadLimit.withValue(1, operation: body)
 }
 
-/// Runs `body(i)` for i in 0..<n over the configured threads.
-/// `body` must only write disjoint memory per index.
+/// Runs `body(i)` for i in 0..<n over up to `threads` threads (this one and
+/// the `WorkerPool`'s workers, which take indices dynamically), serially when
+/// called inside another `parallelFor` or while another thread's runs.
+/// `body` must only write disjoint memory per index, and what it computes must
+/// depend on the index alone, never on the thread that runs it.
 @inline(__always)
 func parallelFor(_ n: Int, threads: Int = EngineConfig.threads, _ body: (Int) -> Void) {
     if n <= 1 || threads <= 1 {
         for i in 0..<n { body(i) }
     } else {
-        withoutActuallyEscaping(body) { b in
-            DispatchQueue.concurrentPerform(iterations: n) { b($0) }
-        }
+        WorkerPool.shared.run(n, threads: threads, body)
     }
 }
