@@ -10,10 +10,10 @@
 /// these run instead of the direct and implicit-GEMM kernels.
 
 /// Pixel tile such that batch·groups·tiles gives every thread work, with the
-/// tiles of an image about equal: tasks go to the threads in turn, so with a
-/// short last tile (c3's 3136 pixels as 1024 + 1024 + 1024 + 64) one thread
-/// would get every image's tiles 0 and 2 and the other tiles 1 and 3, 65%
-/// against 35% of the work.
+/// tiles of an image about equal, so the threads' shares stay even whichever
+/// thread takes which task: with a short last tile (c3's 3136 pixels as
+/// 1024 + 1024 + 1024 + 64) and tasks dealt in turn, one thread got every
+/// image's tiles 0 and 2 and the other tiles 1 and 3, 65% against 35%.
 private func balancedTile(_ g: ConvGeometry, elementSize: Int, parallelUnits: Int) -> Int {
     let threads = EngineConfig.threads, largest = max(g.pixelTile(elementSize: elementSize), 1)
     var tiles = (g.outPixels + largest - 1) / largest
