@@ -80,7 +80,7 @@ extension Interpreter {
         case .tensor:
             let target = methodTarget(name, node: node)
             if case .tensorMethod(let method) = target { return try call(.builtin(method), withReceiver, at: span) }
-            let variable = node.map { environment.lookup(name, rememberingCellIn: $0) } ?? environment.lookup(name)
+            let variable = node.map { environment.lookup(name, at: $0) } ?? environment.lookup(name)
             if let function = variable ?? target.registryBuiltin.map(Value.builtin) {
                 return try call(function, withReceiver, at: span)
             }

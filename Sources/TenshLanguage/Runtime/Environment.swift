@@ -22,19 +22,11 @@ struct Environment {
         return cells[name]?.value
     }
 
-    /// `lookup(name)` for the `.name` node `node`, which remembers the global's cell.
-    func lookup(_ name: String, at node: Expr) -> Value? {
-        if let frame = frames.last, let v = frame[name] { return v }
-        if let cell = node.globalCell, cell.owner === owner { return cell.value }
-        guard let cell = cells[name] else { return nil }
-        node.globalCell = cell
-        return cell.value
-    }
-
-    /// `lookup(name)` for a method-call node (`x.sum()`), which remembers the
-    /// global's cell, made unbound when there is none: a loop then hashes the
-    /// name once, not on every call, to find that no variable hides the builtin.
-    mutating func lookup(_ name: String, rememberingCellIn node: Expr) -> Value? {
+    /// `lookup(name)` for the node `node` (a `.name`, or a method call `x.sum()`),
+    /// which remembers the global's cell, made unbound when there is none: a loop
+    /// then hashes the name once, not on every statement, even to find that no
+    /// variable hides a builtin of that name.
+    mutating func lookup(_ name: String, at node: Expr) -> Value? {
         if let frame = frames.last, let v = frame[name] { return v }
         if let cell = node.globalCell, cell.owner === owner { return cell.value }
         let cell = globalCell(name)
