@@ -7,9 +7,10 @@
 #
 #   scripts/bench.sh [--no-torch] [--threads "1 2"] [--samples N] [--rounds N] [CASE-PREFIX ...]
 #
-# PyTorch: uses `python3` when it can `import torch`; otherwise creates a venv
-# in .venv-bench and installs torch there (a large download, once), unless
-# --no-torch is given. Run on an idle machine.
+# References: uses `python3` when it can import torch, numpy, Pillow and
+# threadpoolctl (PyTorch, NumPy's OpenBLAS and the image loads); otherwise
+# creates a venv in .venv-bench and installs them there (a large download,
+# once), unless --no-torch is given. Run on an idle machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -19,13 +20,14 @@ swift build -c release --product tensh >&2
 
 python=""
 if [[ " $* " != *" --no-torch "* ]]; then
-    if python3 -c "import torch" 2>/dev/null; then
+    imports="import torch, numpy, PIL, threadpoolctl"
+    if python3 -c "$imports" 2>/dev/null; then
         python=python3
     else
-        if ! .venv-bench/bin/python -c "import torch" 2>/dev/null; then
-            echo "bench: setting up .venv-bench with torch (once)" >&2
+        if ! .venv-bench/bin/python -c "$imports" 2>/dev/null; then
+            echo "bench: setting up .venv-bench with torch, numpy, pillow, threadpoolctl (once)" >&2
             python3 -m venv .venv-bench
-            .venv-bench/bin/pip install --quiet torch numpy >&2
+            .venv-bench/bin/pip install --quiet torch numpy pillow threadpoolctl >&2
         fi
         python=.venv-bench/bin/python
     fi
