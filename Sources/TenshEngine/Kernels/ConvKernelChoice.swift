@@ -29,7 +29,7 @@
 ///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
 
 enum ConvForwardKernel: Equatable {
-    case depthwise, shifted, pointwise, im2col
+    case depthwise, winograd, shifted, pointwise, im2col
 }
 
 enum ConvTransposeKernel: Equatable {
@@ -38,6 +38,8 @@ enum ConvTransposeKernel: Equatable {
     case depthwiseScatter
     /// The shifted forward on `transposed` (`transposeAsForward`), kernel flipped and channel axes swapped.
     case shiftedFlipped(transposed: ConvGeometry)
+    /// Winograd on `transposed` (`transposeAsForward`), kernel flipped and channel axes swapped.
+    case winogradFlipped(transposed: ConvGeometry)
     case pointwise, col2im
 }
 
@@ -49,12 +51,26 @@ extension ConvGeometry {
     /// One input channel per group, several groups: each image plane feeds its own filters.
     var isDepthwise: Bool { channelsPerGroup == 1 && groups > 1 }
 
+    /// The forward kernel for elements of `elementSize` bytes: Winograd for
+    /// float32 only (float64 keeps the direct sums, and gradcheck its exact rounding).
+    func forwardKernel(elementSize: Int) -> ConvForwardKernel {
+        elementSize == 4 && fitsWinograd ? .winograd : forwardKernel
+    }
+
+    /// The transpose kernel for elements of `elementSize` bytes (Winograd for float32, as the forward).
+    func transposeKernel(elementSize: Int) -> ConvTransposeKernel {
+        if elementSize == 4, let t = transposeAsForward, t.fitsWinograd { return .winogradFlipped(transposed: t) }
+        return transposeKernel
+    }
+
+    /// The forward kernel apart from Winograd (float64, or Winograd ruled out).
     var forwardKernel: ConvForwardKernel {
         if isDepthwise { return .depthwise }
         if fitsShiftedForward { return .shifted }
         return isPointwise ? .pointwise : .im2col
     }
 
+    /// The transpose kernel apart from Winograd (float64, or Winograd ruled out).
     var transposeKernel: ConvTransposeKernel {
         if isDepthwise {
             if outChannelsPerGroup == 1, let t = transposeAsForward {
@@ -118,8 +134,9 @@ extension ConvGeometry {
 /// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
 func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                 _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    switch g.forwardKernel {
+    switch g.forwardKernel(elementSize: MemoryLayout<T>.stride) {
     case .depthwise: try depthwiseForwardKernel(x, w, bias, out, g, op: op)
+    case .winograd: try convForwardWinogradKernel(x, w, bias, out, g, op: op)
     case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
     case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
     case .im2col: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: false, op: op)
@@ -130,10 +147,11 @@ func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ 
 /// conv2d and the forward of conv_transpose2d. Overwrites `image`.
 func convTranspose<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>,
                                   _ g: ConvGeometry, op: String) throws {
-    switch g.transposeKernel {
+    switch g.transposeKernel(elementSize: MemoryLayout<T>.stride) {
     case .depthwiseFlipped(let plane): try depthwiseTransposeFlippedKernel(pixels, w, image, g, plane: plane, op: op)
     case .depthwiseScatter: try depthwiseTransposeScatterKernel(pixels, w, image, g, op: op)
     case .shiftedFlipped(let t): try convTransposeShiftedKernel(pixels, w, image, g, transposed: t, op: op)
+    case .winogradFlipped(let t): try convTransposeWinogradKernel(pixels, w, image, transposed: t, op: op)
     case .pointwise: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: true, op: op)
     case .col2im: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: false, op: op)
     }

@@ -1,0 +1,282 @@
+/// 3x3 stride-1 convolution by Winograd's F(2x2, 3x3) (WinogradTransforms.swift):
+/// 16 multiplies per 2x2 output tile and channel pair instead of 36, so 2.25x
+/// fewer FMAs than the implicit GEMM, which already runs near the FMA peak.
+///
+/// The weights are transformed once per call into U = G g Gᵀ, 16 matrices of
+/// Cout x Cin packed as GEMM A panels. The output's 2x2 tiles (of every image,
+/// in order) are cut into blocks of a few NR-wide panels; per block, the input
+/// tiles are transformed (V = Bᵀ d B, zeros read outside the image, so no
+/// padded copy) straight into packed B panels, the micro-kernel computes the 16
+/// products M_ξ = U_ξ · V_ξ with K = Cin, and Aᵀ M A (+ bias) goes to the
+/// output, partial tiles clipped at odd sizes. A block's V and M stay in L2.
+
+extension ConvGeometry {
+    /// 3x3, stride 1, dilation 1, one group, and enough channels both ways that
+    /// the 16 GEMMs fill the micro-tile (K = Cin, M = Cout).
+    var fitsWinograd: Bool {
+        kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1 && dilationH == 1 && dilationW == 1
+            && groups == 1 && channels >= 16 && outChannels >= 16 && outPixels > 0
+    }
+}
+
+/// out[N, Cout, Ho, Wo] = conv(x, w) + bias (for geometries that `fitsWinograd`).
+func convForwardWinogradKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                              _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    let weights = WinogradWeights(base: w, coStride: g.channels * 9, ciStride: 9, dy: 3, dx: 1)
+    try winogradConv(x, weights, bias, out, g, op: op)
+}
+
+/// image = the input gradient for `pixels`: the forward on `transposed` (from
+/// `g.transposeAsForward`) with the kernel flipped and its channel axes swapped,
+/// read in place by the weight transform. Overwrites `image`.
+func convTransposeWinogradKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                                _ image: UnsafeMutablePointer<T>, transposed t: ConvGeometry,
+                                                op: String) throws {
+    // weight_t[o, i, ky, kx] = w[i, o, 2 − ky, 2 − kx], w being [t.channels, t.outChannels, 3, 3].
+    let weights = WinogradWeights(base: w + 8, coStride: 9, ciStride: t.outChannels * 9, dy: -3, dx: -1)
+    try winogradConv(pixels, weights, nil, image, t, op: op)
+}
+
+/// Kernel (co, ci) of the convolution computed is the 3x3 read at
+/// base[co·coStride + ci·ciStride + ky·dy + kx·dx].
+struct WinogradWeights<T> {
+    let base: UnsafePointer<T>
+    let coStride: Int, ciStride: Int, dy: Int, dx: Int
+}
+
+private func winogradConv<T: GemmScalar>(_ x: UnsafePointer<T>, _ weights: WinogradWeights<T>, _ bias: UnsafePointer<T>?,
+                                         _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
+    if g.batch == 0 || g.outPixels == 0 || g.outChannels == 0 { return }
+    let plan = WinogradPlan(weights, g)
+    defer { plan.deallocate() }
+    let nr = GemmShape.nr(T.self), total = g.batch * plan.tilesPerImage
+    let panels = (total + nr - 1) / nr, blockPanels = plan.blockCols / nr
+    // Equal runs of panels, in a multiple of the thread count, none wider than a block.
+    let tasks = min(panels, roundUp((panels + blockPanels - 1) / blockPanels, max(1, EngineConfig.threads)))
+    try runConvTasks(T.self, tasks: tasks, workspace: plan.workspace, op: op) { task, _, scratch in
+        let first = task * panels / tasks * nr, end = min((task + 1) * panels / tasks * nr, total)
+        plan.block(x, tile0: first, count: end - first, bias: bias, out: out, scratch: scratch)
+    }
+}
+
+/// What every block of one convolution shares: the transformed, packed weights and the blocking.
+private struct WinogradPlan<T: GemmScalar> {
+    let g: ConvGeometry
+    let tilesH: Int, tilesW: Int
+    var tilesPerImage: Int { tilesH * tilesW }
+    /// Rows of each packed U_ξ: Cout rounded up to whole micro-panels.
+    let rowsA: Int
+    let kBlock: Int
+    /// [ξ][K block][panel][kc][MR]: U_ξ = G g Gᵀ of every (co, ci), ξ-th element.
+    let packedU: UnsafeMutablePointer<T>
+    /// Tiles per block: a multiple of NR, so V and M of a block take ~1 MiB.
+    let blockCols: Int
+
+    /// A packed V panel: Cin rows of NR, then 16 values that absorb the last row's vector overrun.
+    var panelStride: Int { g.channels * GemmShape.nr(T.self) + 16 }
+    var vElements: Int { 16 * blockCols / GemmShape.nr(T.self) * panelStride }
+    /// M_ξ is rowsA x cols, then 16 values so that the 16 planes the output
+    /// transform reads together are not a power of two apart (L1 set conflicts).
+    func mStride(cols: Int) -> Int { rowsA * cols + 16 }
+    var mElements: Int { 16 * mStride(cols: blockCols) }
+    /// V, M (and 16 columns the vector output transform may read past it) and the input rows of a run.
+    var workspace: Int { vElements + mElements + 4 * WinogradPlan.rowStride }
+
+    init(_ weights: WinogradWeights<T>, _ g: ConvGeometry) {
+        self.g = g
+        let nr = GemmShape.nr(T.self), cin = g.channels, cout = g.outChannels
+        tilesH = (g.outHeight + 1) / 2
+        tilesW = (g.outWidth + 1) / 2
+        rowsA = roundUp(cout, GemmShape.mr)
+        kBlock = equalBlock(cin, maximum: GemmBlocking.kc)
+        let budget = (1 << 20) / MemoryLayout<T>.stride
+        let widest = max(nr, budget / (16 * (cin + rowsA)) / nr * nr)
+        blockCols = min(widest, roundUp(g.batch * tilesH * tilesW, nr))
+        packedU = UnsafeMutablePointer<T>.allocate(capacity: 16 * rowsA * cin)
+        packWeights(weights)
+    }
+
+    func deallocate() { packedU.deallocate() }
+
+    /// U_ξ for every ξ, transformed into [ξ][co][ci], then packed as A panels per K block.
+    private func packWeights(_ w: WinogradWeights<T>) {
+        let cin = g.channels, cout = g.outChannels, matrix = cout * cin
+        let u = UnsafeMutablePointer<T>.allocate(capacity: 16 * matrix)
+        defer { u.deallocate() }
+        // On every thread: at c9 (one 56x56 image, 64 channels) one thread took a tenth of the call.
+        parallelFor(cout) { co in
+            for ci in 0..<cin {
+                winogradKernelTransform(w.base + (co * w.coStride + ci * w.ciStride), dy: w.dy, dx: w.dx,
+                                        into: u + (co * cin + ci), stride: matrix)
+            }
+        }
+        parallelFor(16) { xi in
+            var p0 = 0
+            while p0 < cin {
+                let kc = min(kBlock, cin - p0)
+                gemmPackA(MatrixView(u + xi * matrix + p0, rs: cin, cs: 1), m: cout, kc: kc,
+                          into: packedU + xi * rowsA * cin + rowsA * p0)
+                p0 += kc
+            }
+        }
+    }
+
+    /// Output tiles [tile0, tile0 + count) (count ≤ blockCols), numbered over all images.
+    func block(_ x: UnsafePointer<T>, tile0: Int, count: Int, bias: UnsafePointer<T>?,
+               out: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        guard count > 0 else { return }
+        let cols = roundUp(count, GemmShape.nr(T.self))
+        let v = scratch, m = scratch + vElements, rows = m + mElements
+        transformInput(x, tile0: tile0, count: count, cols: cols, into: v, rows: rows)
+        multiply(v, cols: cols, into: m)
+        transformOutput(m, tile0: tile0, count: count, cols: cols, bias: bias, out: out, rows: rows)
+    }
+
+    /// V_ξ as packed B panels: [ξ][panel][ci][NR], element ξ of tile column c of
+    /// channel ci at v + ξ·(cols / NR)·panelStride + (c / NR)·panelStride + ci·NR + c % NR.
+    private func transformInput(_ x: UnsafePointer<T>, tile0: Int, count: Int, cols: Int,
+                                into v: UnsafeMutablePointer<T>, rows: UnsafeMutablePointer<T>) {
+        let nr = GemmShape.nr(T.self), cin = g.channels, xiStride = cols / nr * panelStride
+        defer {
+            // The last panel's unused columns: zeros, not leftovers that might be
+            // slow denormals (their products are never read).
+            if count < cols {
+                let lastPanel = v + (cols / nr - 1) * panelStride, used = count % nr
+                for xi in 0..<16 {
+                    for ci in 0..<cin { fillZero(lastPanel + xi * xiStride + ci * nr + used, count: nr - used) }
+                }
+            }
+        }
+        for ci in 0..<cin {
+            var c = 0
+            while c < count {
+                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
+                // A run: tiles of one tile row, inside one panel.
+                let run = min(tilesW - tx, count - c, nr - c % nr)
+                let dst = v + (c / nr) * panelStride + ci * nr + c % nr
+                transformRun(x + (n * cin + ci) * g.imagePixels, ty: ty, tx: tx, run: run, into: dst,
+                             stride: xiStride, rows: rows)
+                c += run
+            }
+        }
+    }
+
+    /// Bᵀ d B of tiles (ty, tx ..< tx + run) of one channel plane, tile k to dst + k:
+    /// the four input rows they read are copied, zero-padded, into `rows` (so
+    /// border tiles need no case of their own), then transformed 16 tiles at a time.
+    @inline(__always)
+    private func transformRun(_ plane: UnsafePointer<T>, ty: Int, tx: Int, run: Int, into dst: UnsafeMutablePointer<T>,
+                              stride s: Int, rows: UnsafeMutablePointer<T>) {
+        let iy = 2 * ty - g.padTop, ix = 2 * tx - g.padLeft, w = g.width, span = 2 * run + 2
+        let (c0, c1) = validRange(offset: ix, stride: 1, size: w, count: span)
+        for i in 0..<4 {
+            let row = rows + i * WinogradPlan.rowStride, y = iy + i
+            if y < 0 || y >= g.height { fillZero(row, count: span); continue }
+            fillZero(row, count: c0)
+            copyElements(plane + (y * w + ix + c0), to: row + c0, count: c1 - c0)
+            fillZero(row + c1, count: span - c1)
+        }
+        if T.self == Float.self {
+            let r = UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self)
+            let d = UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self)
+            var k = 0
+            while k < run {
+                // All 16 lanes are stored: those past the run are rewritten by a later
+                // run, or land in unused columns or a panel's 16-value tail.
+                winogradInputTransform16(r + 2 * k, rowStride: WinogradPlan.rowStride, into: d + k, stride: s)
+                k += 16
+            }
+            return
+        }
+        let stride = WinogradPlan.rowStride
+        for k in 0..<run {
+            let r0 = rows + 2 * k
+            winogradInputTransform(r0, r0 + stride, r0 + 2 * stride, r0 + 3 * stride, into: dst + k, stride: s)
+        }
+    }
+
+    /// Room for one padded input row of a run (2·NR + 2 columns) and the 64 the
+    /// vector transform reads from its last 16-tile start.
+    static var rowStride: Int { 2 * GemmShape.nr(T.self) + 64 }
+
+    /// M_ξ = U_ξ · V_ξ for every ξ: [ξ][rowsA][cols].
+    private func multiply(_ v: UnsafePointer<T>, cols: Int, into m: UnsafeMutablePointer<T>) {
+        let nr = GemmShape.nr(T.self), mr = GemmShape.mr, cin = g.channels
+        for xi in 0..<16 {
+            let u = packedU + xi * rowsA * cin, vx = v + xi * (cols / nr) * panelStride, mx = m + xi * mStride(cols: cols)
+            var p0 = 0
+            while p0 < cin {
+                let kc = min(kBlock, cin - p0)
+                var j = 0
+                while j < cols {
+                    let panel = vx + (j / nr) * panelStride + p0 * nr
+                    var i = 0
+                    while i < rowsA {
+                        gemmMicroKernel(kc, u + rowsA * p0 + (i / mr) * kc * mr, panel, into: mx + i * cols + j,
+                                        rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
+                        i += mr
+                    }
+                    j += nr
+                }
+                p0 += kc
+            }
+        }
+    }
+
+    /// out = Aᵀ M A (+ bias) for tiles [tile0, tile0 + count), clipped at the output's edges.
+    private func transformOutput(_ m: UnsafePointer<T>, tile0: Int, count: Int, cols: Int, bias: UnsafePointer<T>?,
+                                 out: UnsafeMutablePointer<T>, rows: UnsafeMutablePointer<T>) {
+        let cout = g.outChannels, ho = g.outHeight, wo = g.outWidth, xiStride = mStride(cols: cols)
+        for co in 0..<cout {
+            let b = bias?[co] ?? 0
+            var c = 0
+            while c < count {
+                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
+                let run = min(tilesW - tx, count - c)
+                let oy = 2 * ty, row = out + (n * cout + co) * g.outPixels + oy * wo
+                let secondRow = oy + 1 < ho, src = m + co * cols + c
+                if T.self == Float.self {
+                    storeTiles16(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), stride: xiStride, run: run,
+                                 bias: b, row: row + 2 * tx, columns: wo - 2 * tx, secondRow: secondRow, temp: rows)
+                    c += run
+                    continue
+                }
+                for k in 0..<run {
+                    let (y00, y01, y10, y11) = winogradOutputTransform(src + k, stride: xiStride)
+                    let ox = 2 * (tx + k), secondColumn = ox + 1 < wo
+                    row[ox] = y00 + b
+                    if secondColumn { row[ox + 1] = y01 + b }
+                    if secondRow {
+                        row[wo + ox] = y10 + b
+                        if secondColumn { row[wo + ox + 1] = y11 + b }
+                    }
+                }
+                c += run
+            }
+        }
+    }
+
+    /// The output tiles of a run (float32), 16 at a time: `row` is the top-left
+    /// output pixel of the first, with `columns` output columns from there on.
+    @inline(__always)
+    private func storeTiles16(_ m: UnsafePointer<Float>, stride s: Int, run: Int, bias: T, row: UnsafeMutablePointer<T>,
+                              columns: Int, secondRow: Bool, temp: UnsafeMutablePointer<T>) {
+        let wo = g.outWidth
+        var k = 0
+        while k < run {
+            let (top, bottom) = winogradOutputTransform16(m + k, stride: s, bias: Float(bias))
+            let valid = min(2 * (run - k), columns - 2 * k), dst = UnsafeMutableRawPointer(row + 2 * k)
+            if valid == 32 {
+                dst.storeBytes(of: top, as: SIMD32<Float>.self)
+                if secondRow { (dst + wo * 4).storeBytes(of: bottom, as: SIMD32<Float>.self) }
+            } else {
+                let tmp = UnsafeMutableRawPointer(temp)
+                tmp.storeBytes(of: top, as: SIMD32<Float>.self)
+                tmp.storeBytes(of: bottom, toByteOffset: 128, as: SIMD32<Float>.self)
+                copyElements(temp, to: row + 2 * k, count: valid)
+                if secondRow { copyElements(temp + 32, to: row + 2 * k + wo, count: valid) }
+            }
+            k += 16
+        }
+    }
+}
