@@ -98,23 +98,24 @@ private struct WinogradPlan<T: GemmScalar> {
 
     func deallocate() { packedU.deallocate() }
 
-    /// U_ξ for every ξ, transformed into [ξ][co][ci], then packed as A panels per K block.
+    /// U_ξ for every ξ, transformed into [co][ci][ξ] (16 values together: 16
+    /// planes a power of two apart thrashed an L1 set), then packed as A panels per K block.
     private func packWeights(_ w: WinogradWeights<T>) {
-        let cin = g.channels, cout = g.outChannels, matrix = cout * cin
-        let u = UnsafeMutablePointer<T>.allocate(capacity: 16 * matrix)
+        let cin = g.channels, cout = g.outChannels
+        let u = UnsafeMutablePointer<T>.allocate(capacity: 16 * cout * cin)
         defer { u.deallocate() }
         // On every thread: at c9 (one 56x56 image, 64 channels) one thread took a tenth of the call.
         parallelFor(cout) { co in
             for ci in 0..<cin {
                 winogradKernelTransform(w.base + (co * w.coStride + ci * w.ciStride), dy: w.dy, dx: w.dx,
-                                        into: u + (co * cin + ci), stride: matrix)
+                                        into: u + 16 * (co * cin + ci), stride: 1)
             }
         }
         parallelFor(16) { xi in
             var p0 = 0
             while p0 < cin {
                 let kc = min(kBlock, cin - p0)
-                gemmPackA(MatrixView(u + xi * matrix + p0, rs: cin, cs: 1), m: cout, kc: kc,
+                gemmPackA(MatrixView(u + xi + 16 * p0, rs: 16 * cin, cs: 16), m: cout, kc: kc,
                           into: packedU + xi * rowsA * cin + rowsA * p0)
                 p0 += kc
             }
