@@ -21,10 +21,11 @@ final class WinogradConvTests: XCTestCase {
     /// (batch, Cin, Cout, H, W, padTop, padBottom, padLeft, padRight, threads)
     private let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int, pads: [Int], threads: Int)] = [
         (1, 16, 16, 13, 11, [1, 1, 1, 1], 1), (2, 17, 20, 9, 7, [0, 0, 0, 0], 2),
-        (3, 24, 19, 6, 15, [2, 0, 1, 2], 3), (1, 33, 40, 35, 37, [1, 1, 1, 1], 2),
-        (2, 300, 18, 5, 6, [1, 1, 1, 1], 3), (1, 16, 16, 2, 2, [1, 1, 1, 1], 2),
+        (3, 24, 19, 6, 15, [2, 0, 1, 2], 3), (1, 33, 40, 17, 37, [1, 1, 1, 1], 2),
+        (1, 300, 18, 5, 6, [1, 1, 1, 1], 3), (1, 16, 16, 2, 2, [1, 1, 1, 1], 2),
         (1, 16, 17, 3, 3, [0, 0, 0, 0], 1), (4, 16, 24, 1, 9, [1, 1, 1, 1], 3),
         (5, 20, 16, 7, 8, [1, 0, 0, 1], 2),
+        (2, 16, 16, 40, 30, [1, 1, 1, 1], 1), // 600 tiles: two blocks on one thread
     ]
 
     private func geometry(_ c: (n: Int, cin: Int, cout: Int, h: Int, w: Int, pads: [Int], threads: Int)) -> ConvGeometry {
