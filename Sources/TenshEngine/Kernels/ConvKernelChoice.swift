@@ -9,6 +9,9 @@
 ///                 (a GEMM with K = Kh·Kw would leave most of a micro-tile empty);
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
+///   gathered      as shifted, but strided with a grid that would waste more than
+///                 1/16 of the FMAs (`prefersGatheredForward`: c4, c6's input
+///                 gradient): B panels of real output pixels across the batch;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
 ///   im2col        everything else (first layers with K < 16, strides above 4):

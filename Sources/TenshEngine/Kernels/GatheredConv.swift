@@ -76,11 +76,11 @@ private struct GatheredConvPlan<T: GemmScalar> {
 
     var groupPlanes: Int { g.channelsPerGroup * layout.channelElements }
 
-    /// Scratch per lane: the C tile, the B panels of one K block (and a vector
+    /// Scratch per lane: the C tile, one B panel of one K block (and a vector
     /// of overrun), the ring of phase planes (and the slack wide reads may touch).
     var workspace: Int {
-        let cols = widest * GemmShape.nr(T.self)
-        return roundUp(g.outChannelsPerGroup, GemmShape.mr) * cols + kBlock * cols + T.Vector.scalarCount
+        let nr = GemmShape.nr(T.self), cols = widest * nr
+        return roundUp(g.outChannelsPerGroup, GemmShape.mr) * cols + kBlock * nr + T.Vector.scalarCount
             + slots * groupPlanes + layout.slack
     }
 
@@ -88,7 +88,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
     func run(lane: Int, x: UnsafePointer<T>, scratch: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup, cols = widest * nr
         let c = scratch, b = c + roundUp(og, GemmShape.mr) * cols
-        let ring = b + kBlock * cols + T.Vector.scalarCount
+        let ring = b + kBlock * nr + T.Vector.scalarCount
         fillZero(ring + slots * groupPlanes, count: layout.slack)
         var held = [(group: Int, image: Int)](repeating: (-1, -1), count: slots)
         let first = lane * panels / lanes, end = (lane + 1) * panels / lanes
@@ -115,19 +115,27 @@ private struct GatheredConvPlan<T: GemmScalar> {
                          b: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), mr = GemmShape.mr, k = g.columnRows, og = g.outChannelsPerGroup
         let cols = panelCount * nr, panelRows = roundUp(og, mr), weights = packedA + gi * panelRows * k
-        var p0 = 0
-        while p0 < k {
-            let kc = min(kBlock, k - p0)
-            packPanels(runs, ring: ring, rows: p0..<(p0 + kc), into: b)
-            for j in 0..<panelCount {
-                var i = 0
-                while i < og {
-                    gemmMicroKernel(kc, weights + panelRows * p0 + (i / mr) * kc * mr, b + j * kc * nr,
-                                    into: c + i * cols + j * nr, rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
-                    i += mr
+        // Each panel is packed just before its micro-kernels, into one buffer that stays in L1:
+        // packing all of a chunk's panels first wrote 200 KiB per K block, every store an L1 miss.
+        runs.withUnsafeBufferPointer { runs in
+            var p0 = 0
+            while p0 < k {
+                let kc = min(kBlock, k - p0)
+                var first = 0
+                for j in 0..<panelCount {
+                    var last = first
+                    while last < runs.count && runs[last].column < (j + 1) * nr { last += 1 }
+                    packPanel(runs[first..<last], column0: j * nr, ring: ring, rows: p0..<(p0 + kc), into: b)
+                    first = last
+                    var i = 0
+                    while i < og {
+                        gemmMicroKernel(kc, weights + panelRows * p0 + (i / mr) * kc * mr, b,
+                                        into: c + i * cols + j * nr, rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
+                        i += mr
+                    }
                 }
+                p0 += kc
             }
-            p0 += kc
         }
         for co in 0..<og {
             let bias = self.bias?[gi * og + co]
@@ -159,37 +167,27 @@ private struct GatheredConvPlan<T: GemmScalar> {
         return runs
     }
 
-    /// B panels [panel][r − rows.lowerBound][NR] for column-matrix rows `rows`: row r of
-    /// a run is `count` consecutive values at offsets[r] past the run's source.
-    /// Whole vectors are copied, so a run may overwrite up to a vector past its
-    /// end; runs and rows go in ascending order, so the next run (or row, or
-    /// panel) rewrites what was overrun, and the last panel's unused columns only
-    /// reach C columns that are never copied out.
-    private func packPanels(_ runs: [PixelRun], ring: UnsafePointer<T>, rows: Range<Int>,
-                            into b: UnsafeMutablePointer<T>) {
-        let nr = GemmShape.nr(T.self), kc = rows.count, v = T.Vector.scalarCount
-        runs.withUnsafeBufferPointer { runs in
-            var first = 0
-            while first < runs.count {
-                // The runs of one panel: columns [panel·NR, panel·NR + NR).
-                let panel = runs[first].column / nr
-                var last = first + 1
-                while last < runs.count && runs[last].column / nr == panel { last += 1 }
-                let base = b + panel * kc * nr - panel * nr
-                for r in rows {
-                    let source = ring + offsets[r], row = base + (r - rows.lowerBound) * nr
-                    for run in runs[first..<last] {
-                        let src = UnsafeRawPointer(source + run.slot * groupPlanes + run.source), dst = UnsafeMutableRawPointer(row + run.column)
-                        var j = 0
-                        repeat {
-                            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: j * MemoryLayout<T>.stride,
-                                                                 as: T.Vector.self),
-                                           toByteOffset: j * MemoryLayout<T>.stride, as: T.Vector.self)
-                            j += v
-                        } while j < run.count
-                    }
-                }
-                first = last
+    /// B panel [r − rows.lowerBound][NR] for column-matrix rows `rows` from the runs of one
+    /// panel (columns from `column0`): row r of a run is `count` consecutive values at
+    /// offsets[r] past the run's source. Whole vectors are copied, so a run may
+    /// overwrite up to a vector past its end; runs and rows go in ascending order,
+    /// so the next run (or row) rewrites what was overrun, and a partial panel's
+    /// unused columns only reach C columns that are never copied out.
+    @inline(__always)
+    private func packPanel(_ runs: Slice<UnsafeBufferPointer<PixelRun>>, column0: Int, ring: UnsafePointer<T>,
+                           rows: Range<Int>, into b: UnsafeMutablePointer<T>) {
+        let nr = GemmShape.nr(T.self), v = T.Vector.scalarCount, size = MemoryLayout<T>.stride
+        for r in rows {
+            let source = ring + offsets[r], row = b + (r - rows.lowerBound) * nr - column0
+            for run in runs {
+                let src = UnsafeRawPointer(source + run.slot * groupPlanes + run.source)
+                let dst = UnsafeMutableRawPointer(row + run.column)
+                var j = 0
+                repeat {
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: j * size, as: T.Vector.self),
+                                   toByteOffset: j * size, as: T.Vector.self)
+                    j += v
+                } while j < run.count
             }
         }
     }
