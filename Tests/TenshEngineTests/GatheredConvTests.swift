@@ -42,6 +42,24 @@ final class GatheredConvTests: XCTestCase {
         }
     }
 
+    /// Many tiny images: a panel spans eight of them, and each thread's ring of
+    /// padded images (nine slots) wraps around several times; also odd channel counts.
+    func testManyTinyImagesWrapTheRing() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        var rng = SplitMix(seed: 78)
+        for (n, c, og, threads) in [(40, 5, 17, 1), (41, 3, 9, 2), (37, 19, 33, 3)] {
+            let g = ConvGeometry(batch: n, channels: c, height: 4, width: 3, outChannels: og, outHeight: 2, outWidth: 2,
+                                 kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
+                                 padTop: 1, padLeft: 1, groups: 1)
+            EngineConfig.threads = threads
+            let x = randomValues(n * c * g.imagePixels, &rng), wt = randomValues(og * g.columnRows, &rng)
+            let b = randomValues(og, &rng)
+            let expected = naiveConv(x, wt, b, g), actual = try gathered(x, wt, b, g)
+            for i in 0..<expected.count { XCTAssertEqual(actual[i], expected[i], accuracy: 1e-11, "\(g)") }
+        }
+    }
+
     /// The benchmark's strided cases take the gathered path; large strided outputs and stride 1 keep the grid.
     func testSmallStridedOutputsChooseTheGatheredKernel() {
         let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,

@@ -66,7 +66,9 @@ private struct GatheredConvPlan<T: GemmScalar> {
         offsets = shiftOffsets(g, layout, elementSize: 1)
         panels = (g.batch * g.outPixels + nr - 1) / nr
         lanes = max(1, min(EngineConfig.threads, panels))
-        widest = max(1, 65536 / max(og, 1) / nr)
+        // Chunks of at most two images' pixels (when an image fills a panel), so the
+        // ring holds at most three images' planes however few the output channels.
+        widest = max(1, min(65536 / max(og, 1), 2 * g.outPixels) / nr)
         slots = min(g.batch, (widest * nr - 1) / g.outPixels + 2)
         self.bias = bias
         self.out = out
