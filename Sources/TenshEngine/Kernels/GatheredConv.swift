@@ -3,8 +3,8 @@
 ///
 /// The shifted kernel reads B in place on a grid of wp ≥ Wo columns per output
 /// row and rounds each image's grid up to whole NR panels; at stride 2 on small
-/// outputs that grid is mostly waste (c4, 14x14 outputs: 224 grid pixels per 196,
-/// 14% of the FMAs). Here a panel holds only real output pixels, consecutive in
+/// outputs much of that grid is waste (c4, 14x14 outputs: 224 grid pixels per
+/// 196, 14% of the FMAs). Here a panel holds only real output pixels, consecutive in
 /// (image, row, column) order, so only the batch's last panel is partial. Each
 /// row (ci, ky, kx) of a panel is a few runs, one per output row it touches,
 /// each one contiguous in a phase plane: a vector copy per run. Packing a panel
