@@ -13,6 +13,9 @@
 ///                 faster on c2/c7/c9, slower with Cout = 8);
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
+///   gathered      as shifted, but strided with a grid that would waste more than
+///                 1/16 of the FMAs (`prefersGatheredForward`: c4, c6's input
+///                 gradient): B panels of real output pixels across the batch;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
 ///   im2col        everything else (first layers with K < 16, strides above 4):
@@ -35,7 +38,7 @@
 ///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
 
 enum ConvForwardKernel: Equatable {
-    case depthwise, winograd, shifted, pointwise, im2col
+    case depthwise, winograd, shifted, gathered, pointwise, im2col
 }
 
 enum ConvTransposeKernel: Equatable {
@@ -72,7 +75,7 @@ extension ConvGeometry {
     /// The forward kernel apart from Winograd (float64, or Winograd ruled out).
     var forwardKernel: ConvForwardKernel {
         if isDepthwise { return .depthwise }
-        if fitsShiftedForward { return .shifted }
+        if fitsShiftedForward { return prefersGatheredForward ? .gathered : .shifted }
         return isPointwise ? .pointwise : .im2col
     }
 
@@ -103,6 +106,19 @@ extension ConvGeometry {
     /// and at most 4x4 phase planes per channel.
     var fitsShiftedForward: Bool {
         !isPointwise && columnRows >= 16 && strideH <= 4 && strideW <= 4
+    }
+
+    /// A strided convolution whose shifted grid (wp ≥ Wo columns per output row,
+    /// each image rounded up to NR-pixel panels) would spend more than 1/16 of its
+    /// FMAs on pixels that are thrown away: small strided outputs (c4's 14x14:
+    /// 224 grid pixels per 196; the input gradient of c6's transpose: 288 per
+    /// 256). Gathering panels of real pixels costs about 1/Cout of the FMAs.
+    /// Large outputs (c1's 112x112: 3%) and stride 1 stay on the shifted grid.
+    var prefersGatheredForward: Bool {
+        guard strideH > 1 || strideW > 1 else { return false }
+        let nr = GemmShape.nr(Float.self), layout = ShiftedLayout(self, nr: nr)
+        let grid = batch * layout.gridPixels, gathered = roundUp(batch * outPixels, nr)
+        return 16 * (grid - gathered) > grid
     }
 
     /// Measured (scripts/bench.sh): the shifted weight gradient beats im2col
@@ -144,6 +160,7 @@ func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ 
     case .depthwise: try depthwiseForwardKernel(x, w, bias, out, g, op: op)
     case .winograd: try convForwardWinogradKernel(x, w, bias, out, g, op: op)
     case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
+    case .gathered: try convForwardGatheredKernel(x, w, bias, out, g, op: op)
     case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
     case .im2col: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: false, op: op)
     }
