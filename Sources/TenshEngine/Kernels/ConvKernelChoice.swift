@@ -11,8 +11,11 @@
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
-///   im2col        everything else (first layers with K < 16, strides above 4):
-///                 bounded im2col tiles, then GEMM.
+///   shallow       first layers (K < 16) with horizontal stride 1: direct rows,
+///                 8 output channels x 2 pixel vectors per tap load, written once
+///                 (an 8 x 32 GEMM micro-tile did 9 FMA steps per 16 stores at K = 9);
+///   im2col        everything else (K < 16 with horizontal stride 2+, strides
+///                 above 4): bounded im2col tiles, then GEMM.
 /// - transpose (the input gradient, and conv_transpose2d's forward):
 ///   depthwise     the flipped-kernel forward plane kernel when it applies
 ///                 (m = 1 and `transposeAsForward`), else a scatter-add per plane;
@@ -29,7 +32,7 @@
 ///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
 
 enum ConvForwardKernel: Equatable {
-    case depthwise, shifted, pointwise, im2col
+    case depthwise, shifted, pointwise, shallow, im2col
 }
 
 enum ConvTransposeKernel: Equatable {
@@ -52,7 +55,8 @@ extension ConvGeometry {
     var forwardKernel: ConvForwardKernel {
         if isDepthwise { return .depthwise }
         if fitsShiftedForward { return .shifted }
-        return isPointwise ? .pointwise : .im2col
+        if isPointwise { return .pointwise }
+        return fitsShallowForward ? .shallow : .im2col
     }
 
     var transposeKernel: ConvTransposeKernel {
@@ -81,6 +85,13 @@ extension ConvGeometry {
     /// and at most 4x4 phase planes per channel.
     var fitsShiftedForward: Bool {
         !isPointwise && columnRows >= 16 && strideH <= 4 && strideW <= 4
+    }
+
+    /// The direct shallow forward (ShallowConv.swift): a reduction too short for
+    /// a GEMM micro-tile, and output rows that are contiguous runs of the padded
+    /// input rows (horizontal stride 1; any vertical stride and dilation).
+    var fitsShallowForward: Bool {
+        columnRows < 16 && strideW == 1 && !isPointwise
     }
 
     /// Measured (scripts/bench.sh): the shifted weight gradient beats im2col
@@ -122,6 +133,7 @@ func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ 
     case .depthwise: try depthwiseForwardKernel(x, w, bias, out, g, op: op)
     case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
     case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
+    case .shallow: try convForwardShallowKernel(x, w, bias, out, g, op: op)
     case .im2col: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: false, op: op)
     }
 }
