@@ -30,7 +30,7 @@ final class ShallowConvTests: XCTestCase {
                                  outChannels: groups * og, outHeight: (spanH - 1) / sh + 1, outWidth: spanW,
                                  kernelH: kh, kernelW: kw, strideH: sh, strideW: 1, dilationH: dh, dilationW: dw,
                                  padTop: top, padLeft: left, groups: groups)
-            if g.isPointwise { continue }
+            if g.isPointwise || g.batch * g.groups * g.outHeight < 16 { continue }
             cases.append(Case(geometry: g, threads: 1 + rng.next(3)))
         }
         return cases
@@ -101,6 +101,11 @@ final class ShallowConvTests: XCTestCase {
         var pointwise = g
         (pointwise.kernelH, pointwise.kernelW, pointwise.padTop, pointwise.padLeft) = (1, 1, 0, 0)
         XCTAssertEqual(pointwise.forwardKernel, .pointwise)
+        var oneRow = g // conv1d-like: one long row on one image splits better into im2col pixel tiles
+        (oneRow.batch, oneRow.height, oneRow.outHeight, oneRow.kernelH, oneRow.padTop) = (1, 1, 1, 1, 0)
+        XCTAssertEqual(oneRow.forwardKernel, .im2col)
+        oneRow.batch = 16
+        XCTAssertEqual(oneRow.forwardKernel, .shallow)
         var deep = g
         deep.channels = 2
         XCTAssertEqual(deep.forwardKernel, .shifted, "K = 18")

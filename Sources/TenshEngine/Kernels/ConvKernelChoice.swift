@@ -11,9 +11,10 @@
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
-///   shallow       first layers (K < 16) with horizontal stride 1: direct rows,
-///                 8 output channels x 2 pixel vectors per tap load, written once
-///                 (an 8 x 32 GEMM micro-tile did 9 FMA steps per 16 stores at K = 9);
+///   shallow       first layers (K < 16) with horizontal stride 1 and 16+ output
+///                 rows over the batch: direct rows, 8 output channels x 2 pixel
+///                 vectors per tap load, written once (an 8 x 32 GEMM micro-tile
+///                 did 9 FMA steps per 16 stores at K = 9);
 ///   im2col        everything else (K < 16 with horizontal stride 2+, strides
 ///                 above 4): bounded im2col tiles, then GEMM.
 /// - transpose (the input gradient, and conv_transpose2d's forward):
@@ -89,9 +90,12 @@ extension ConvGeometry {
 
     /// The direct shallow forward (ShallowConv.swift): a reduction too short for
     /// a GEMM micro-tile, and output rows that are contiguous runs of the padded
-    /// input rows (horizontal stride 1; any vertical stride and dilation).
+    /// input rows (horizontal stride 1; any vertical stride and dilation). Its
+    /// tasks are bands of rows, so it also wants 16+ output rows over all images
+    /// and groups: a conv1d on one long row would run on one thread (im2col
+    /// splits the row into pixel tiles).
     var fitsShallowForward: Bool {
-        columnRows < 16 && strideW == 1 && !isPointwise
+        columnRows < 16 && strideW == 1 && !isPointwise && batch * groups * outHeight >= 16
     }
 
     /// Measured (scripts/bench.sh): the shifted weight gradient beats im2col
