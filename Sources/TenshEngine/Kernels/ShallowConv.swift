@@ -8,9 +8,8 @@
 /// output row, read in place: no column matrix. Per output row, two SIMD
 /// vectors of pixels times eight output channels (16 accumulators) take every
 /// tap in registers, and the sums go straight to the output, written once.
-/// The im2col GEMM it replaces spent most of its time outside the FMAs at
-/// K = 9: each 8 x 32 micro-tile did 9 FMA steps, then stored 16 vectors, on
-/// top of the im2col pass and the B packing (`perf`, c8: 74% in the GEMM, 13%
+/// The im2col GEMM it replaces fits K = 9 badly: each 8 x 32 micro-tile did
+/// 9 FMA steps, then stored 16 vectors, on top of the im2col pass and the B packing (`perf`, c8: 74% in the GEMM, 13%
 /// im2col and copies).
 
 /// out[N, Cout, Ho, Wo] = conv(x, w) + bias, for geometries with `fitsShallowForward`.
