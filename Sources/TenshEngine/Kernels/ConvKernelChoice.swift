@@ -18,8 +18,12 @@
 ///                 gradient): B panels of real output pixels across the batch;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
-///   im2col        everything else (first layers with K < 16, strides above 4):
-///                 bounded im2col tiles, then GEMM.
+///   shallow       first layers (K < 16) with horizontal stride 1 and 16+ output
+///                 rows over the batch: direct rows, 8 output channels x 2 pixel
+///                 vectors per tap load, written once (an 8 x 32 GEMM micro-tile
+///                 did 9 FMA steps per 16 stores at K = 9);
+///   im2col        everything else (K < 16 with horizontal stride 2+, strides
+///                 above 4): bounded im2col tiles, then GEMM.
 /// - transpose (the input gradient, and conv_transpose2d's forward):
 ///   depthwise     the flipped-kernel forward plane kernel when it applies
 ///                 (m = 1 and `transposeAsForward`), else a scatter-add per plane;
@@ -38,7 +42,7 @@
 ///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
 
 enum ConvForwardKernel: Equatable {
-    case depthwise, winograd, shifted, gathered, pointwise, im2col
+    case depthwise, winograd, shifted, gathered, pointwise, shallow, im2col
 }
 
 enum ConvTransposeKernel: Equatable {
@@ -76,7 +80,8 @@ extension ConvGeometry {
     var forwardKernel: ConvForwardKernel {
         if isDepthwise { return .depthwise }
         if fitsShiftedForward { return prefersGatheredForward ? .gathered : .shifted }
-        return isPointwise ? .pointwise : .im2col
+        if isPointwise { return .pointwise }
+        return fitsShallowForward ? .shallow : .im2col
     }
 
     /// The transpose kernel apart from Winograd (float64, or Winograd ruled out).
@@ -121,6 +126,16 @@ extension ConvGeometry {
         return 16 * (grid - gathered) > grid
     }
 
+    /// The direct shallow forward (ShallowConv.swift): a reduction too short for
+    /// a GEMM micro-tile, and output rows that are contiguous runs of the padded
+    /// input rows (horizontal stride 1; any vertical stride and dilation). Its
+    /// tasks are bands of rows, so it also wants 16+ output rows over all images
+    /// and groups: a conv1d on one long row would run on one thread (im2col
+    /// splits the row into pixel tiles).
+    var fitsShallowForward: Bool {
+        columnRows < 16 && strideW == 1 && !isPointwise && batch * groups * outHeight >= 16
+    }
+
     /// Measured (scripts/bench.sh): the shifted weight gradient beats im2col
     /// whenever the output fills the micro-tile's NR columns (16+ channels per
     /// group) and, for strides above 1, the partial sums Gᵀ (swept once per block
@@ -162,6 +177,7 @@ func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ 
     case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
     case .gathered: try convForwardGatheredKernel(x, w, bias, out, g, op: op)
     case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
+    case .shallow: try convForwardShallowKernel(x, w, bias, out, g, op: op)
     case .im2col: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: false, op: op)
     }
 }

@@ -117,7 +117,7 @@ private func gemmTask<T: GemmScalar>(m: Int, n: Int, k: Int, alpha: T, _ a: Matr
 /// about a fifth of the GEMM's time at 2048³ (`perf annotate`); about 2000
 /// cycles of FMAs later the lines are in L1.
 @inline(__always)
-private func prefetchTile<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, rs: Int) {
+func prefetchTile<T: GemmScalar>(_ c: UnsafeMutablePointer<T>, rs: Int) {
     let rowBytes = rs &* MemoryLayout<T>.stride, tileRowBytes = GemmShape.nr(T.self) &* MemoryLayout<T>.stride
     var row = UnsafeRawPointer(c)
     for _ in 0..<GemmShape.mr {
