@@ -24,6 +24,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Set by the workplace for old OpenBLAS builds; NumPy's own OpenBLAS runs without them.
 OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
+# A pause before every measurement, longer than a reference's worker threads
+# keep spinning after a call: GNU OpenMP (PyTorch) and OpenBLAS (about 2^28
+# cycles) busy-wait for the next job, and whatever runs at once shares a core
+# with them (sgemm-256 at 2 threads: tensh ran at its 1-thread speed right
+# after OpenBLAS, 0.33 ms against 0.17 ms alone; OpenBLAS right after PyTorch
+# 0.31 ms against 0.20 ms).
+SETTLE_S = 0.3
+
 
 class ReferenceServer:
     """torch_bench.py or numpy_bench.py --serve at one thread count: one case per request."""
@@ -37,6 +45,7 @@ class ReferenceServer:
         """The case's JSON result, or None when PyTorch has no such case or failed."""
         if self.proc.poll() is not None:
             return None
+        time.sleep(SETTLE_S)
         try:
             self.proc.stdin.write(f"{case} {samples}\n")
             self.proc.stdin.flush()
@@ -58,8 +67,10 @@ class ReferenceServer:
         self.proc.wait()
 
 
+
 def best_tensh(args, case, threads, best):
     """One tensh-bench run of `case`; the faster of it and `best`, with the larger peak memory."""
+    time.sleep(SETTLE_S)
     for r in run_json([os.path.join(args.bin, "tensh-bench"), "--case", case, "--threads", str(threads),
                        "--samples", str(args.samples)]):
         if best is None or r["ms"] < best["ms"]:
