@@ -60,9 +60,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup
         self.g = g
         layout = ShiftedLayout(g, nr: nr)
-        kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
-        packedA = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(og, GemmShape.mr) * g.columnRows)
-        packWeights(w, g, kBlock: kBlock, into: packedA)
+        (packedA, kBlock) = packedWeights(w, g)
         offsets = shiftOffsets(g, layout, elementSize: 1)
         panels = (g.batch * g.outPixels + nr - 1) / nr
         lanes = max(1, min(EngineConfig.threads, panels))

@@ -96,9 +96,7 @@ private struct ShiftedConvPlan<T: GemmScalar> {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup
         self.g = g
         layout = ShiftedLayout(g, nr: nr)
-        kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
-        packedA = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(og, GemmShape.mr) * g.columnRows)
-        packWeights(w, g, kBlock: kBlock, into: packedA)
+        (packedA, kBlock) = packedWeights(w, g)
         offsets = shiftOffsets(g, layout, elementSize: MemoryLayout<T>.stride)
         // Equal tiles, in a multiple of the thread count (they are tasks when
         // images are few), each at most ~256 KiB of C scratch: wider tiles
@@ -230,6 +228,15 @@ func padPlane<T: GemmScalar>(_ image: UnsafePointer<T>, phase: Int, _ g: ConvGeo
         fillZero(row + c1, count: wp - c1)
     }
     fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
+}
+
+/// The weights packed as the micro-kernel's A panels in K blocks of at most KC,
+/// with that block size: what the shifted and the gathered forward share.
+func packedWeights<T: GemmScalar>(_ w: UnsafePointer<T>, _ g: ConvGeometry) -> (UnsafeMutablePointer<T>, Int) {
+    let kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
+    let packed = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(g.outChannelsPerGroup, GemmShape.mr) * g.columnRows)
+    packWeights(w, g, kBlock: kBlock, into: packed)
+    return (packed, kBlock)
 }
 
 /// Weights of every group as MR-row panels per K block: [group][K block][panel][kc][MR].
