@@ -43,10 +43,7 @@ private struct PixelRun {
 /// shared buffer, then gathering from it, spent 17% of c4's time, against 4%.
 private struct GatheredConvPlan<T: GemmScalar> {
     let g: ConvGeometry
-    let layout: ShiftedLayout
-    let packedA: UnsafeMutablePointer<T>
-    let offsets: UnsafeMutablePointer<Int>
-    let kBlock: Int
+    let operands: ShiftedOperands<T>
     let panels: Int
     let lanes: Int
     /// Panels per chunk, at most.
@@ -59,9 +56,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
     init(_ w: UnsafePointer<T>, _ g: ConvGeometry, bias: UnsafePointer<T>?, out: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup
         self.g = g
-        layout = ShiftedLayout(g, nr: nr)
-        (packedA, kBlock) = packedWeights(w, g)
-        offsets = shiftOffsets(g, layout, elementSize: 1)
+        operands = ShiftedOperands(w, g, offsetUnit: 1)
         panels = (g.batch * g.outPixels + nr - 1) / nr
         lanes = max(1, min(EngineConfig.threads, panels))
         // Chunks of at most two images' pixels (when an image fills a panel), so the
@@ -72,24 +67,24 @@ private struct GatheredConvPlan<T: GemmScalar> {
         self.out = out
     }
 
-    func deallocate() { packedA.deallocate(); offsets.deallocate() }
+    func deallocate() { operands.deallocate() }
 
-    var groupPlanes: Int { g.channelsPerGroup * layout.channelElements }
+    var groupPlanes: Int { g.channelsPerGroup * operands.layout.channelElements }
 
     /// Scratch per lane: the C tile, one B panel of one K block (and a vector
     /// of overrun), the ring of phase planes (and the slack wide reads may touch).
     var workspace: Int {
         let nr = GemmShape.nr(T.self), cols = widest * nr
-        return roundUp(g.outChannelsPerGroup, GemmShape.mr) * cols + kBlock * nr + T.Vector.scalarCount
-            + slots * groupPlanes + layout.slack
+        return roundUp(g.outChannelsPerGroup, GemmShape.mr) * cols + operands.kBlock * nr + T.Vector.scalarCount
+            + slots * groupPlanes + operands.layout.slack
     }
 
     /// Every group's output for the panels of lane `lane`.
     func run(lane: Int, x: UnsafePointer<T>, scratch: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup, cols = widest * nr
         let c = scratch, b = c + roundUp(og, GemmShape.mr) * cols
-        let ring = b + kBlock * nr + T.Vector.scalarCount
-        fillZero(ring + slots * groupPlanes, count: layout.slack)
+        let ring = b + operands.kBlock * nr + T.Vector.scalarCount
+        fillZero(ring + slots * groupPlanes, count: operands.layout.slack)
         var held = [(group: Int, image: Int)](repeating: (-1, -1), count: slots)
         let first = lane * panels / lanes, end = (lane + 1) * panels / lanes
         let chunks = (end - first + widest - 1) / widest
@@ -101,7 +96,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
                     let slot = n % slots
                     if held[slot] != (gi, n) {
                         padPlanes(x + (n * g.channels + gi * g.channelsPerGroup) * g.imagePixels,
-                                  count: g.channelsPerGroup, g, layout, into: ring + slot * groupPlanes)
+                                  count: g.channelsPerGroup, g, operands.layout, into: ring + slot * groupPlanes)
                         held[slot] = (gi, n)
                     }
                 }
@@ -114,13 +109,13 @@ private struct GatheredConvPlan<T: GemmScalar> {
     private func compute(_ runs: [PixelRun], panelCount: Int, group gi: Int, ring: UnsafePointer<T>,
                          b: UnsafeMutablePointer<T>, c: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), mr = GemmShape.mr, k = g.columnRows, og = g.outChannelsPerGroup
-        let cols = panelCount * nr, panelRows = roundUp(og, mr), weights = packedA + gi * panelRows * k
+        let cols = panelCount * nr, panelRows = roundUp(og, mr), weights = operands.packedA + gi * panelRows * k
         // Each panel is packed just before its micro-kernels, into one buffer that stays in L1:
         // packing all of a chunk's panels first wrote 200 KiB per K block, every store an L1 miss.
         runs.withUnsafeBufferPointer { runs in
             var p0 = 0
             while p0 < k {
-                let kc = min(kBlock, k - p0)
+                let kc = min(operands.kBlock, k - p0)
                 var first = 0
                 for j in 0..<panelCount {
                     var last = first
@@ -160,7 +155,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
             let n = p / g.outPixels, q = p - n * g.outPixels, oy = q / wo, ox = q - oy * wo
             let column = p - pixels.lowerBound, panelEnd = pixels.lowerBound + (column / nr + 1) * nr
             let count = min(wo - ox, pixels.upperBound - p, panelEnd - p)
-            runs.append(PixelRun(slot: n % slots, source: oy * layout.wp + ox,
+            runs.append(PixelRun(slot: n % slots, source: oy * operands.layout.wp + ox,
                                  target: n * g.outChannels * g.outPixels + oy * wo + ox, column: column, count: count))
             p += count
         }
@@ -178,7 +173,7 @@ private struct GatheredConvPlan<T: GemmScalar> {
                            rows: Range<Int>, into b: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), v = T.Vector.scalarCount, size = MemoryLayout<T>.stride
         for r in rows {
-            let source = ring + offsets[r], row = b + (r - rows.lowerBound) * nr - column0
+            let source = ring + operands.offsets[r], row = b + (r - rows.lowerBound) * nr - column0
             for run in runs {
                 let src = UnsafeRawPointer(source + run.slot * groupPlanes + run.source)
                 let dst = UnsafeMutableRawPointer(row + run.column)

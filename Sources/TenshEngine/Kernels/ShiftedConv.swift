@@ -38,7 +38,7 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
     if g.outPixels == 0 || g.batch == 0 || g.outChannels == 0 { return }
     let plan = ShiftedConvPlan(w, g, bias: bias, out: out)
     defer { plan.deallocate() }
-    let layout = plan.layout, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    let layout = plan.operands.layout, cg = g.channelsPerGroup, og = g.outChannelsPerGroup
     let imageElements = cg * layout.channelElements + layout.slack
     if g.batch * g.groups >= EngineConfig.threads {
         // One task per image and group: pad it into the task's own buffer, which
@@ -83,10 +83,7 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
 /// shift of each column-matrix row, the blocking.
 private struct ShiftedConvPlan<T: GemmScalar> {
     let g: ConvGeometry
-    let layout: ShiftedLayout
-    let packedA: UnsafeMutablePointer<T>
-    let offsets: UnsafeMutablePointer<Int>
-    let kBlock: Int
+    let operands: ShiftedOperands<T>
     /// Grid pixels per tile: a multiple of NR.
     let tileCols: Int
     let bias: UnsafePointer<T>?
@@ -95,9 +92,8 @@ private struct ShiftedConvPlan<T: GemmScalar> {
     init(_ w: UnsafePointer<T>, _ g: ConvGeometry, bias: UnsafePointer<T>?, out: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), og = g.outChannelsPerGroup
         self.g = g
-        layout = ShiftedLayout(g, nr: nr)
-        (packedA, kBlock) = packedWeights(w, g)
-        offsets = shiftOffsets(g, layout, elementSize: MemoryLayout<T>.stride)
+        operands = ShiftedOperands(w, g, offsetUnit: MemoryLayout<T>.stride)
+        let layout = operands.layout
         // Equal tiles, in a multiple of the thread count (they are tasks when
         // images are few), each at most ~256 KiB of C scratch: wider tiles
         // re-read the packed weights less often (c4: 8% faster than 128 KiB).
@@ -108,7 +104,7 @@ private struct ShiftedConvPlan<T: GemmScalar> {
         self.out = out
     }
 
-    func deallocate() { packedA.deallocate(); offsets.deallocate() }
+    func deallocate() { operands.deallocate() }
 
     /// Output channels [co0, co0 + rows) of group `group` of image `n`, grid
     /// pixels [q0, q0 + tileCols), from the padded planes of that image and group.
@@ -117,17 +113,17 @@ private struct ShiftedConvPlan<T: GemmScalar> {
         guard rows > 0 else { return }
         let nr = GemmShape.nr(T.self), mr = GemmShape.mr, k = g.columnRows, og = g.outChannelsPerGroup
         let panelRows = roundUp(og, mr)
-        let cols = min(tileCols, layout.gridPixels - q0)
+        let cols = min(tileCols, operands.layout.gridPixels - q0)
         let base = UnsafeRawPointer(image + q0)
-        let weights = packedA + gi * panelRows * k
+        let weights = operands.packedA + gi * panelRows * k
         let channel0 = gi * og + co0, dst = out + (n * g.outChannels + channel0) * g.outPixels
-        let direct = DirectPanels(g, wp: layout.wp, q0: q0, nr: nr, fullRows: k <= kBlock ? rows / mr * mr : 0)
+        let direct = DirectPanels(g, wp: operands.layout.wp, q0: q0, nr: nr, fullRows: k <= operands.kBlock ? rows / mr * mr : 0)
         var p0 = 0
         while p0 < k {
-            let kc = min(kBlock, k - p0)
+            let kc = min(operands.kBlock, k - p0)
             var j = 0
             while j < cols {
-                let panel = ShiftedRowsB(base: base + j * MemoryLayout<T>.stride, offsets: offsets + p0)
+                let panel = ShiftedRowsB(base: base + j * MemoryLayout<T>.stride, offsets: operands.offsets + p0)
                 let pixel = direct.outputPixel(j)
                 var i = 0
                 while i < rows {
@@ -149,7 +145,7 @@ private struct ShiftedConvPlan<T: GemmScalar> {
         }
         let tileBias = bias.map { $0 + channel0 }
         if direct.fullRows == 0 {
-            copyGridTile(scratch, channels: 0..<rows, tileCols: tileCols, q0: q0, cols: cols, wp: layout.wp, g,
+            copyGridTile(scratch, channels: 0..<rows, tileCols: tileCols, q0: q0, cols: cols, wp: operands.layout.wp, g,
                          bias: tileBias, into: dst)
             return
         }
@@ -158,7 +154,7 @@ private struct ShiftedConvPlan<T: GemmScalar> {
             let first = direct.outputPixel(j) == nil ? 0 : direct.fullRows
             if first < rows {
                 copyGridTile(scratch + j, channels: first..<rows, tileCols: tileCols, q0: q0 + j, cols: min(nr, cols - j),
-                             wp: layout.wp, g, bias: tileBias, into: dst)
+                             wp: operands.layout.wp, g, bias: tileBias, into: dst)
             }
             j += nr
         }
@@ -230,18 +226,28 @@ func padPlane<T: GemmScalar>(_ image: UnsafePointer<T>, phase: Int, _ g: ConvGeo
     fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
 }
 
-/// The weights packed as the micro-kernel's A panels in K blocks of at most KC,
-/// with that block size: what the shifted and the gathered forward share.
-func packedWeights<T: GemmScalar>(_ w: UnsafePointer<T>, _ g: ConvGeometry) -> (UnsafeMutablePointer<T>, Int) {
-    let kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
-    let packed = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(g.outChannelsPerGroup, GemmShape.mr) * g.columnRows)
-    packWeights(w, g, kBlock: kBlock, into: packed)
-    return (packed, kBlock)
+/// What the shifted and the gathered forward share for one call: the phase-plane
+/// layout, the weights packed as the micro-kernel's A panels in K blocks of at
+/// most KC, and each column-matrix row's shift into an image's planes, times
+/// `offsetUnit` (the element size for the shifted kernel, which steps in bytes;
+/// 1 for the gathered one, which indexes elements).
+struct ShiftedOperands<T: GemmScalar> {
+    let layout: ShiftedLayout
+    let packedA: UnsafeMutablePointer<T>
+    let kBlock: Int
+    let offsets: UnsafeMutablePointer<Int>
+
+    init(_ w: UnsafePointer<T>, _ g: ConvGeometry, offsetUnit: Int) {
+        layout = ShiftedLayout(g, nr: GemmShape.nr(T.self))
+        kBlock = equalBlock(g.columnRows, maximum: GemmBlocking.kc)
+        packedA = UnsafeMutablePointer<T>.allocate(capacity: g.groups * roundUp(g.outChannelsPerGroup, GemmShape.mr) * g.columnRows)
+        packWeights(w, g, kBlock: kBlock, into: packedA)
+        offsets = shiftOffsets(g, layout, elementSize: offsetUnit)
+    }
+
+    func deallocate() { packedA.deallocate(); offsets.deallocate() }
 }
 
-/// Weights of every group as MR-row panels per K block: [group][K block][panel][kc][MR].
-/// Packed on every thread, 32 rows of one K block at a time: on one thread
-/// c4's 1.2 MB of weights kept the other idle for 3% of the forward.
 func packWeights<T: GemmScalar>(_ w: UnsafePointer<T>, _ g: ConvGeometry, kBlock: Int,
                                 into packed: UnsafeMutablePointer<T>) {
     let k = g.columnRows, og = g.outChannelsPerGroup, rows = roundUp(og, GemmShape.mr)
