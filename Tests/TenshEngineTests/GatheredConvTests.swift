@@ -27,9 +27,9 @@ final class GatheredConvTests: XCTestCase {
                                  groups: groups)
             trials += 1
             EngineConfig.threads = 1 + rng.next(3)
-            let x = randomValues(g.batch * g.channels * g.imagePixels, &rng)
-            let wt = randomValues(g.outChannels * g.columnRows, &rng), b = randomValues(g.outChannels, &rng)
-            let expected = naiveConv(x, wt, b, g)
+            let x = randomConvValues(g.batch * g.channels * g.imagePixels, &rng)
+            let wt = randomConvValues(g.outChannels * g.columnRows, &rng), b = randomConvValues(g.outChannels, &rng)
+            let expected = naiveConvForward(x, wt, b, g)
             let actual64 = try gathered(x, wt, b, g)
             let actual32 = try gathered(x.map { Float($0) }, wt.map { Float($0) }, b.map { Float($0) }, g)
             var worst64 = 0.0, worst32 = 0.0
@@ -53,9 +53,9 @@ final class GatheredConvTests: XCTestCase {
                                  kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
                                  padTop: 1, padLeft: 1, groups: 1)
             EngineConfig.threads = threads
-            let x = randomValues(n * c * g.imagePixels, &rng), wt = randomValues(og * g.columnRows, &rng)
-            let b = randomValues(og, &rng)
-            let expected = naiveConv(x, wt, b, g), actual = try gathered(x, wt, b, g)
+            let x = randomConvValues(n * c * g.imagePixels, &rng), wt = randomConvValues(og * g.columnRows, &rng)
+            let b = randomConvValues(og, &rng)
+            let expected = naiveConvForward(x, wt, b, g), actual = try gathered(x, wt, b, g)
             for i in 0..<expected.count { XCTAssertEqual(actual[i], expected[i], accuracy: 1e-11, "\(g)") }
         }
     }
@@ -98,9 +98,6 @@ final class GatheredConvTests: XCTestCase {
                          try testTensor([5], seed: 6)], second: true)
     }
 
-    private func randomValues(_ count: Int, _ rng: inout SplitMix) -> [Double] {
-        (0..<count).map { _ in Double(rng.next(2001)) / 1000 - 1 }
-    }
 
     private func gathered<T: GemmScalar>(_ x: [T], _ w: [T], _ b: [T], _ g: ConvGeometry) throws -> [T] {
         var out = [T](repeating: .nan, count: g.batch * g.outChannels * g.outPixels)
@@ -114,24 +111,6 @@ final class GatheredConvTests: XCTestCase {
                 }
             }
         }
-        return out
-    }
-
-    /// y[n, co, oy, ox] = b[co] + Σ w[co, ci, ky, kx] · x[n, gi·Cg + ci, iy, ix], zero outside the image.
-    private func naiveConv(_ x: [Double], _ w: [Double], _ b: [Double], _ g: ConvGeometry) -> [Double] {
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-        var out = [Double](repeating: 0, count: g.batch * g.outChannels * g.outPixels)
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            var sum = b[co]
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = co / og * cg + ci
-                sum += w[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx]
-                    * x[((n * g.channels + channel) * g.height + iy) * g.width + ix]
-            } } }
-            out[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox] = sum
-        } } } }
         return out
     }
 }

@@ -147,12 +147,16 @@ final class ShallowConvTests: XCTestCase {
 
 // MARK: - Shared by the convolution kernel tests
 
+/// `count` values in [-1, 1], multiples of 1/1000 (exact sums in float64 for short reductions).
+func randomConvValues(_ count: Int, _ rng: inout SplitMix) -> [Double] {
+    (0..<count).map { _ in Double(rng.next(2001)) / 1000 - 1 }
+}
+
 func convTestInputs(_ g: ConvGeometry, seed: UInt64) -> (x: [Double], w: [Double], b: [Double]) {
     var rng = SplitMix(seed: 900 + seed)
-    let value = { (_: Int) in Double(rng.next(2001)) / 1000 - 1 }
-    let x = (0..<(g.batch * g.channels * g.imagePixels)).map(value)
-    let w = (0..<(g.outChannels * g.columnRows)).map(value)
-    return (x, w, (0..<g.outChannels).map(value))
+    let x = randomConvValues(g.batch * g.channels * g.imagePixels, &rng)
+    let w = randomConvValues(g.outChannels * g.columnRows, &rng)
+    return (x, w, randomConvValues(g.outChannels, &rng))
 }
 
 func rawConvForward<T: GemmScalar>(

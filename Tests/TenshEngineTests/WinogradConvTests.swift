@@ -45,15 +45,15 @@ final class WinogradConvTests: XCTestCase {
             XCTAssertEqual(g.forwardKernel(elementSize: 8), .shifted, "case \(index): float64 keeps the direct path")
             EngineConfig.threads = c.threads
             var rng = SplitMix(seed: UInt64(700 + index))
-            let x = randomValues(g.batch * g.channels * g.imagePixels, &rng)
-            let w = randomValues(g.outChannels * g.columnRows, &rng), b = randomValues(g.outChannels, &rng)
+            let x = randomConvValues(g.batch * g.channels * g.imagePixels, &rng)
+            let w = randomConvValues(g.outChannels * g.columnRows, &rng), b = randomConvValues(g.outChannels, &rng)
             let count = g.batch * g.outChannels * g.outPixels
             let expected: [Double] = try run(count) { try convForwardShiftedKernel(x, w, b, $0, g, op: "test") }
             let exact: [Double] = try run(count) { try convForwardWinogradKernel(x, w, b, $0, g, op: "test") }
-            XCTAssertLessThan(worstError(exact, expected), 1e-12, "case \(index) float64: \(g)")
+            XCTAssertLessThan(worstConvError(exact, expected), 1e-12, "case \(index) float64: \(g)")
             let (xf, wf, bf) = (floats(x), floats(w), floats(b))
             let single: [Float] = try run(count) { try convForward(xf, wf, bf, $0, g, op: "test") }
-            XCTAssertLessThan(worstError(single.map { Double($0) }, expected), bound(cin: g.channels),
+            XCTAssertLessThan(worstConvError(single.map { Double($0) }, expected), bound(cin: g.channels),
                               "case \(index) float32, \(c.threads) threads: \(g)")
         }
     }
@@ -68,15 +68,15 @@ final class WinogradConvTests: XCTestCase {
             XCTAssertEqual(g.transposeKernel(elementSize: 8), .shiftedFlipped(transposed: t), "case \(index)")
             EngineConfig.threads = c.threads
             var rng = SplitMix(seed: UInt64(800 + index))
-            let v = randomValues(g.batch * g.outChannels * g.outPixels, &rng)
-            let w = randomValues(g.outChannels * g.columnRows, &rng)
+            let v = randomConvValues(g.batch * g.outChannels * g.outPixels, &rng)
+            let w = randomConvValues(g.outChannels * g.columnRows, &rng)
             let count = g.batch * g.channels * g.imagePixels
             let expected: [Double] = try run(count) { try convTransposeShiftedKernel(v, w, $0, g, transposed: t, op: "test") }
             let exact: [Double] = try run(count) { try convTransposeWinogradKernel(v, w, $0, transposed: t, op: "test") }
-            XCTAssertLessThan(worstError(exact, expected), 1e-12, "case \(index) float64: \(g)")
+            XCTAssertLessThan(worstConvError(exact, expected), 1e-12, "case \(index) float64: \(g)")
             let (vf, wf) = (floats(v), floats(w))
             let single: [Float] = try run(count) { try convTranspose(vf, wf, $0, g, op: "test") }
-            XCTAssertLessThan(worstError(single.map { Double($0) }, expected), bound(cin: g.outChannels),
+            XCTAssertLessThan(worstConvError(single.map { Double($0) }, expected), bound(cin: g.outChannels),
                               "case \(index) float32, \(c.threads) threads: \(g)")
         }
     }
@@ -126,15 +126,9 @@ final class WinogradConvTests: XCTestCase {
     /// 2e-5·√(9K): the float32 bound of the direct-path tests (see the type's comment).
     private func bound(cin: Int) -> Double { 2e-5 * Double(9 * cin).squareRoot() }
 
-    private func randomValues(_ count: Int, _ rng: inout SplitMix) -> [Double] {
-        (0..<count).map { _ in Double(rng.next(2001)) / 1000 - 1 }
-    }
 
     private func floats(_ values: [Double]) -> [Float] { values.map { Float($0) } }
 
-    private func worstError(_ a: [Double], _ b: [Double]) -> Double {
-        zip(a, b).reduce(0) { $1.0.isNaN || $1.1.isNaN ? .infinity : max($0, abs($1.0 - $1.1)) }
-    }
 
     /// The output of `body` in a fresh buffer of `count` NaNs (so an unwritten element fails).
     private func run<T: GemmScalar>(_ count: Int, _ body: (UnsafeMutablePointer<T>) throws -> Void) throws -> [T] {
