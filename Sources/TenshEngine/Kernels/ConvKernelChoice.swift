@@ -42,7 +42,7 @@
 ///   pointwise / im2col   Σ_n pixels·colsᵀ by GEMM, one partial sum per thread.
 
 enum ConvForwardKernel: Equatable {
-    case depthwise, winograd, shifted, gathered, pointwise, shallow, im2col
+    case depthwise, winograd, phaseWinograd, shifted, gathered, pointwise, shallow, im2col
 }
 
 enum ConvTransposeKernel: Equatable {
@@ -53,6 +53,8 @@ enum ConvTransposeKernel: Equatable {
     case shiftedFlipped(transposed: ConvGeometry)
     /// Winograd on `transposed` (`transposeAsForward`), kernel flipped and channel axes swapped.
     case winogradFlipped(transposed: ConvGeometry)
+    /// F(2x2, 2x2) per output phase of a stride-2 4x4 transpose (PhaseWinogradConv.swift).
+    case phaseWinograd
     case pointwise, col2im
 }
 
@@ -67,12 +69,15 @@ extension ConvGeometry {
     /// The forward kernel for elements of `elementSize` bytes: Winograd for
     /// float32 only (float64 keeps the direct sums, and gradcheck its exact rounding).
     func forwardKernel(elementSize: Int) -> ConvForwardKernel {
-        elementSize == 4 && fitsWinograd ? .winograd : forwardKernel
+        if elementSize == 4 && fitsWinograd { return .winograd }
+        if elementSize == 4 && fitsPhaseWinograd { return .phaseWinograd }
+        return forwardKernel
     }
 
     /// The transpose kernel for elements of `elementSize` bytes (Winograd for float32, as the forward).
     func transposeKernel(elementSize: Int) -> ConvTransposeKernel {
         if elementSize == 4, let t = transposeAsForward, t.fitsWinograd { return .winogradFlipped(transposed: t) }
+        if elementSize == 4 && fitsPhaseWinogradTranspose { return .phaseWinograd }
         return transposeKernel
     }
 
@@ -171,9 +176,19 @@ extension ConvGeometry {
 /// out[N, Cout, Ho, Wo] = conv(x[N, C, H, W], w[Cout, C/groups, Kh, Kw]) + bias[Cout].
 func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
                                 _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, op: String) throws {
-    switch g.forwardKernel(elementSize: MemoryLayout<T>.stride) {
+    try convForward(x, w, bias, out, g, kernel: g.forwardKernel(elementSize: MemoryLayout<T>.stride), op: op)
+}
+
+private func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?,
+                                        _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry, kernel: ConvForwardKernel,
+                                        op: String) throws {
+    switch kernel {
     case .depthwise: try depthwiseForwardKernel(x, w, bias, out, g, op: op)
     case .winograd: try convForwardWinogradKernel(x, w, bias, out, g, op: op)
+    case .phaseWinograd:
+        // Chosen for float32 only; any other element type takes the direct kernel.
+        guard T.self == Float.self else { return try convForward(x, w, bias, out, g, kernel: g.forwardKernel, op: op) }
+        try convForwardPhaseWinogradKernel(asFloat(x), asFloat(w), bias.map(asFloat), asFloat(out), g, op: op)
     case .shifted: try convForwardShiftedKernel(x, w, bias, out, g, op: op)
     case .gathered: try convForwardGatheredKernel(x, w, bias, out, g, op: op)
     case .pointwise: try convForwardIm2colKernel(x, w, bias, out, g, pointwise: true, op: op)
@@ -186,11 +201,22 @@ func convForward<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ 
 /// conv2d and the forward of conv_transpose2d. Overwrites `image`.
 func convTranspose<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>, _ image: UnsafeMutablePointer<T>,
                                   _ g: ConvGeometry, op: String) throws {
-    switch g.transposeKernel(elementSize: MemoryLayout<T>.stride) {
+    try convTranspose(pixels, w, image, g, kernel: g.transposeKernel(elementSize: MemoryLayout<T>.stride), op: op)
+}
+
+private func convTranspose<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: UnsafePointer<T>,
+                                          _ image: UnsafeMutablePointer<T>, _ g: ConvGeometry,
+                                          kernel: ConvTransposeKernel, op: String) throws {
+    switch kernel {
     case .depthwiseFlipped(let plane): try depthwiseTransposeFlippedKernel(pixels, w, image, g, plane: plane, op: op)
     case .depthwiseScatter: try depthwiseTransposeScatterKernel(pixels, w, image, g, op: op)
     case .shiftedFlipped(let t): try convTransposeShiftedKernel(pixels, w, image, g, transposed: t, op: op)
     case .winogradFlipped(let t): try convTransposeWinogradKernel(pixels, w, image, transposed: t, op: op)
+    case .phaseWinograd:
+        guard T.self == Float.self else {
+            return try convTranspose(pixels, w, image, g, kernel: g.transposeKernel, op: op)
+        }
+        try convTransposePhaseWinogradKernel(asFloat(pixels), asFloat(w), asFloat(image), g, op: op)
     case .pointwise: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: true, op: op)
     case .col2im: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: false, op: op)
     }
@@ -206,4 +232,13 @@ func convWeightGrad<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePo
     case .pointwise: try convWeightGradIm2colKernel(image, pixels, gw, g, pointwise: true, op: op)
     case .im2col: try convWeightGradIm2colKernel(image, pixels, gw, g, pointwise: false, op: op)
     }
+}
+
+/// The same memory as float32 (the callers check T == Float).
+@inline(__always) private func asFloat<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
+}
+
+@inline(__always) private func asFloat<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }

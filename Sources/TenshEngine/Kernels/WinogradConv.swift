@@ -49,13 +49,48 @@ private func winogradConv<T: GemmScalar>(_ x: UnsafePointer<T>, _ weights: Winog
     if g.batch == 0 || g.outPixels == 0 || g.outChannels == 0 { return }
     let plan = WinogradPlan(weights, g)
     defer { plan.deallocate() }
-    let nr = GemmShape.nr(T.self), total = g.batch * plan.tilesPerImage
-    let panels = (total + nr - 1) / nr, blockPanels = plan.blockCols / nr
-    // Equal runs of panels, in a multiple of the thread count, none wider than a block.
+    try runTileBlocks(T.self, tiles: g.batch * plan.tilesPerImage, blockCols: plan.blockCols,
+                      workspace: plan.workspace, op: op) { first, count, scratch in
+        plan.block(x, tile0: first, count: count, bias: bias, out: out, scratch: scratch)
+    }
+}
+
+/// The tiles [0, tiles) cut into blocks of whole NR panels, none wider than
+/// `blockCols`: equal runs of panels, in a multiple of the thread count.
+/// `body(first, count, scratch)` computes one block.
+func runTileBlocks<T: GemmScalar>(_: T.Type, tiles total: Int, blockCols: Int, workspace: Int, op: String,
+                                  _ body: (_ first: Int, _ count: Int, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
+    let nr = GemmShape.nr(T.self), panels = (total + nr - 1) / nr, blockPanels = max(1, blockCols / nr)
     let tasks = min(panels, roundUp((panels + blockPanels - 1) / blockPanels, max(1, EngineConfig.threads)))
-    try runConvTasks(T.self, tasks: tasks, workspace: plan.workspace, op: op) { task, _, scratch in
+    try runConvTasks(T.self, tasks: tasks, workspace: workspace, op: op) { task, _, scratch in
         let first = task * panels / tasks * nr, end = min((task + 1) * panels / tasks * nr, total)
-        plan.block(x, tile0: first, count: end - first, bias: bias, out: out, scratch: scratch)
+        body(first, end - first, scratch)
+    }
+}
+
+/// m = u · v, u packed as A panels of `rowsA` rows per K block of `kBlock`
+/// ([K block][panel][kc][MR]), v as `cols / NR` B panels `panelStride` apart
+/// ([panel][k][NR]), m row-major with `cols` columns. k = 0 writes zeros.
+@inline(__always)
+func multiplyPacked<T: GemmScalar>(_ u: UnsafePointer<T>, rowsA: Int, k: Int, kBlock: Int, _ v: UnsafePointer<T>,
+                                   panelStride: Int, cols: Int, into m: UnsafeMutablePointer<T>) {
+    let nr = GemmShape.nr(T.self), mr = GemmShape.mr
+    if k == 0 { fillZero(m, count: rowsA * cols) }
+    var p0 = 0
+    while p0 < k {
+        let kc = min(kBlock, k - p0)
+        var j = 0
+        while j < cols {
+            let panel = v + (j / nr) * panelStride + p0 * nr
+            var i = 0
+            while i < rowsA {
+                gemmMicroKernel(kc, u + rowsA * p0 + (i / mr) * kc * mr, panel, into: m + i * cols + j,
+                                rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
+                i += mr
+            }
+            j += nr
+        }
+        p0 += kc
     }
 }
 
@@ -202,25 +237,11 @@ private struct WinogradPlan<T: GemmScalar> {
 
     /// M_ξ = U_ξ · V_ξ for every ξ: [ξ][rowsA][cols].
     private func multiply(_ v: UnsafePointer<T>, cols: Int, into m: UnsafeMutablePointer<T>) {
-        let nr = GemmShape.nr(T.self), mr = GemmShape.mr, cin = g.channels
+        let nr = GemmShape.nr(T.self), cin = g.channels
         for xi in 0..<16 {
-            let u = packedU + xi * rowsA * cin, vx = v + xi * (cols / nr) * panelStride, mx = m + xi * mStride(cols: cols)
-            var p0 = 0
-            while p0 < cin {
-                let kc = min(kBlock, cin - p0)
-                var j = 0
-                while j < cols {
-                    let panel = vx + (j / nr) * panelStride + p0 * nr
-                    var i = 0
-                    while i < rowsA {
-                        gemmMicroKernel(kc, u + rowsA * p0 + (i / mr) * kc * mr, panel, into: mx + i * cols + j,
-                                        rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
-                        i += mr
-                    }
-                    j += nr
-                }
-                p0 += kc
-            }
+            multiplyPacked(packedU + xi * rowsA * cin, rowsA: rowsA, k: cin, kBlock: kBlock,
+                           v + xi * (cols / nr) * panelStride, panelStride: panelStride, cols: cols,
+                           into: m + xi * mStride(cols: cols))
         }
     }
 
@@ -266,18 +287,30 @@ private struct WinogradPlan<T: GemmScalar> {
         var k = 0
         while k < run {
             let (top, bottom) = winogradOutputTransform16(m + k, stride: s, bias: Float(bias))
-            let valid = min(2 * (run - k), columns - 2 * k), dst = UnsafeMutableRawPointer(row + 2 * k)
-            if valid == 32 {
-                dst.storeBytes(of: top, as: SIMD32<Float>.self)
-                if secondRow { (dst + wo * 4).storeBytes(of: bottom, as: SIMD32<Float>.self) }
-            } else {
-                let tmp = UnsafeMutableRawPointer(temp)
-                tmp.storeBytes(of: top, as: SIMD32<Float>.self)
-                tmp.storeBytes(of: bottom, toByteOffset: 128, as: SIMD32<Float>.self)
-                copyElements(temp, to: row + 2 * k, count: valid)
-                if secondRow { copyElements(temp + 32, to: row + 2 * k + wo, count: valid) }
-            }
+            storeTileRows(top, bottom, valid: min(2 * (run - k), columns - 2 * k), row: row + 2 * k, rowStride: wo,
+                          secondRow: secondRow, temp: temp)
             k += 16
         }
     }
+}
+
+/// The two output rows of 16 tiles (float32, 32 columns each) at `row` and
+/// `row + rowStride`, the first `valid` columns of each (the second row only
+/// if `secondRow`); `temp` holds 64 values for a partial store.
+@inline(__always)
+func storeTileRows<T>(_ top: SIMD32<Float>, _ bottom: SIMD32<Float>, valid: Int, row: UnsafeMutablePointer<T>,
+                      rowStride: Int, secondRow: Bool, temp: UnsafeMutablePointer<T>) {
+    let dst = UnsafeMutableRawPointer(row)
+    if valid == 32 {
+        dst.storeBytes(of: top, as: SIMD32<Float>.self)
+        if secondRow { (dst + rowStride * 4).storeBytes(of: bottom, as: SIMD32<Float>.self) }
+        return
+    }
+    let tmp = UnsafeMutableRawPointer(temp)
+    tmp.storeBytes(of: top, as: SIMD32<Float>.self)
+    tmp.storeBytes(of: bottom, toByteOffset: 128, as: SIMD32<Float>.self)
+    let t = UnsafeRawPointer(temp).assumingMemoryBound(to: Float.self)
+    let r = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+    copyElements(t, to: r, count: valid)
+    if secondRow { copyElements(t + 32, to: r + rowStride, count: valid) }
 }

@@ -117,18 +117,18 @@ func winogradOutputTransform16(_ m: UnsafePointer<Float>, stride s: Int, bias: F
 // permute each (the standard library's evenHalf/oddHalf stayed calls to a lane loop).
 
 @inline(__always)
-private func evenLanes(_ a: SIMD32<Float>) -> SIMD16<Float> {
+func evenLanes(_ a: SIMD32<Float>) -> SIMD16<Float> {
     SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], a[16], a[18], a[20], a[22], a[24], a[26], a[28], a[30])
 }
 
 @inline(__always)
-private func oddLanes(_ a: SIMD32<Float>) -> SIMD16<Float> {
+func oddLanes(_ a: SIMD32<Float>) -> SIMD16<Float> {
     SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], a[17], a[19], a[21], a[23], a[25], a[27], a[29], a[31])
 }
 
 /// (e0, o0, e1, o1, ..., e15, o15).
 @inline(__always)
-private func interleave(_ e: SIMD16<Float>, _ o: SIMD16<Float>) -> SIMD32<Float> {
+func interleave(_ e: SIMD16<Float>, _ o: SIMD16<Float>) -> SIMD32<Float> {
     SIMD32(e[0], o[0], e[1], o[1], e[2], o[2], e[3], o[3], e[4], o[4], e[5], o[5], e[6], o[6], e[7], o[7],
            e[8], o[8], e[9], o[9], e[10], o[10], e[11], o[11], e[12], o[12], e[13], o[13], e[14], o[14], e[15], o[15])
 }

@@ -1,0 +1,142 @@
+/// Stride-2 convolutions with 3x3 and 4x4 kernels (and the 4x4 transpose) by
+/// Winograd's F(2x2, 2x2) (PhaseWinogradTransforms.swift) on phase planes:
+/// 9 multiplies per 2x2 output tile and tap pair instead of 16. The implicit
+/// GEMMs already run at the FMA peak; only fewer multiplies beat them.
+///
+/// Per axis, a stride-2 correlation splits by the parity of the input index
+/// into stride-1 correlations of at most 2 taps on phase planes (every second
+/// row of the input). Forward, out[o] = Σ_k w[k]·x[2o − p + k]: phase q
+/// (x[2j + q]) has the taps k ≡ p + q (mod 2), at plane index j = o + (k − p − q)/2,
+/// so two neighbouring indices (3x3, p = 1: odd rows w0, w2 over {o − 1, o};
+/// even rows only w1, kept as the 2-tap kernel [0, w1] over {o − 1, o}).
+/// The four pieces (row phase x column phase) sum into one output tile, so in
+/// the Winograd domain M_ξ = Σ_pieces U_ξ · V_ξ is ONE GEMM per ξ with K =
+/// pieces x channels; a zero tap makes U_ξ zero for a third of the ξ, and
+/// those pieces are left out of that ξ's K (3x3: 25 of 36 channel blocks).
+/// Transposed, image[2i + r] = Σ_k w[k]·pixels[i + (r + p − k)/2], k ≡ r + p:
+/// each output phase r is its own stride-1 2-tap correlation of the whole
+/// pixel plane, written to every second row (4x4, p = 1: r = 0 reads
+/// {i − 1, i} with (w3, w1), r = 1 reads {i, i + 1} with (w2, w0)).
+///
+/// Everything else is WinogradConv.swift's structure: U packed once as A
+/// panels, blocks of NR-tile panels whose input tiles are transformed straight
+/// into packed B panels, `multiplyPacked`, and the output transform (+ bias).
+
+extension ConvGeometry {
+    /// Stride 2, 3x3 or 4x4 (either per axis), dilation 1, one group, and 16+
+    /// channels both ways so the 9 GEMMs fill the micro-tile (M = Cout, K ≥ C).
+    var fitsPhaseWinograd: Bool {
+        strideH == 2 && strideW == 2 && (3...4).contains(kernelH) && (3...4).contains(kernelW)
+            && dilationH == 1 && dilationW == 1 && groups == 1 && channels >= 16 && outChannels >= 16
+            && outPixels > 0 && imagePixels > 0
+    }
+
+    /// The transpose (conv_transpose2d's forward, the input gradient): 4x4 only
+    /// (3x3's transpose has one-tap output phases, 2.25 multiplies of 4 saved at
+    /// best; it stays on the col2im path).
+    var fitsPhaseWinogradTranspose: Bool { fitsPhaseWinograd && kernelH == 4 && kernelW == 4 }
+}
+
+/// One axis of a piece: the input plane first + step·j (j < size), read by
+/// output position o (of its phase grid) at plane indices o + offset and
+/// o + offset + 1 with kernel taps tap0 and tap1 (−1: no tap).
+struct PhaseTaps: Equatable {
+    let first: Int, step: Int, size: Int
+    let offset: Int
+    let tap0: Int, tap1: Int
+}
+
+/// One axis of an output phase (output indices first + step·o, o < size) and the pieces summed into it.
+struct PhaseSplit: Equatable {
+    let first: Int, step: Int, size: Int
+    let pieces: [PhaseTaps]
+
+    /// The forward's one output phase: input length n, output length outSize,
+    /// kernel k, padding p, stride 2; one piece per input phase that has taps.
+    static func forward(n: Int, outSize: Int, kernel k: Int, pad p: Int) -> PhaseSplit {
+        let pieces = (0..<2).compactMap { q in
+            taps((0..<k).filter { ($0 - p - q) & 1 == 0 }.map { ($0, ($0 - p - q) / 2) },
+                 first: q, step: 2, size: (n - q + 1) / 2)
+        }
+        return PhaseSplit(first: 0, step: 1, size: outSize, pieces: pieces)
+    }
+
+    /// The transpose's two output phases (image length n, pixel length pixels), one piece each.
+    static func transpose(n: Int, pixels: Int, kernel k: Int, pad p: Int) -> [PhaseSplit] {
+        (0..<2).map { r in
+            let piece = taps((0..<k).filter { (r + p - $0) & 1 == 0 }.map { ($0, (r + p - $0) / 2) },
+                             first: 0, step: 1, size: pixels)
+            return PhaseSplit(first: r, step: 2, size: (n - r + 1) / 2, pieces: piece.map { [$0] } ?? [])
+        }
+    }
+
+    /// The piece for (tap, plane offset) pairs: two at neighbouring offsets, or
+    /// one, which becomes tap1 (tap0 zero); nil for none (or a wider kernel).
+    private static func taps(_ pairs: [(tap: Int, offset: Int)], first: Int, step: Int, size: Int) -> PhaseTaps? {
+        let sorted = pairs.sorted { $0.offset < $1.offset }
+        switch sorted.count {
+        case 1:
+            return PhaseTaps(first: first, step: step, size: size, offset: sorted[0].offset - 1, tap0: -1,
+                             tap1: sorted[0].tap)
+        case 2 where sorted[1].offset == sorted[0].offset + 1:
+            return PhaseTaps(first: first, step: step, size: size, offset: sorted[0].offset, tap0: sorted[0].tap,
+                             tap1: sorted[1].tap)
+        default:
+            return nil
+        }
+    }
+}
+
+/// out[N, Cout, Ho, Wo] = conv(x, w) + bias (float32, for geometries that `fitsPhaseWinograd`).
+func convForwardPhaseWinogradKernel(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                                    _ out: UnsafeMutablePointer<Float>, _ g: ConvGeometry, op: String) throws {
+    let taps = g.kernelH * g.kernelW
+    let weights = WinogradWeights(base: w, coStride: g.channels * taps, ciStride: taps, dy: g.kernelW, dx: 1)
+    let rows = PhaseSplit.forward(n: g.height, outSize: g.outHeight, kernel: g.kernelH, pad: g.padTop)
+    let columns = PhaseSplit.forward(n: g.width, outSize: g.outWidth, kernel: g.kernelW, pad: g.padLeft)
+    let shape = PhaseShape(batch: g.batch, cin: g.channels, height: g.height, width: g.width,
+                           cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth)
+    try phaseWinograd(x, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
+}
+
+/// image = convᵀ(pixels, w) (float32, for geometries that `fitsPhaseWinogradTranspose`). Overwrites `image`.
+func convTransposePhaseWinogradKernel(_ pixels: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                                      _ image: UnsafeMutablePointer<Float>, _ g: ConvGeometry, op: String) throws {
+    // The convolution computed maps pixel channels to image channels: kernel
+    // (co = image channel, ci = pixel channel) is w[ci, co], w being [Cout, C, Kh, Kw].
+    let taps = g.kernelH * g.kernelW
+    let weights = WinogradWeights(base: w, coStride: taps, ciStride: g.channels * taps, dy: g.kernelW, dx: 1)
+    let rows = PhaseSplit.transpose(n: g.height, pixels: g.outHeight, kernel: g.kernelH, pad: g.padTop)
+    let columns = PhaseSplit.transpose(n: g.width, pixels: g.outWidth, kernel: g.kernelW, pad: g.padLeft)
+    let shape = PhaseShape(batch: g.batch, cin: g.outChannels, height: g.outHeight, width: g.outWidth,
+                           cout: g.channels, outHeight: g.height, outWidth: g.width)
+    try phaseWinograd(pixels, weights, nil, image, shape, rows: rows, columns: columns, op: op)
+}
+
+/// The tensors of the convolution computed: x [batch, cin, height, width] → out [batch, cout, outHeight, outWidth].
+struct PhaseShape {
+    let batch: Int, cin: Int, height: Int, width: Int
+    let cout: Int, outHeight: Int, outWidth: Int
+}
+
+/// Every output phase (row split x column split) of each block of tiles
+/// before the next block, so the phases' interleaved outputs are written
+/// while their cache lines are held (one phase after another wrote the
+/// whole output four times over: a quarter of c6's time).
+private func phaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights<Float>, _ bias: UnsafePointer<Float>?,
+                           _ out: UnsafeMutablePointer<Float>, _ shape: PhaseShape, rows: [PhaseSplit],
+                           columns: [PhaseSplit], op: String) throws {
+    if shape.batch == 0 || shape.cout == 0 { return }
+    let plans = rows.filter { $0.size > 0 }.flatMap { rowSplit in
+        columns.filter { $0.size > 0 }.map { PhaseWinogradPlan(weights, shape, rows: rowSplit, columns: $0) }
+    }
+    defer { for plan in plans { plan.deallocate() } }
+    guard let blockCols = plans.map(\.blockCols).min(), let workspace = plans.map(\.workspace).max(),
+          let tiles = plans.map({ shape.batch * $0.tilesPerImage }).max() else { return }
+    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: workspace, op: op) { first, count, scratch in
+        for plan in plans {
+            let own = min(count, shape.batch * plan.tilesPerImage - first)
+            plan.block(x, tile0: first, count: own, bias: bias, out: out, scratch: scratch)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import XCTest
+@testable import TenshEngine
+
+/// The F(2x2, 2x2) phase-plane Winograd (PhaseWinogradConv.swift), float32
+/// only, against naive loops in float64 and against the direct path:
+/// stride-2 forwards with 3x3, 4x4 and mixed kernels, the 4x4 transpose with
+/// output_padding, paddings 0-2 (asymmetric for the forward), odd and tiny
+/// sizes (empty phase planes), batches whose blocks span images, several
+/// blocks and K blocks (K_ξ > 256), channel counts off the micro-tile, bias, 1-3 threads.
+///
+/// Error bound: the direct-path float32 tests' 2e-5·√K with K = C·Kh·Kw. The
+/// transforms only add and subtract (|V| ≤ 4·max|d|, |U| ≤ 4·max|g|, each output
+/// sums 9 M_ξ), so the error grows like that of F(2x2, 3x3), whose tests allow
+/// 2e-5·√(9·C) for 36 multiplies per tile where these do at most 64.
+final class PhaseWinogradConvTests: XCTestCase {
+    func testRandomForwardsAgainstNaiveLoop() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        var rng = SplitMix(seed: 4242)
+        var trials = 0
+        while trials < 40 {
+            let kh = 3 + rng.next(2), kw = trials % 4 == 0 ? 3 + rng.next(2) : kh
+            let cin = 16 + rng.next(trials % 5 == 0 ? 60 : 20), cout = 16 + rng.next(trials % 3 == 0 ? 30 : 12)
+            let n = 1 + rng.next(3), h = 1 + rng.next(trials % 6 == 0 ? 40 : 17), w = 1 + rng.next(trials % 7 == 0 ? 45 : 17)
+            let top = rng.next(3), left = rng.next(3), bottom = rng.next(3), right = rng.next(3)
+            let spanH = h + top + bottom - kh, spanW = w + left + right - kw
+            guard spanH >= 0, spanW >= 0 else { continue }
+            let g = ConvGeometry(batch: n, channels: cin, height: h, width: w, outChannels: cout,
+                                 outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
+                                 strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: top, padLeft: left, groups: 1)
+            trials += 1
+            XCTAssertEqual(g.forwardKernel(elementSize: 4), .phaseWinograd, "\(g)")
+            EngineConfig.threads = 1 + rng.next(3)
+            let (x, wt, b) = convTestInputs(g, seed: UInt64(trials))
+            let expected = naiveConvForward(x, wt, b, g)
+            let actual = try rawConvForward(Float.self, x, wt, b, g) {
+                try convForwardPhaseWinogradKernel($0, $1, $2, $3, g, op: "test")
+            }
+            XCTAssertLessThan(worstConvError(actual, expected), 2e-5 * Double(g.columnRows).squareRoot(),
+                              "\(EngineConfig.threads) threads: \(g)")
+        }
+    }
+
+    func testRandomTransposesAgainstNaiveLoop() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        var rng = SplitMix(seed: 4343)
+        for trial in 0..<30 {
+            // conv_transpose2d of pixels [n, cp, h, w] to an image of (h − 1)·2 − 2p + 4 + op rows.
+            let cp = 16 + rng.next(trial % 5 == 0 ? 280 : 20), ci = 16 + rng.next(trial % 3 == 0 ? 30 : 12)
+            let n = 1 + rng.next(3), h = 1 + rng.next(trial % 6 == 0 ? 30 : 12), w = 1 + rng.next(trial % 7 == 0 ? 35 : 12)
+            let pad = rng.next(3), opH = rng.next(2), opW = rng.next(2)
+            let imageH = (h - 1) * 2 - 2 * pad + 4 + opH, imageW = (w - 1) * 2 - 2 * pad + 4 + opW
+            guard imageH > 0, imageW > 0 else { continue }
+            let g = ConvGeometry(batch: n, channels: ci, height: imageH, width: imageW, outChannels: cp,
+                                 outHeight: h, outWidth: w, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2,
+                                 dilationH: 1, dilationW: 1, padTop: pad, padLeft: pad, groups: 1)
+            XCTAssertEqual(g.transposeKernel(elementSize: 4), .phaseWinograd, "\(g)")
+            EngineConfig.threads = 1 + rng.next(3)
+            var values = SplitMix(seed: 500 + UInt64(trial))
+            let pixels = randomConvValues(n * cp * h * w, &values), wt = randomConvValues(cp * ci * 16, &values)
+            let expected = naiveConvTranspose(pixels, wt, g)
+            var image = [Float](repeating: .nan, count: n * ci * g.imagePixels)
+            let (pf, wf) = (pixels.map { Float($0) }, wt.map { Float($0) })
+            try pf.withUnsafeBufferPointer { p in
+                try wf.withUnsafeBufferPointer { wp in
+                    try image.withUnsafeMutableBufferPointer { ip in
+                        guard let p = p.baseAddress, let wp = wp.baseAddress, let ip = ip.baseAddress else { return }
+                        try convTransposePhaseWinogradKernel(p, wp, ip, g, op: "test")
+                    }
+                }
+            }
+            XCTAssertLessThan(worstConvError(image.map { Double($0) }, expected), 2e-5 * Double(cp * 16).squareRoot(),
+                              "\(EngineConfig.threads) threads: \(g)")
+        }
+    }
+
+    /// The dispatch: the stride-2 3x3 and 4x4 shapes of c4 and c6 (forward,
+    /// c6's transpose and its input gradient) in float32; never float64, and not
+    /// the geometries the rule leaves out.
+    func testChosenWhereItApplies() {
+        let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,
+                              outWidth: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
+                              padTop: 1, padLeft: 1, groups: 1)
+        XCTAssertEqual(c4.forwardKernel(elementSize: 4), .phaseWinograd)
+        XCTAssertEqual(c4.forwardKernel(elementSize: 8), c4.forwardKernel)
+        XCTAssertNotEqual(c4.transposeKernel(elementSize: 4), .phaseWinograd, "3x3's transpose stays on col2im")
+        // c6: conv_transpose2d 128 → 64, 16² → 32² (image side 64 channels, pixel side 128).
+        let c6 = ConvGeometry(batch: 8, channels: 64, height: 32, width: 32, outChannels: 128, outHeight: 16,
+                              outWidth: 16, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
+                              padTop: 1, padLeft: 1, groups: 1)
+        XCTAssertEqual(c6.transposeKernel(elementSize: 4), .phaseWinograd)
+        XCTAssertEqual(c6.forwardKernel(elementSize: 4), .phaseWinograd, "c6's input gradient")
+        XCTAssertEqual(c6.transposeKernel(elementSize: 8), c6.transposeKernel)
+        XCTAssertEqual(c6.forwardKernel(elementSize: 8), c6.forwardKernel)
+        XCTAssertNotEqual(c6.transposeKernel, .phaseWinograd)
+        XCTAssertNotEqual(c6.forwardKernel, .phaseWinograd)
+        var narrow = c4
+        narrow.channels = 8
+        XCTAssertNotEqual(narrow.forwardKernel(elementSize: 4), .phaseWinograd, "K too short for the micro-kernel")
+        narrow = c4
+        narrow.outChannels = 12
+        XCTAssertNotEqual(narrow.forwardKernel(elementSize: 4), .phaseWinograd)
+        var other = c4
+        (other.kernelH, other.kernelW) = (5, 5)
+        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+        other = c4
+        other.strideW = 1
+        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+        other = c4
+        (other.strideH, other.strideW) = (3, 3)
+        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+        other = c4
+        other.dilationH = 2
+        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+        other = c4
+        (other.channels, other.outChannels, other.groups) = (128, 256, 2)
+        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+    }
+
+    /// The public ops reach it: conv2d and conv_transpose2d in float32 against float64 (with bias).
+    func testPublicOpsMatchFloat64() throws {
+        var rng = SplitMix(seed: 99)
+        func tensors(_ values: [Double], _ shape: [Int]) throws -> (Tensor, Tensor) {
+            (try Tensor(values, shape: shape), try Tensor(values, shape: shape, dtype: .float64))
+        }
+        let (x32, x64) = try tensors(randomConvValues(2 * 24 * 11 * 9, &rng), [2, 24, 11, 9])
+        let (w32, w64) = try tensors(randomConvValues(20 * 24 * 9, &rng), [20, 24, 3, 3])
+        let (b32, b64) = try tensors(randomConvValues(20, &rng), [20])
+        let y32 = try conv2d(x32, w32, bias: b32, stride: [2], padding: 1)
+        let y64 = try conv2d(x64, w64, bias: b64, stride: [2], padding: 1)
+        XCTAssertLessThan(worstConvError(y32.toDoubles(), y64.toDoubles()), 2e-5 * (24.0 * 9).squareRoot())
+        let (p32, p64) = try tensors(randomConvValues(2 * 24 * 5 * 7, &rng), [2, 24, 5, 7])
+        let (t32w, t64w) = try tensors(randomConvValues(24 * 18 * 16, &rng), [24, 18, 4, 4])
+        let (c32, c64) = try tensors(randomConvValues(18, &rng), [18])
+        let t32 = try convTranspose2d(p32, t32w, bias: c32, stride: [2], padding: [1], outputPadding: [1])
+        let t64 = try convTranspose2d(p64, t64w, bias: c64, stride: [2], padding: [1], outputPadding: [1])
+        XCTAssertEqual(t32.shape, [2, 18, 11, 15])
+        XCTAssertLessThan(worstConvError(t32.toDoubles(), t64.toDoubles()), 2e-5 * (24.0 * 16).squareRoot())
+    }
+
+    /// image[n, ci, iy, ix] = Σ pixels[n, co, oy, ox]·w[co, ci, ky, kx] over iy = 2·oy − pad + ky (and x alike).
+    private func naiveConvTranspose(_ pixels: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
+        var image = [Double](repeating: 0, count: g.batch * g.channels * g.imagePixels)
+        for n in 0..<g.batch {
+            for co in 0..<g.outChannels {
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        let v = pixels[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
+                        for ci in 0..<g.channels {
+                            for ky in 0..<g.kernelH {
+                                let iy = oy * g.strideH - g.padTop + ky
+                                guard iy >= 0 && iy < g.height else { continue }
+                                for kx in 0..<g.kernelW {
+                                    let ix = ox * g.strideW - g.padLeft + kx
+                                    guard ix >= 0 && ix < g.width else { continue }
+                                    image[((n * g.channels + ci) * g.height + iy) * g.width + ix] +=
+                                        v * w[((co * g.channels + ci) * g.kernelH + ky) * g.kernelW + kx]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return image
+    }
+}
