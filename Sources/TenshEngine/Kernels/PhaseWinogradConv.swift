@@ -133,10 +133,19 @@ private func phaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights
     defer { for plan in plans { plan.deallocate() } }
     guard let blockCols = plans.map(\.blockCols).min(), let workspace = plans.map(\.workspace).max(),
           let tiles = plans.map({ shape.batch * $0.tilesPerImage }).max() else { return }
-    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: workspace, op: op) { first, count, scratch in
-        for plan in plans {
-            let own = min(count, shape.batch * plan.tilesPerImage - first)
-            plan.block(x, tile0: first, count: own, bias: bias, out: out, scratch: scratch)
+    // Twice the workspace: a pair of column phases keeps both M until their joint output transform.
+    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: 2 * workspace, op: op) { first, count, scratch in
+        var i = 0
+        while i < plans.count {
+            let plan = plans[i], own = min(count, shape.batch * plan.tilesPerImage - first)
+            if i + 1 < plans.count && plan.pairsColumns(with: plans[i + 1]) {
+                plan.blockPair(plans[i + 1], x, tile0: first, count: own, bias: bias, out: out, scratch: scratch,
+                               otherScratch: scratch + workspace)
+                i += 2
+            } else {
+                plan.block(x, tile0: first, count: own, bias: bias, out: out, scratch: scratch)
+                i += 1
+            }
         }
     }
 }

@@ -132,16 +132,47 @@ struct PhaseWinogradPlan {
     func block(_ x: UnsafePointer<Float>, tile0: Int, count: Int, bias: UnsafePointer<Float>?,
                out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         guard count > 0 else { return }
+        let cols = roundUp(count, GemmShape.nr(Float.self)), m = multiply(x, tile0: tile0, count: count, scratch: scratch)
+        transformOutput(m, tile0: tile0, count: count, cols: cols, bias: bias, out: out, temp: temp(scratch, cols: cols))
+    }
+
+    /// Both column phases of a transpose's row phase, this one (columns.first 0) and `other` (1),
+    /// with the same tiles: their outputs interleaved into whole rows (strided stores were 16% of c6).
+    func pairsColumns(with other: PhaseWinogradPlan) -> Bool {
+        columns.step == 2 && other.columns.step == 2 && columns.first == 0 && other.columns.first == 1
+            && rows == other.rows && tilesW == other.tilesW
+    }
+
+    /// `block` for this plan and `other` (see `pairsColumns`), `other` using scratch from `otherScratch`.
+    func blockPair(_ other: PhaseWinogradPlan, _ x: UnsafePointer<Float>, tile0: Int, count: Int,
+                   bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                   otherScratch: UnsafeMutablePointer<Float>) {
+        guard count > 0 else { return }
+        let cols = roundUp(count, GemmShape.nr(Float.self))
+        let m = multiply(x, tile0: tile0, count: count, scratch: scratch)
+        let m2 = other.multiply(x, tile0: tile0, count: count, scratch: otherScratch)
+        transformOutputPair(m, m2, tile0: tile0, count: count, cols: cols, bias: bias, out: out,
+                            temp: temp(scratch, cols: cols))
+    }
+
+    /// The input transform and the 9 GEMMs of a block: M = [ξ][rowsA][cols] in the scratch, returned.
+    private func multiply(_ x: UnsafePointer<Float>, tile0: Int, count: Int,
+                          scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let cols = roundUp(count, GemmShape.nr(Float.self))
         let v = scratch, m = v + vElements(cols: cols), rowBuffer = m + 9 * mStride(cols: cols)
-        let temp = rowBuffer + 3 * Self.rowStride, junk = temp + 64 // 64 past junk: a run's column + 16
+        let junk = temp(scratch, cols: cols) + 64 // 64 past junk: a run's column + 16
         transformInput(x, tile0: tile0, count: count, cols: cols, into: v, rows: rowBuffer, junk: junk)
         for xi in 0..<9 {
             multiplyPacked(packedU + rowsA * xiK[9 + xi], rowsA: rowsA, k: xiK[xi], kBlock: xiK[18 + xi],
                            v + vStart(xi, cols: cols), panelStride: panelStride(xi), cols: cols,
                            into: m + xi * mStride(cols: cols))
         }
-        transformOutput(m, tile0: tile0, count: count, cols: cols, bias: bias, out: out, temp: temp)
+        return m
+    }
+
+    /// 64 values of the scratch for partial output stores (after V, M and the input rows).
+    private func temp(_ scratch: UnsafeMutablePointer<Float>, cols: Int) -> UnsafeMutablePointer<Float> {
+        scratch + vElements(cols: cols) + 9 * mStride(cols: cols) + 3 * Self.rowStride
     }
 }
 
@@ -232,6 +263,41 @@ extension PhaseWinogradPlan {
                             storeStrided(interleave(y10, y11), valid: valid, row: row + rowStep + columns.step * ox,
                                          temp: temp)
                         }
+                    }
+                    k += 16
+                }
+                c += run
+            }
+        }
+    }
+
+    /// `transformOutput` for this plan's M and `other`'s M2 (see `pairsColumns`):
+    /// the tiles' columns 4t ... 4t + 3 are (this, other, this, other).
+    private func transformOutputPair(_ m: UnsafePointer<Float>, _ m2: UnsafePointer<Float>, tile0: Int, count: Int,
+                                     cols: Int, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
+                                     temp: UnsafeMutablePointer<Float>) {
+        let cout = shape.cout, wo = shape.outWidth, s = mStride(cols: cols)
+        let rowStep = rows.step * wo, planeSize = shape.outHeight * wo
+        for co in 0..<cout {
+            let b = bias?[co] ?? 0
+            var c = 0
+            while c < count {
+                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
+                let run = min(tilesW - tx, count - c)
+                let row = out + ((n * cout + co) * planeSize + (rows.first + rows.step * 2 * ty) * wo)
+                let secondRow = 2 * ty + 1 < rows.size
+                var k = 0
+                while k < run {
+                    let a = winograd2OutputTransform16(m + (co * cols + c + k), stride: s, bias: b)
+                    let o = winograd2OutputTransform16(m2 + (co * cols + c + k), stride: s, bias: b)
+                    let (top0, top1) = interleavePairs(interleave(a.0, o.0), interleave(a.1, o.1))
+                    let (bottom0, bottom1) = interleavePairs(interleave(a.2, o.2), interleave(a.3, o.3))
+                    let x0 = 4 * (tx + k), valid = min(4 * (run - k), wo - x0)
+                    storeTileRows(top0, bottom0, valid: min(32, valid), row: row + x0, rowStride: rowStep,
+                                  secondRow: secondRow, temp: temp)
+                    if valid > 32 {
+                        storeTileRows(top1, bottom1, valid: valid - 32, row: row + x0 + 32, rowStride: rowStep,
+                                      secondRow: secondRow, temp: temp)
                     }
                     k += 16
                 }

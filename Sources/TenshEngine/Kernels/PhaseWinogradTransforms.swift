@@ -68,3 +68,13 @@ func winograd2OutputTransform16(_ m: UnsafePointer<Float>, stride s: Int, bias: 
     let s0 = (r0.0 + r1.0, r0.1 + r1.1, r0.2 + r1.2), s1 = (r1.0 + r2.0, r1.1 + r2.1, r1.2 + r2.2)
     return (s0.0 + s0.1 + bias, s0.1 + s0.2 + bias, s1.0 + s1.1 + bias, s1.1 + s1.2 + bias)
 }
+
+/// The pairs (a[2k], a[2k + 1]) and (b[2k], b[2k + 1]) alternated: k < 8 in the
+/// first vector, the rest in the second (constant lane indices: one permute each).
+@inline(__always)
+func interleavePairs(_ a: SIMD32<Float>, _ b: SIMD32<Float>) -> (SIMD32<Float>, SIMD32<Float>) {
+    (SIMD32(a[0], a[1], b[0], b[1], a[2], a[3], b[2], b[3], a[4], a[5], b[4], b[5], a[6], a[7], b[6], b[7],
+           a[8], a[9], b[8], b[9], a[10], a[11], b[10], b[11], a[12], a[13], b[12], b[13], a[14], a[15], b[14], b[15]),
+     SIMD32(a[16], a[17], b[16], b[17], a[18], a[19], b[18], b[19], a[20], a[21], b[20], b[21], a[22], a[23], b[22], b[23],
+           a[24], a[25], b[24], b[25], a[26], a[27], b[26], b[27], a[28], a[29], b[28], b[29], a[30], a[31], b[30], b[31]))
+}
