@@ -29,7 +29,6 @@ final class PhaseWinogradConvTests: XCTestCase {
                                  outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
                                  strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: top, padLeft: left, groups: 1)
             trials += 1
-            XCTAssertEqual(g.forwardKernel(elementSize: 4), .phaseWinograd, "\(g)")
             EngineConfig.threads = 1 + rng.next(3)
             let (x, wt, b) = convTestInputs(g, seed: UInt64(trials))
             let expected = naiveConvForward(x, wt, b, g)
@@ -55,7 +54,6 @@ final class PhaseWinogradConvTests: XCTestCase {
             let g = ConvGeometry(batch: n, channels: ci, height: imageH, width: imageW, outChannels: cp,
                                  outHeight: h, outWidth: w, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2,
                                  dilationH: 1, dilationW: 1, padTop: pad, padLeft: pad, groups: 1)
-            XCTAssertEqual(g.transposeKernel(elementSize: 4), .phaseWinograd, "\(g)")
             EngineConfig.threads = 1 + rng.next(3)
             var values = SplitMix(seed: 500 + UInt64(trial))
             let pixels = randomConvValues(n * cp * h * w, &values), wt = randomConvValues(cp * ci * 16, &values)
@@ -77,7 +75,7 @@ final class PhaseWinogradConvTests: XCTestCase {
 
     /// The dispatch: the stride-2 3x3 and 4x4 shapes of c4 and c6 (forward,
     /// c6's transpose and its input gradient) in float32; never float64, and not
-    /// the geometries the rule leaves out.
+    /// the geometries the rule leaves out (few tiles, few channels).
     func testChosenWhereItApplies() {
         let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,
                               outWidth: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
@@ -95,48 +93,61 @@ final class PhaseWinogradConvTests: XCTestCase {
         XCTAssertEqual(c6.forwardKernel(elementSize: 8), c6.forwardKernel)
         XCTAssertNotEqual(c6.transposeKernel, .phaseWinograd)
         XCTAssertNotEqual(c6.forwardKernel, .phaseWinograd)
-        var narrow = c4
-        narrow.channels = 8
-        XCTAssertNotEqual(narrow.forwardKernel(elementSize: 4), .phaseWinograd, "K too short for the micro-kernel")
-        narrow = c4
-        narrow.outChannels = 12
-        XCTAssertNotEqual(narrow.forwardKernel(elementSize: 4), .phaseWinograd)
-        var other = c4
-        (other.kernelH, other.kernelW) = (5, 5)
-        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
-        other = c4
-        other.strideW = 1
-        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
-        other = c4
-        (other.strideH, other.strideW) = (3, 3)
-        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
-        other = c4
-        other.dilationH = 2
-        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
-        other = c4
-        (other.channels, other.outChannels, other.groups) = (128, 256, 2)
-        XCTAssertNotEqual(other.forwardKernel(elementSize: 4), .phaseWinograd)
+        let left: [(String, (inout ConvGeometry) -> Void)] = [
+            ("3x3 with 64 output channels", { $0.outChannels = 64 }),
+            ("3x3 with 32 input channels", { $0.channels = 32 }),
+            ("few tiles: 7x7 outputs of 2 images", { ($0.batch, $0.height, $0.width, $0.outHeight, $0.outWidth) = (2, 14, 14, 7, 7) }),
+            ("5x5", { ($0.kernelH, $0.kernelW) = (5, 5) }),
+            ("stride (2, 1)", { $0.strideW = 1 }),
+            ("stride 3", { ($0.strideH, $0.strideW) = (3, 3) }),
+            ("dilation 2", { $0.dilationH = 2 }),
+            ("2 groups", { $0.groups = 2 }),
+        ]
+        for (name, change) in left {
+            var g = c4
+            change(&g)
+            XCTAssertNotEqual(g.forwardKernel(elementSize: 4), .phaseWinograd, name)
+        }
+        var narrow = c6
+        narrow.channels = 16
+        XCTAssertNotEqual(narrow.transposeKernel(elementSize: 4), .phaseWinograd, "16 image channels")
+        XCTAssertNotEqual(narrow.forwardKernel(elementSize: 4), .phaseWinograd, "16 input channels")
+        var small = c6
+        (small.batch, small.height, small.width, small.outHeight, small.outWidth) = (4, 16, 16, 8, 8)
+        XCTAssertNotEqual(small.transposeKernel(elementSize: 4), .phaseWinograd, "64 tiles per output phase")
     }
 
     /// The public ops reach it: conv2d and conv_transpose2d in float32 against float64 (with bias).
+    /// The public ops reach it (the shapes are asserted to dispatch here): conv2d and
+    /// conv_transpose2d with bias and output_padding in float32, against float64.
     func testPublicOpsMatchFloat64() throws {
         var rng = SplitMix(seed: 99)
         func tensors(_ values: [Double], _ shape: [Int]) throws -> (Tensor, Tensor) {
             (try Tensor(values, shape: shape), try Tensor(values, shape: shape, dtype: .float64))
         }
-        let (x32, x64) = try tensors(randomConvValues(2 * 24 * 11 * 9, &rng), [2, 24, 11, 9])
-        let (w32, w64) = try tensors(randomConvValues(20 * 24 * 9, &rng), [20, 24, 3, 3])
-        let (b32, b64) = try tensors(randomConvValues(20, &rng), [20])
+        let conv = ConvGeometry(batch: 4, channels: 64, height: 31, width: 33, outChannels: 128, outHeight: 16,
+                                outWidth: 17, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1,
+                                dilationW: 1, padTop: 1, padLeft: 1, groups: 1)
+        XCTAssertEqual(conv.forwardKernel(elementSize: 4), .phaseWinograd)
+        let (x32, x64) = try tensors(randomConvValues(conv.batch * 64 * 31 * 33, &rng), conv.imageShape)
+        let (w32, w64) = try tensors(randomConvValues(128 * 64 * 9, &rng), conv.weightShape)
+        let (b32, b64) = try tensors(randomConvValues(128, &rng), [128])
         let y32 = try conv2d(x32, w32, bias: b32, stride: [2], padding: 1)
         let y64 = try conv2d(x64, w64, bias: b64, stride: [2], padding: 1)
-        XCTAssertLessThan(worstConvError(y32.toDoubles(), y64.toDoubles()), 2e-5 * (24.0 * 9).squareRoot())
-        let (p32, p64) = try tensors(randomConvValues(2 * 24 * 5 * 7, &rng), [2, 24, 5, 7])
-        let (t32w, t64w) = try tensors(randomConvValues(24 * 18 * 16, &rng), [24, 18, 4, 4])
-        let (c32, c64) = try tensors(randomConvValues(18, &rng), [18])
+        XCTAssertEqual(y32.shape, conv.outShape)
+        XCTAssertLessThan(worstConvError(y32.toDoubles(), y64.toDoubles()), 2e-5 * (64.0 * 9).squareRoot())
+        // conv_transpose2d 40 → 32 channels, 15x17 → 31x35 (output_padding 1).
+        let transpose = ConvGeometry(batch: 4, channels: 32, height: 31, width: 35, outChannels: 40, outHeight: 15,
+                                     outWidth: 17, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2, dilationH: 1,
+                                     dilationW: 1, padTop: 1, padLeft: 1, groups: 1)
+        XCTAssertEqual(transpose.transposeKernel(elementSize: 4), .phaseWinograd)
+        let (p32, p64) = try tensors(randomConvValues(4 * 40 * 15 * 17, &rng), transpose.outShape)
+        let (t32w, t64w) = try tensors(randomConvValues(40 * 32 * 16, &rng), [40, 32, 4, 4])
+        let (c32, c64) = try tensors(randomConvValues(32, &rng), [32])
         let t32 = try convTranspose2d(p32, t32w, bias: c32, stride: [2], padding: [1], outputPadding: [1])
         let t64 = try convTranspose2d(p64, t64w, bias: c64, stride: [2], padding: [1], outputPadding: [1])
-        XCTAssertEqual(t32.shape, [2, 18, 11, 15])
-        XCTAssertLessThan(worstConvError(t32.toDoubles(), t64.toDoubles()), 2e-5 * (24.0 * 16).squareRoot())
+        XCTAssertEqual(t32.shape, transpose.imageShape)
+        XCTAssertLessThan(worstConvError(t32.toDoubles(), t64.toDoubles()), 2e-5 * (40.0 * 16).squareRoot())
     }
 
     /// image[n, ci, iy, ix] = Σ pixels[n, co, oy, ox]·w[co, ci, ky, kx] over iy = 2·oy − pad + ky (and x alike).

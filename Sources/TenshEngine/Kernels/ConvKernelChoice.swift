@@ -11,12 +11,13 @@
 ///                 F(2x2, 3x3), 16 multiplies per 2x2 tile instead of 36 (the
 ///                 implicit GEMM already runs at the FMA peak; measured 1.3-1.6x
 ///                 faster on c2/c7/c9, slower with Cout = 8);
-///   phaseWinograd float32 stride 2, 3x3 or 4x4, dilation 1, groups 1, C and
-///                 Cout ≥ 16: F(2x2, 2x2) on phase planes (PhaseWinogradConv.swift),
-///                 9 multiplies per tile and tap pair instead of 16, one GEMM per ξ
-///                 over all phase pieces (3x3: 25·C instead of 36·C; measured at
-///                 1 thread: c4 9.97 → ~8.7 ms, c6's input gradient in c6-bwd
-///                 11.15 → ~9.7 ms);
+///   phaseWinograd float32 stride 2, 3x3 or 4x4, dilation 1, groups 1, 256+
+///                 tiles, C and Cout ≥ 32 (4x4) or C ≥ 64, Cout ≥ 128 (3x3):
+///                 F(2x2, 2x2) on phase planes (PhaseWinogradConv.swift), 9
+///                 multiplies per tile and tap pair instead of 16, one GEMM per ξ
+///                 over all phase pieces (3x3: 25·C instead of 36·C). Measured at
+///                 1 thread: c4 9.38 → 8.68 ms, c6-bwd (its input gradient)
+///                 11.29 → 9.57; slower with fewer channels or tiles;
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
 ///   gathered      as shifted, but strided with a grid that would waste more than
@@ -37,10 +38,11 @@
 ///                 Winograd forward with the kernel read flipped;
 ///   shifted       `transposeAsForward` exists and fits the shifted forward:
 ///                 a gather-only pass instead of a GEMM plus col2im scatter-adds;
-///   phaseWinograd float32 4x4 stride 2 (`fitsPhaseWinogradTranspose`, c6's
-///                 conv_transpose2d): each output phase a 2x2 stride-1 correlation,
-///                 F(2x2, 2x2) (measured: c6-fwd 6.57 → ~5.1 ms at 1 thread);
-///                 3x3's transpose stays on col2im;
+///   phaseWinograd float32 4x4 stride 2, C and Cout ≥ 32, 256+ tiles per
+///                 output phase (`fitsPhaseWinogradTranspose`, c6's conv_transpose2d):
+///                 each output phase a 2x2 stride-1 correlation, F(2x2, 2x2)
+///                 (measured: c6-fwd 5.92 → 5.12 ms at 1 thread); 3x3's
+///                 transpose stays on col2im;
 ///   pointwise     Wᵀ·pixels by GEMM straight into the image;
 ///   col2im        Wᵀ·pixels by GEMM into tiles, scatter-added back (no zero insertion).
 /// - weight gradient (W = Σ pixels ⋆ image):

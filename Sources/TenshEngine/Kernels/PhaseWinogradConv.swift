@@ -23,18 +23,32 @@
 /// into packed B panels, `multiplyPacked`, and the output transform (+ bias).
 
 extension ConvGeometry {
-    /// Stride 2, 3x3 or 4x4 (either per axis), dilation 1, one group, and 16+
-    /// channels both ways so the 9 GEMMs fill the micro-tile (M = Cout, K ≥ C).
+    /// Stride 2, 3x3 or 4x4, dilation 1, one group, and where it measured
+    /// faster (1 thread, against the gathered and shifted kernels): enough
+    /// tiles to amortise the weight transform (64 tiles per call ran 2-3x
+    /// slower) and enough channels to amortise the input transform (per
+    /// input channel) and the output transform (per output channel). 4x4
+    /// saves 1.78x of the multiplies and pays off from 32 channels each way
+    /// (32 → 32 at 32²: 0.93 → 0.75 ms); 3x3 saves 1.44x and needs more
+    /// (c4's 128 → 256: 9.4 → 8.7 ms; 16 → 16, 32 → 32 and 16 → 256 ran slower).
     var fitsPhaseWinograd: Bool {
-        strideH == 2 && strideW == 2 && (3...4).contains(kernelH) && (3...4).contains(kernelW)
-            && dilationH == 1 && dilationW == 1 && groups == 1 && channels >= 16 && outChannels >= 16
-            && outPixels > 0 && imagePixels > 0
+        guard strideH == 2 && strideW == 2 && (3...4).contains(kernelH) && (3...4).contains(kernelW)
+            && dilationH == 1 && dilationW == 1 && groups == 1 && outPixels > 0 && imagePixels > 0 else { return false }
+        let tiles = batch * ((outHeight + 1) / 2) * ((outWidth + 1) / 2)
+        if kernelH == 4 && kernelW == 4 { return tiles >= 256 && channels >= 32 && outChannels >= 32 }
+        return tiles >= 256 && channels >= 64 && outChannels >= 128
     }
 
-    /// The transpose (conv_transpose2d's forward, the input gradient): 4x4 only
-    /// (3x3's transpose has one-tap output phases, 2.25 multiplies of 4 saved at
-    /// best; it stays on the col2im path).
-    var fitsPhaseWinogradTranspose: Bool { fitsPhaseWinograd && kernelH == 4 && kernelW == 4 }
+    /// The 4x4 transpose (conv_transpose2d's forward, the input gradient) on the
+    /// same terms, per output phase (c6: 128 → 64, 512 tiles per phase); 3x3's
+    /// transpose has one-tap output phases (2.25 of 4 multiplies saved at best)
+    /// and stays on col2im.
+    var fitsPhaseWinogradTranspose: Bool {
+        guard strideH == 2 && strideW == 2 && kernelH == 4 && kernelW == 4 && dilationH == 1 && dilationW == 1
+            && groups == 1 && outPixels > 0 && imagePixels > 0 else { return false }
+        let tiles = batch * (((height + 1) / 2 + 1) / 2) * (((width + 1) / 2 + 1) / 2)
+        return tiles >= 256 && channels >= 32 && outChannels >= 32
+    }
 }
 
 /// One axis of a piece: the input plane first + step·j (j < size), read by
