@@ -147,8 +147,10 @@ private func phaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights
     defer { for plan in plans { plan.deallocate() } }
     guard let blockCols = plans.map(\.blockCols).min(), let workspace = plans.map(\.workspace).max(),
           let tiles = plans.map({ shape.batch * $0.tilesPerImage }).max() else { return }
-    // Twice the workspace: a pair of column phases keeps both M until their joint output transform.
-    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: 2 * workspace, op: op) { first, count, scratch in
+    // A pair of column phases keeps both M until their joint output transform: twice the workspace.
+    let paired = plans.indices.dropLast().contains { plans[$0].pairsColumns(with: plans[$0 + 1]) }
+    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: paired ? 2 * workspace : workspace,
+                      op: op) { first, count, scratch in
         var i = 0
         while i < plans.count {
             let plan = plans[i], own = min(count, shape.batch * plan.tilesPerImage - first)
