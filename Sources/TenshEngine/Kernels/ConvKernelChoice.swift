@@ -143,6 +143,8 @@ extension ConvGeometry {
     /// (1.2 MiB, next to 1.7 MiB of phase planes) slower.
     func fitsShiftedWeightGrad(elementSize: Int) -> Bool {
         guard fitsShiftedForward, outChannelsPerGroup >= 16 else { return false }
+        // Its pixel steps index the grid in Int32 (Int indices made the micro-kernel spill: c2-bwd 16% slower).
+        guard ShiftedLayout(self, nr: GemmShape.nr(Float.self)).gridPixels <= Int(Int32.max) else { return false }
         if strideH == 1 && strideW == 1 { return true }
         let partialSums = roundUp(columnRows, GemmShape.mr) * roundUp(outChannelsPerGroup, 64 / elementSize)
         return partialSums * elementSize <= 512 << 10
