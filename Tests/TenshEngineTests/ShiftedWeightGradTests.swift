@@ -6,7 +6,8 @@ import XCTest
 /// with strides 1-4, odd sizes, asymmetric padding, dilation, groups, batches on
 /// both task paths (a task per image, and one image's pixels split over threads),
 /// pixel counts off the 128-pixel blocks, K off the 8-row micro-panels, output
-/// channels off the 32-channel panels, 1-3 threads, float32 and float64.
+/// channels off the 32-channel panels, 1-3 threads, float32 and float64; and the
+/// stride-2 phase planes both kernels read.
 final class ShiftedWeightGradTests: XCTestCase {
     func testRandomGeometriesAgainstNaiveLoop() throws {
         let saved = EngineConfig.threads
@@ -71,6 +72,36 @@ final class ShiftedWeightGradTests: XCTestCase {
                 let tolerance = 2e-5 * Double(g.batch * g.outPixels).squareRoot()
                 XCTAssertLessThan(worstConvError(gw32, expected), tolerance, "shape \(index), \(threads) threads")
             }
+        }
+    }
+
+    /// Horizontal stride 2 pads both column phases of a row in one pass (`padPlanePair`,
+    /// 16 columns per phase at a time): rows 31-70 wide (vector body and scalar tails,
+    /// odd widths), left padding 0-3 (either phase takes the even columns), stride 2
+    /// or 1 vertically, through the shifted forward and the weight gradient, 1-2 threads.
+    func testStrideTwoPhasePlanesAgainstNaiveLoop() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        var rng = SplitMix(seed: 5)
+        for trial in 0..<16 {
+            let width = 31 + rng.next(40), height = 3 + rng.next(9), left = trial % 4, top = rng.next(3)
+            let sh = 1 + trial % 2, k = 2 + rng.next(4)
+            let g = ConvGeometry(batch: 1 + rng.next(2), channels: 2, height: height, width: width, outChannels: 17,
+                                 outHeight: (height + 2 * top - k) / sh + 1, outWidth: (width + 2 * left - k) / 2 + 1,
+                                 kernelH: k, kernelW: k, strideH: sh, strideW: 2, dilationH: 1, dilationW: 1,
+                                 padTop: top, padLeft: left, groups: 1)
+            guard g.outHeight > 0, g.outWidth > 0 else { continue }
+            let (x, w, b) = convTestInputs(g, seed: UInt64(trial))
+            EngineConfig.threads = 1 + trial % 2
+            let expected = naiveConvForward(x, w, b, g)
+            let y32 = try rawConvForward(Float.self, x, w, b, g) { try convForwardShiftedKernel($0, $1, $2, $3, g, op: "test") }
+            XCTAssertLessThan(worstConvError(y32, expected), 1e-4, "trial \(trial) forward: \(g)")
+            let y64 = try rawConvForward(Double.self, x, w, b, g) { try convForwardShiftedKernel($0, $1, $2, $3, g, op: "test") }
+            XCTAssertLessThan(worstConvError(y64, expected), 1e-11, "trial \(trial) forward: \(g)")
+            let v = randomConvValues(g.batch * g.outChannels * g.outPixels, &rng)
+            let gw = try rawWeightGrad(Float.self, x, v, g)
+            let tolerance = 2e-5 * Double(g.batch * g.outPixels).squareRoot()
+            XCTAssertLessThan(worstConvError(gw, naiveWeightGrad(x, v, g)), tolerance, "trial \(trial) weight gradient: \(g)")
         }
     }
 
