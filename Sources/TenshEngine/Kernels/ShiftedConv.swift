@@ -60,11 +60,11 @@ func convForwardShiftedKernel<T: GemmScalar>(_ x: UnsafePointer<T>, _ w: UnsafeP
     // Few images: pad them all first, then split tiles (and channels) over the threads.
     let padded = UnsafeMutablePointer<T>.allocate(capacity: g.batch * g.channels * layout.channelElements + layout.slack)
     defer { padded.deallocate() }
-    // One plane per index: a single image still pads on every thread (c9: 64
-    // channels, c1: 3 channels x 4 phases), before any tile needs it.
-    parallelFor(g.batch * g.channels * layout.phases) { i in
-        let c = i / layout.phases
-        padPlane(x + c * g.imagePixels, phase: i % layout.phases, g, layout, into: padded + c * layout.channelElements)
+    // One row of phase planes per index: a single image still pads on every thread
+    // (c9: 64 channels, c1: 3 channels x 2 rows of phases), before any tile needs it.
+    parallelFor(g.batch * g.channels * g.strideH) { i in
+        let c = i / g.strideH
+        padPlaneRow(x + c * g.imagePixels, a: i % g.strideH, g, layout, into: padded + c * layout.channelElements)
     }
     fillZero(padded + g.batch * g.channels * layout.channelElements, count: layout.slack)
     let tiles = (layout.gridPixels + plan.tileCols - 1) / plan.tileCols
@@ -195,10 +195,66 @@ private func addBias<T: GemmScalar>(_ bias: UnsafePointer<T>, to c: UnsafeMutabl
 func padPlanes<T: GemmScalar>(_ src: UnsafePointer<T>, count: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
                                       into dst: UnsafeMutablePointer<T>) {
     for c in 0..<count {
-        for phase in 0..<layout.phases {
-            padPlane(src + c * g.imagePixels, phase: phase, g, layout, into: dst + c * layout.channelElements)
+        for a in 0..<g.strideH {
+            padPlaneRow(src + c * g.imagePixels, a: a, g, layout, into: dst + c * layout.channelElements)
         }
     }
+}
+
+/// Phase planes (a, 0..<strideW) of one channel: `image` is the channel's H x W
+/// plane, `dst` the start of its phase planes. Horizontal stride 2 splits each
+/// image row once into both planes (`padPlanePair`).
+@inline(__always)
+func padPlaneRow<T: GemmScalar>(_ image: UnsafePointer<T>, a: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
+                                into dst: UnsafeMutablePointer<T>) {
+    if g.strideW == 2 && T.self == Float.self && padPlanePair(image, a: a, g, layout, into: dst) { return }
+    for b in 0..<g.strideW { padPlane(image, phase: a * g.strideW + b, g, layout, into: dst) }
+}
+
+/// Phase planes (a, 0) and (a, 1) for horizontal stride 2, each image row read
+/// once and split into even and odd columns, 32 at a time (a pass per plane read
+/// every row twice, and c6's 16-column plane rows went mostly element by element:
+/// 4% of c6-bwd). False, having written nothing, if the planes do not start at
+/// image columns 0 and 1 (padding beyond a plane row).
+private func padPlanePair<T: GemmScalar>(_ image: UnsafePointer<T>, a: Int, _ g: ConvGeometry, _ layout: ShiftedLayout,
+                                         into dst: UnsafeMutablePointer<T>) -> Bool {
+    let wp = layout.wp
+    let (c00, c01) = validRange(offset: -g.padLeft, stride: 2, size: g.width, count: wp)
+    let (c10, c11) = validRange(offset: 1 - g.padLeft, stride: 2, size: g.width, count: wp)
+    // Image column of each plane's first valid column: one plane takes the even columns, the other the odd.
+    let x0 = 2 * c00 - g.padLeft, x1 = 2 * c10 + 1 - g.padLeft
+    guard c01 > c00, c11 > c10, (x0 == 0 && x1 == 1) || (x0 == 1 && x1 == 0) else { return false }
+    let evenFirst = x0 == 0
+    let (evenStart, evenCount) = evenFirst ? (c00, c01 - c00) : (c10, c11 - c10)
+    let (oddStart, oddCount) = evenFirst ? (c10, c11 - c10) : (c00, c01 - c00)
+    let plane0 = dst + 2 * a * layout.plane, plane1 = plane0 + layout.plane
+    let (r0, r1) = validRange(offset: a - g.padTop, stride: g.strideH, size: g.height, count: layout.hp)
+    fillZero(plane0, count: r0 * wp)
+    fillZero(plane0 + r1 * wp, count: (layout.hp - r1) * wp)
+    fillZero(plane1, count: r0 * wp)
+    fillZero(plane1 + r1 * wp, count: (layout.hp - r1) * wp)
+    let vector = min(evenCount, oddCount, g.width / 2) / 16 * 16
+    for i in r0..<r1 {
+        let source = image + (g.strideH * i + a - g.padTop) * g.width
+        let row0 = plane0 + i * wp, row1 = plane1 + i * wp
+        fillZero(row0, count: c00)
+        fillZero(row0 + c01, count: wp - c01)
+        fillZero(row1, count: c10)
+        fillZero(row1 + c11, count: wp - c11)
+        let even = (evenFirst ? row0 : row1) + evenStart, odd = (evenFirst ? row1 : row0) + oddStart
+        let s = UnsafeRawPointer(source)
+        var m = 0
+        while m < vector {
+            let lo = s.loadUnaligned(fromByteOffset: 8 &* m, as: SIMD16<Float>.self)
+            let hi = s.loadUnaligned(fromByteOffset: 8 &* m &+ 64, as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(even + m).storeBytes(of: evenLanes(lo, hi), as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(odd + m).storeBytes(of: oddLanes(lo, hi), as: SIMD16<Float>.self)
+            m &+= 16
+        }
+        for j in m..<evenCount { even[j] = source[2 &* j] }
+        for j in m..<oddCount { odd[j] = source[2 &* j &+ 1] }
+    }
+    return true
 }
 
 /// Phase plane `phase` (a · strideW + b) of one channel: `image` is the channel's
@@ -224,6 +280,19 @@ func padPlane<T: GemmScalar>(_ image: UnsafePointer<T>, phase: Int, _ g: ConvGeo
         fillZero(row + c1, count: wp - c1)
     }
     fillZero(plane + r1 * wp, count: (layout.hp - r1) * wp)
+}
+
+/// (a[0], a[2], ..., a[14], b[0], b[2], ..., b[14]): one two-source permute (SIMD32's
+/// `evenHalf` compiled to a broadcast and a permute per lane).
+@inline(__always)
+private func evenLanes(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], b[0], b[2], b[4], b[6], b[8], b[10], b[12], b[14])
+}
+
+/// (a[1], a[3], ..., a[15], b[1], b[3], ..., b[15]).
+@inline(__always)
+private func oddLanes(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15], b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15])
 }
 
 /// What the shifted and the gathered forward share for one call: the phase-plane

@@ -1,13 +1,13 @@
 /// The weight gradient of a convolution on the implicit-GEMM layout of
 /// ShiftedConv.swift, with no column matrix:
 ///
-///     gw[co, r] = Σ_n Σ_q pixels[n, co, q] · padded[n, offset(r) + q]
+///     gw[co, r] = Σ_n Σ_p pixels[n, co, p] · padded[n, offset(r) + grid(p)]
 ///
-/// over grid pixels q (the output placed on the Ho x wp grid, zero in the
-/// discarded columns) and column-matrix rows r = (ci, ky, kx). As a GEMM it is
-/// Gᵀ[K x og] = A[K x Q] · B[Q x og]: A's rows are shifted windows of the
-/// padded image read in place (`ShiftedRowsA`), B is the output gradient
-/// transposed onto the grid, packed once per image.
+/// over real output pixels p = oy·Wo + ox (grid(p) = oy·wp + ox, where p's
+/// windows start in the phase planes) and column-matrix rows r = (ci, ky, kx).
+/// As a GEMM it is Gᵀ[K x og] = A[K x P] · B[P x og]: A's rows are shifted
+/// windows of the padded image read in place at the grid pixels
+/// (`GriddedRowsA`), B is the output gradient transposed, packed block by block.
 
 /// gw[Cout, C/groups, Kh, Kw] = Σ_n pixels[n] ⋆ image[n]; overwrites `gw`.
 func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>,
@@ -21,42 +21,40 @@ func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     if g.batch == 0 || g.outPixels == 0 || k == 0 { return }
     let offsets = shiftOffsets(g, layout, elementSize: 1)
     defer { offsets.deallocate() }
+    let steps = GridSteps(g, wp: layout.wp)
+    defer { steps.deallocate() }
     let units = g.batch * g.groups, threads = EngineConfig.threads
     let chunks = max(1, threads) // runConvTasks runs at least `threads` tasks on both paths below
     let partials = UnsafeMutablePointer<T>.allocate(capacity: chunks * partialSize)
     defer { partials.deallocate() }
     partials.update(repeating: 0, count: chunks * partialSize)
-    let imageElements = cg * layout.channelElements + layout.slack, gradElements = ogCols * layout.gridPixels
-    // The sum stops at the last real output pixel: the rest of the grid (its
-    // last row's discarded columns, the round-up to NR) is zero in the packed
-    // gradient (c6: 271 of 288 steps per image).
-    let usedPixels = (g.outHeight - 1) * layout.wp + g.outWidth
-    let allPixels = 0..<usedPixels
+    let imageElements = cg * layout.channelElements + layout.slack, packedElements = ogCols * steps.block
     if units >= threads {
-        // One task per image and group, padded and packed in the task's own buffer (stays in L2).
-        try runConvTasks(T.self, tasks: units, workspace: imageElements + gradElements, op: op) { t, chunk, ws in
+        // One task per image and group, padded in the task's own buffer (stays in L2).
+        try runConvTasks(T.self, tasks: units, workspace: imageElements + packedElements, op: op) { t, chunk, ws in
             let n = t / g.groups, gi = t % g.groups
-            prepareImage(image, pixels, n: n, group: gi, g, layout, into: ws, gradient: ws + imageElements)
-            accumulateWeightGrad(ws, offsets: offsets, k: k, packedB: ws + imageElements, columns: ogCols,
-                                 gridPixels: layout.gridPixels, steps: allPixels,
+            padImage(image, n: n, group: gi, g, layout, into: ws)
+            accumulateWeightGrad(ws, offsets: offsets, k: k, gradient: gradientOf(pixels, n: n, group: gi, g),
+                                 channels: og, steps: steps, range: 0..<g.outPixels, packed: ws + imageElements,
                                  into: partials + chunk * partialSize + gi * kRows * ogCols)
         }
     } else {
-        // Few images: prepare them all, then split the grid pixels over the threads.
-        let buffer = UnsafeMutablePointer<T>.allocate(capacity: units * (imageElements + gradElements))
-        defer { buffer.deallocate() }
+        // Few images: pad them all (every thread a share of the planes), then split the pixels over the threads.
+        let padded = UnsafeMutablePointer<T>.allocate(capacity: units * imageElements)
+        defer { padded.deallocate() }
         parallelFor(units * threads) { i in
-            let t = i / threads, ws = buffer + t * (imageElements + gradElements)
-            prepareImage(image, pixels, n: t / g.groups, group: t % g.groups, g, layout, into: ws,
-                         gradient: ws + imageElements, part: i % threads, parts: threads)
+            let t = i / threads
+            padImage(image, n: t / g.groups, group: t % g.groups, g, layout, into: padded + t * imageElements,
+                     part: i % threads, parts: threads)
         }
-        let splits = (threads + units - 1) / units, span = roundUp((usedPixels + splits - 1) / splits, 8)
-        try runConvTasks(T.self, tasks: units * splits, workspace: 0, op: op) { task, chunk, _ in
-            let t = task / splits, q0 = (task % splits) * span, gi = t % g.groups
-            guard q0 < usedPixels else { return }
-            let ws = buffer + t * (imageElements + gradElements)
-            accumulateWeightGrad(ws, offsets: offsets, k: k, packedB: ws + imageElements, columns: ogCols,
-                                 gridPixels: layout.gridPixels, steps: q0..<min(usedPixels, q0 + span),
+        let splits = (threads + units - 1) / units
+        let span = roundUp((g.outPixels + splits - 1) / splits, steps.block)
+        try runConvTasks(T.self, tasks: units * splits, workspace: packedElements, op: op) { task, chunk, ws in
+            let t = task / splits, p0 = (task % splits) * span, n = t / g.groups, gi = t % g.groups
+            guard p0 < g.outPixels else { return }
+            accumulateWeightGrad(padded + t * imageElements, offsets: offsets, k: k,
+                                 gradient: gradientOf(pixels, n: n, group: gi, g), channels: og, steps: steps,
+                                 range: p0..<min(g.outPixels, p0 + span), packed: ws,
                                  into: partials + chunk * partialSize + gi * kRows * ogCols)
         }
     }
@@ -72,78 +70,173 @@ func convWeightGradShiftedKernel<T: GemmScalar>(_ image: UnsafePointer<T>, _ pix
     }
 }
 
-/// The padded phase planes of image n, group gi, and its output gradient packed
-/// onto the grid; `part` of `parts` does every parts-th channel and panel.
-private func prepareImage<T: GemmScalar>(_ image: UnsafePointer<T>, _ pixels: UnsafePointer<T>, n: Int, group gi: Int,
-                                         _ g: ConvGeometry, _ layout: ShiftedLayout, into padded: UnsafeMutablePointer<T>,
-                                         gradient: UnsafeMutablePointer<T>, part: Int = 0, parts: Int = 1) {
-    let cg = g.channelsPerGroup, og = g.outChannelsPerGroup, nr = GemmShape.nr(T.self)
+/// The output gradient of image n, group gi: og planes of Ho·Wo pixels.
+@inline(__always)
+private func gradientOf<T>(_ pixels: UnsafePointer<T>, n: Int, group gi: Int, _ g: ConvGeometry) -> UnsafePointer<T> {
+    pixels + (n * g.outChannels + gi * g.outChannelsPerGroup) * g.outPixels
+}
+
+/// The sum runs over real output pixels p = oy·Wo + ox only, not over the grid:
+/// grid pixel grid[p] = oy·wp + ox is where p's windows start in the planes (c6:
+/// the 17-wide grid of a 16-wide output spent 1/17 of its FMAs on zero columns;
+/// c1: 3%). Blocks of equal size, at most 128 pixels: the packed B panels of a
+/// 64-channel output (2 x 16 KiB) stay in L1.
+private struct GridSteps {
+    let grid: UnsafeMutablePointer<Int32>
+    let block: Int
+    /// Ho·Wo, the row length of an output-gradient plane.
+    let pixels: Int
+
+    init(_ g: ConvGeometry, wp: Int) {
+        grid = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, g.outPixels))
+        for oy in 0..<g.outHeight {
+            for ox in 0..<g.outWidth { grid[oy * g.outWidth + ox] = Int32(truncatingIfNeeded: oy * wp + ox) }
+        }
+        block = equalBlock(max(1, g.outPixels), maximum: 128)
+        pixels = g.outPixels
+    }
+
+    func deallocate() { grid.deallocate() }
+}
+
+/// The padded phase planes of image n, group gi; `part` of `parts` does every parts-th channel.
+private func padImage<T: GemmScalar>(_ image: UnsafePointer<T>, n: Int, group gi: Int, _ g: ConvGeometry,
+                                     _ layout: ShiftedLayout, into padded: UnsafeMutablePointer<T>,
+                                     part: Int = 0, parts: Int = 1) {
+    let cg = g.channelsPerGroup
     let source = image + (n * g.channels + gi * cg) * g.imagePixels
     for c in stride(from: part, to: cg, by: parts) {
         padPlanes(source + c * g.imagePixels, count: 1, g, layout, into: padded + c * layout.channelElements)
     }
     if part == 0 { fillZero(padded + cg * layout.channelElements, count: layout.slack) }
-    let outputs = pixels + (n * g.outChannels + gi * og) * g.outPixels
-    for panel in stride(from: part, to: (og + nr - 1) / nr, by: parts) {
-        packGridPanel(outputs + panel * nr * g.outPixels, channels: min(nr, og - panel * nr), g, layout,
-                      into: gradient + panel * nr * layout.gridPixels)
-    }
 }
 
-/// Gᵀ[r, co] += Σ_q padded[offset(r) + q] · packedB[co / NR][q][co % NR] for q in `steps`, all r < k.
+/// Gᵀ[r, co] += Σ_p padded[offset(r) + grid[p]] · gradient[co, p] for p in `range`, r < k, co < channels:
+/// block by block, the block's gradient packed into `packed` (NR-channel panels, in L1) first.
 private func accumulateWeightGrad<T: GemmScalar>(_ padded: UnsafePointer<T>, offsets: UnsafePointer<Int>, k: Int,
-                                                 packedB: UnsafePointer<T>, columns: Int, gridPixels: Int,
-                                                 steps: Range<Int>, into gT: UnsafeMutablePointer<T>) {
-    let nr = GemmShape.nr(T.self), mr = GemmShape.mr
-    // 128 steps: the B panels of a 64-channel output (2 x 16 KiB) stay in L1.
-    let qBlock = 128
-    var q0 = steps.lowerBound
-    while q0 < steps.upperBound && !Cancellation.isRequested { // the caller rethrows Ctrl-C
-        let kc = min(qBlock, steps.upperBound - q0)
+                                                 gradient: UnsafePointer<T>, channels: Int, steps: GridSteps,
+                                                 range: Range<Int>, packed: UnsafeMutablePointer<T>,
+                                                 into gT: UnsafeMutablePointer<T>) {
+    let nr = GemmShape.nr(T.self), mr = GemmShape.mr, columns = roundUp(channels, nr)
+    var p0 = range.lowerBound
+    while p0 < range.upperBound && !Cancellation.isRequested { // the caller rethrows Ctrl-C
+        let kc = min(steps.block, range.upperBound - p0)
+        var j = 0
+        while j < columns {
+            packPixelPanel(gradient + j * steps.pixels + p0, channels: min(nr, channels - j), rowStride: steps.pixels,
+                           count: kc, into: packed + j * kc)
+            j += nr
+        }
+        prefetchBlock(gradient + p0 + kc, channels: channels, rowStride: steps.pixels,
+                      count: min(kc, range.upperBound - p0 - kc))
         var r = 0
         while r < k {
-            let a = ShiftedRowsA(base: padded + q0, offsets: offsets + r, count: min(mr, k - r))
-            var j = 0
+            let a = GriddedRowsA(base: padded, offsets: offsets + r, count: min(mr, k - r), grid: steps.grid + p0)
+            j = 0
             while j < columns {
-                let panel = PackedPanelB(base: packedB + (j / nr) * gridPixels * nr + q0 * nr)
-                gemmMicroKernel(kc, a, panel, into: gT + r * columns + j, rs: columns, alpha: 1, beta: 1)
+                if k - r <= mr / 2 {
+                    addHalfTile(kc, a, packed + j * kc, into: gT + r * columns + j, rs: columns)
+                } else {
+                    gemmMicroKernel(kc, a, PackedPanelB(base: packed + j * kc), into: gT + r * columns + j, rs: columns,
+                                    alpha: 1, beta: 1)
+                }
                 j += nr
             }
             r += mr
         }
-        q0 += kc
+        p0 += kc
+    }
+}
+/// Asks for the next block's gradient (pixels [0, count) of `channels` rows) while
+/// the micro-kernel works on this one: its channel rows are whole images apart
+/// (c1: 64 rows 50 KB apart), too many streams for the hardware prefetcher, and
+/// packing them from L3 was 10% of c1-bwd.
+@inline(__always)
+private func prefetchBlock<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, rowStride: Int, count: Int) {
+    guard count > 0 else { return }
+    let bytes = count * MemoryLayout<T>.stride
+    for c in 0..<channels {
+        let row = UnsafeRawPointer(pixels + c * rowStride)
+        for offset in stride(from: 0, to: bytes, by: 64) { prefetchForReading(row + offset) }
     }
 }
 
-/// panel[q][c] = pixels[c, oy, ox] at grid pixel q = oy·wp + ox for c < channels
-/// (zero where ox ≥ Wo, past the grid, and for c ≥ channels). One grid row at a
-/// time (wp·NR values, in L1), filled channel by channel from sequential reads.
-private func packGridPanel<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, _ g: ConvGeometry,
-                                          _ layout: ShiftedLayout, into panel: UnsafeMutablePointer<T>) {
+/// llvm.prefetch(address, read, locality 2 (L2), data cache): a prefetch never faults.
+@inline(__always)
+private func prefetchForReading(_ address: UnsafeRawPointer) {
+    prefetchIntrinsic(address, 0, 2, 1)
+}
+
+@_silgen_name("llvm.prefetch.p0")
+private func prefetchIntrinsic(_ address: UnsafeRawPointer, _ write: Int32, _ locality: Int32, _ dataCache: Int32)
+
+/// out[i · rs + j] += Σ_p a(p, i) · b[p · NR + j] for i < MR/2, j < NR: the micro-kernel
+/// on half its rows, for K's last rows when at most MR/2 remain (c1: K = 147 = 18·8 + 3
+/// computed 152 rows; now 148). Eight accumulators still cover the FMA latency.
+@inline(__always)
+private func addHalfTile<T: GemmScalar, A: GemmPanelA>(_ kc: Int, _ a: A, _ b: UnsafePointer<T>,
+                                                       into out: UnsafeMutablePointer<T>, rs: Int) where A.Scalar == T {
+    typealias V = T.Vector
+    let half = V.scalarCount &* MemoryLayout<T>.stride, nr = GemmShape.nr(T.self)
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+    for p in 0..<kc {
+        let r = UnsafeRawPointer(b + p &* nr)
+        let b0 = r.loadUnaligned(as: V.self), b1 = r.loadUnaligned(fromByteOffset: half, as: V.self)
+        var s = V(repeating: a.element(p, 0)); c00.addProduct(s, b0); c01.addProduct(s, b1)
+        s = V(repeating: a.element(p, 1)); c10.addProduct(s, b0); c11.addProduct(s, b1)
+        s = V(repeating: a.element(p, 2)); c20.addProduct(s, b0); c21.addProduct(s, b1)
+        s = V(repeating: a.element(p, 3)); c30.addProduct(s, b0); c31.addProduct(s, b1)
+    }
+    addRow(c00, c01, out)
+    addRow(c10, c11, out + rs)
+    addRow(c20, c21, out + 2 &* rs)
+    addRow(c30, c31, out + 3 &* rs)
+}
+
+/// row[0..<NR] += (lo, hi).
+@inline(__always)
+private func addRow<V: SIMD>(_ lo: V, _ hi: V, _ row: UnsafeMutablePointer<V.Scalar>) where V.Scalar: GemmScalar {
+    let p = UnsafeMutableRawPointer(row), half = V.scalarCount &* MemoryLayout<V.Scalar>.stride
+    p.storeBytes(of: lo + p.loadUnaligned(as: V.self), as: V.self)
+    p.storeBytes(of: hi + p.loadUnaligned(fromByteOffset: half, as: V.self), toByteOffset: half, as: V.self)
+}
+
+/// Step i (< MR) of row p: rows base + offsets[i] (in elements; rows past `count`
+/// repeat the first) read at grid pixel grid[p], a real output pixel.
+private struct GriddedRowsA<T: GemmScalar>: GemmPanelA {
+    let rows: ShiftedRowsA<T>
+    let grid: UnsafePointer<Int32>
+
+    init(base: UnsafePointer<T>, offsets: UnsafePointer<Int>, count: Int, grid: UnsafePointer<Int32>) {
+        rows = ShiftedRowsA(base: base, offsets: offsets, count: count)
+        self.grid = grid
+    }
+
+    @inline(__always) func element(_ p: Int, _ i: Int) -> T { rows.element(Int(grid[p]), i) }
+}
+
+/// panel[p][c] = pixels[c · rowStride + p] for p < count, c < channels (zero for
+/// channels ≤ c < NR): NR-channel rows, one per pixel, as the micro-kernel reads B.
+private func packPixelPanel<T: GemmScalar>(_ pixels: UnsafePointer<T>, channels: Int, rowStride: Int, count: Int,
+                                           into panel: UnsafeMutablePointer<T>) {
     let nr = GemmShape.nr(T.self)
     // Float panels of all 32 channels move 16x16 blocks through registers; the rest element by element.
-    let blocked = T.self == Float.self && channels == nr ? g.outWidth / 16 * 16 : 0
-    for oy in 0..<g.outHeight {
-        let row = panel + oy * layout.wp * nr, src = pixels + oy * g.outWidth
-        if channels < nr { fillZero(row, count: g.outWidth * nr) }
-        for c0 in stride(from: 0, to: blocked > 0 ? nr : 0, by: 16) {
-            for ox in stride(from: 0, to: blocked, by: 16) {
-                transposeBlock16(UnsafeRawPointer(src + c0 * g.outPixels + ox), rowStride: 4 * g.outPixels,
-                                 into: UnsafeMutableRawPointer(row + ox * nr + c0), outStride: 4 * nr)
-            }
+    let blocked = T.self == Float.self && channels == nr ? count / 16 * 16 : 0
+    for c0 in stride(from: 0, to: blocked > 0 ? nr : 0, by: 16) {
+        for p in stride(from: 0, to: blocked, by: 16) {
+            transposeBlock16(UnsafeRawPointer(pixels + c0 * rowStride + p), rowStride: 4 * rowStride,
+                             into: UnsafeMutableRawPointer(panel + p * nr + c0), outStride: 4 * nr)
         }
-        for c in 0..<channels {
-            let line = src + c * g.outPixels
-            var dst = row + blocked * nr + c
-            for ox in blocked..<g.outWidth {
-                dst.pointee = line[ox]
-                dst += nr
-            }
-        }
-        fillZero(row + g.outWidth * nr, count: (layout.wp - g.outWidth) * nr)
     }
-    let used = g.outHeight * layout.wp
-    fillZero(panel + used * nr, count: (layout.gridPixels - used) * nr)
+    if channels < nr { fillZero(panel, count: count * nr) }
+    for c in 0..<channels {
+        let line = pixels + c * rowStride
+        var dst = panel + blocked * nr + c
+        for p in blocked..<count {
+            dst.pointee = line[p]
+            dst += nr
+        }
+    }
 }
 
 /// out row i = (in row 0 [i], ..., in row 15 [i]) for a 16x16 float32 block (strides in bytes): four
