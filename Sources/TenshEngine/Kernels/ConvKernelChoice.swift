@@ -34,7 +34,7 @@
 ///   pointwise     Wᵀ·pixels by GEMM straight into the image;
 ///   batchedCol2im as col2im, with the GEMM's columns running across images
 ///                 (`prefersBatchedCol2im`: c4's 14x14 outputs were 224 columns
-///                 per 196 pixels image by image); c4-bwd 1 thread 21.7 → 19.7 ms;
+///                 per 196 pixels image by image); c4-bwd 1 thread 21.6-21.9 → 20.4-20.6 ms;
 ///   col2im        Wᵀ·pixels by GEMM into tiles, scatter-added back (no zero insertion).
 /// - weight gradient (W = Σ pixels ⋆ image):
 ///   depthwise     dot products per output channel;
