@@ -21,8 +21,9 @@
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
 ///   gathered      as shifted, but strided with a grid that would waste more than
-///                 1/16 of the FMAs (`prefersGatheredForward`: c4, c6's input
-///                 gradient): B panels of real output pixels across the batch;
+///                 1/16 of the FMAs (`prefersGatheredForward`: c4 and c6's input
+///                 gradient in float64, or with too few channels or tiles for
+///                 phaseWinograd): B panels of real output pixels across the batch;
 ///   pointwise     1x1, stride 1, no padding: one GEMM per image, the image is
 ///                 already the column matrix;
 ///   shallow       first layers (K < 16) with horizontal stride 1 and 16+ output
@@ -44,6 +45,9 @@
 ///                 (measured: c6-fwd 5.92 → 5.12 ms at 1 thread); 3x3's
 ///                 transpose stays on col2im;
 ///   pointwise     Wᵀ·pixels by GEMM straight into the image;
+///   batchedCol2im as col2im, with the GEMM's columns running across images
+///                 (`prefersBatchedCol2im`: c4's 14x14 outputs were 224 columns
+///                 per 196 pixels image by image); c4-bwd 1 thread 21.6-21.9 → 20.4-20.6 ms;
 ///   col2im        Wᵀ·pixels by GEMM into tiles, scatter-added back (no zero insertion).
 /// - weight gradient (W = Σ pixels ⋆ image):
 ///   depthwise     dot products per output channel;
@@ -69,7 +73,7 @@ enum ConvTransposeKernel: Equatable {
     case winogradFlipped(transposed: ConvGeometry)
     /// F(2x2, 2x2) per output phase of a stride-2 4x4 transpose (PhaseWinogradConv.swift).
     case phaseWinograd
-    case pointwise, col2im
+    case pointwise, col2im, batchedCol2im
 }
 
 enum ConvWeightGradKernel: Equatable {
@@ -115,7 +119,8 @@ extension ConvGeometry {
             return .depthwiseScatter
         }
         if let t = transposeAsForward, t.fitsShiftedForward { return .shiftedFlipped(transposed: t) }
-        return isPointwise ? .pointwise : .col2im
+        if isPointwise { return .pointwise }
+        return prefersBatchedCol2im ? .batchedCol2im : .col2im
     }
 
     func weightGradKernel(elementSize: Int) -> ConvWeightGradKernel {
@@ -143,6 +148,15 @@ extension ConvGeometry {
         let nr = GemmShape.nr(Float.self), layout = ShiftedLayout(self, nr: nr)
         let grid = batch * layout.gridPixels, gathered = roundUp(batch * outPixels, nr)
         return 16 * (grid - gathered) > grid
+    }
+
+    /// Images whose pixels, rounded up to whole NR-column panels one image at a
+    /// time, would waste more than 1/16 of the col2im GEMM's FMAs (c4's 14x14:
+    /// 224 columns per 196 pixels); the batched col2im runs its columns across
+    /// images instead. Images of whole panels (c6's 16x16) keep the per-image kernel.
+    var prefersBatchedCol2im: Bool {
+        let nr = GemmShape.nr(Float.self), perImage = batch * roundUp(outPixels, nr)
+        return 16 * (perImage - roundUp(batch * outPixels, nr)) > perImage
     }
 
     /// The direct shallow forward (ShallowConv.swift): a reduction too short for
@@ -235,6 +249,7 @@ private func convTranspose<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: Unsaf
         try convTransposePhaseWinogradKernel(asFloat(pixels), asFloat(w), asFloat(image), g, op: op)
     case .pointwise: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: true, op: op)
     case .col2im: try convTransposeCol2imKernel(pixels, w, image, g, pointwise: false, op: op)
+    case .batchedCol2im: try convTransposeBatchedCol2imKernel(pixels, w, image, g, op: op)
     }
 }
 

@@ -91,9 +91,9 @@ struct PaddedPlanes {
 }
 
 /// planes[ci][oy·sH + ky·dH][ox·sW + kx·dW] += cols[(ci·Kh + ky)·Kw + kx][p − p0]: col2im into
-/// `PaddedPlanes`, one contiguous vector add per output row run.
+/// `PaddedPlanes`, one contiguous vector add per output row run. Rows of `cols` are `rowStride` apart.
 func col2imPaddedTile<T: GemmScalar>(_ cols: UnsafePointer<T>, _ g: ConvGeometry, channelCount: Int, p0: Int,
-                                     np: Int, _ padded: PaddedPlanes, into planes: UnsafeMutablePointer<T>) {
+                                     np: Int, rowStride: Int, _ padded: PaddedPlanes, into planes: UnsafeMutablePointer<T>) {
     var row = cols
     for ci in 0..<channelCount {
         let plane = planes + ci * padded.plane
@@ -108,7 +108,7 @@ func col2imPaddedTile<T: GemmScalar>(_ cols: UnsafePointer<T>, _ g: ConvGeometry
                     addElements(row + q, into: plane + (at &+ ox0 &+ shift), count: run)
                     q &+= run; oy &+= 1; ox0 = 0
                 }
-                row += np
+                row += rowStride
             }
         }
     }

@@ -110,7 +110,7 @@ func convTransposeCol2imKernel<T: GemmScalar>(_ pixels: UnsafePointer<T>, _ w: U
             } else {
                 gemm(m: cb * kk, n: np, k: og, alpha: 1, a, MatrixView(src + p0, rs: p, cs: 1),
                      beta: 0, ws, rsC: np, csC: 1)
-                col2imPaddedTile(ws, g, channelCount: cb, p0: p0, np: np, padded, into: planes)
+                col2imPaddedTile(ws, g, channelCount: cb, p0: p0, np: np, rowStride: np, padded, into: planes)
             }
             p0 += np
         }
