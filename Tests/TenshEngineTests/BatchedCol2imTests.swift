@@ -141,17 +141,7 @@ final class BatchedCol2imTests: XCTestCase {
     /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the outputs that read (iy, ix).
     private func directTranspose(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
         var gx = [Double](repeating: 0, count: g.batch * g.channels * g.imagePixels)
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            let value = v[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = (co / og) * cg + ci
-                gx[((n * g.channels + channel) * g.height + iy) * g.width + ix] +=
-                    value * w[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx]
-            } } }
-        } } } }
+        forEachConvTap(g) { o, wi, xi in gx[xi] += v[o] * w[wi] }
         return gx
     }
 }

@@ -179,33 +179,27 @@ func rawConvForward<T: GemmScalar>(
     return out.map { Double($0) }
 }
 
+/// Calls visit(output index, weight index, image index) for every output pixel
+/// and kernel tap of `g` that lands inside the image, in the order n, co, oy,
+/// ox, ci, ky, kx: the one loop nest of the naive forward, transpose and weight gradient.
+func forEachConvTap(_ g: ConvGeometry, _ visit: (_ out: Int, _ weight: Int, _ image: Int) -> Void) {
+    let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
+    for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
+        let out = ((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox
+        for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
+            let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
+            guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
+            let channel = (co / og) * cg + ci
+            visit(out, ((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx,
+                  ((n * g.channels + channel) * g.height + iy) * g.width + ix)
+        } } }
+    } } } }
+}
+
 /// y[n, co, oy, ox] = b[co] + Σ w[co, ci, ky, kx] · x[n, group channel ci, iy, ix], zero outside.
 func naiveConvForward(_ x: [Double], _ w: [Double], _ b: [Double], _ g: ConvGeometry) -> [Double] {
-    var out = [Double](repeating: 0, count: g.batch * g.outChannels * g.outPixels)
-    let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-    for n in 0..<g.batch {
-        for co in 0..<g.outChannels {
-            let gi = co / og
-            for oy in 0..<g.outHeight {
-                for ox in 0..<g.outWidth {
-                    var sum = b[co]
-                    for ci in 0..<cg {
-                        for ky in 0..<g.kernelH {
-                            let iy = oy * g.strideH - g.padTop + ky * g.dilationH
-                            guard iy >= 0 && iy < g.height else { continue }
-                            for kx in 0..<g.kernelW {
-                                let ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                                guard ix >= 0 && ix < g.width else { continue }
-                                let xi = ((n * g.channels + gi * cg + ci) * g.height + iy) * g.width + ix
-                                sum += w[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx] * x[xi]
-                            }
-                        }
-                    }
-                    out[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox] = sum
-                }
-            }
-        }
-    }
+    var out = (0..<(g.batch * g.outChannels * g.outPixels)).map { b[$0 / g.outPixels % g.outChannels] }
+    forEachConvTap(g) { o, wi, xi in out[o] += w[wi] * x[xi] }
     return out
 }
 

@@ -124,17 +124,7 @@ final class ShiftedWeightGradTests: XCTestCase {
     /// gw[co, ci, ky, kx] = Σ v[n, co, oy, ox] · x[n, group channel ci, iy, ix], zero outside.
     private func naiveWeightGrad(_ x: [Double], _ v: [Double], _ g: ConvGeometry) -> [Double] {
         var gw = [Double](repeating: 0, count: g.outChannels * g.columnRows)
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            let pixel = v[((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox]
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = (co / og) * cg + ci
-                gw[((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx] +=
-                    pixel * x[((n * g.channels + channel) * g.height + iy) * g.width + ix]
-            } } }
-        } } } }
+        forEachConvTap(g) { o, wi, xi in gw[wi] += v[o] * x[xi] }
         return gw
     }
 }

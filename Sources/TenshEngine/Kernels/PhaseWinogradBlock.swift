@@ -21,14 +21,12 @@ extension PhaseWinogradPlan {
                     var c0 = 0
                     while c0 < count {
                         let end = min(c0 + nr, count)
-                        var runs = 0, c = c0
-                        while c < end {
-                            let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage
-                            let ty = r / tilesW, tx = r % tilesW, run = min(tilesW - tx, end - c)
+                        var runs = 0
+                        forEachTileRun(tile0: tile0, from: c0, to: end, tilesPerImage: tilesPerImage, tilesW: tilesW) {
+                            c, n, ty, tx, run in
                             sources[runs] = RunSource(piece, image: n * cin * planeSize, width: shape.width, ty: ty,
                                                       tx: tx, count: run, column: c - c0)
                             runs += 1
-                            c += run
                         }
                         for xi in 0..<9 {
                             dst[xi] = slot[xi] < 0 ? junk
@@ -70,10 +68,7 @@ extension PhaseWinogradPlan {
         let rowStep = rows.step * wo, planeSize = shape.outHeight * wo
         for co in 0..<cout {
             let b = bias?[co] ?? 0
-            var c = 0
-            while c < count {
-                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
-                let run = min(tilesW - tx, count - c)
+            forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let row = out + ((n * cout + co) * planeSize + (rows.first + rows.step * 2 * ty) * wo + columns.first)
                 let secondRow = 2 * ty + 1 < rows.size, src = m + co * cols + c
                 var k = 0
@@ -92,7 +87,6 @@ extension PhaseWinogradPlan {
                     }
                     k += 16
                 }
-                c += run
             }
         }
     }
@@ -106,10 +100,7 @@ extension PhaseWinogradPlan {
         let rowStep = rows.step * wo, planeSize = shape.outHeight * wo
         for co in 0..<cout {
             let b = bias?[co] ?? 0
-            var c = 0
-            while c < count {
-                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
-                let run = min(tilesW - tx, count - c)
+            forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let row = out + ((n * cout + co) * planeSize + (rows.first + rows.step * 2 * ty) * wo)
                 let secondRow = 2 * ty + 1 < rows.size
                 var k = 0
@@ -127,7 +118,6 @@ extension PhaseWinogradPlan {
                     }
                     k += 16
                 }
-                c += run
             }
         }
     }

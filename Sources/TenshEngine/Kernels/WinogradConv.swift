@@ -68,6 +68,21 @@ func runTileBlocks<T: GemmScalar>(_: T.Type, tiles total: Int, blockCols: Int, w
     }
 }
 
+/// Visits tiles [first, end) (numbered over all images, `tilesPerImage` each,
+/// `tilesW` per tile row) as runs inside one tile row and one `panel`-tile
+/// panel: body(c, image, tile row, first tile column, run length).
+@inline(__always)
+func forEachTileRun(tile0: Int, from first: Int = 0, to end: Int, tilesPerImage: Int, tilesW: Int, panel: Int = .max,
+                    _ body: (_ c: Int, _ n: Int, _ ty: Int, _ tx: Int, _ run: Int) -> Void) {
+    var c = first
+    while c < end {
+        let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
+        let run = min(tilesW - tx, end - c, panel - c % panel)
+        body(c, n, ty, tx, run)
+        c += run
+    }
+}
+
 /// m = u · v, u packed as A panels of `rowsA` rows per K block of `kBlock`
 /// ([K block][panel][kc][MR]), v as `cols / NR` B panels `panelStride` apart
 /// ([panel][k][NR]), m row-major with `cols` columns. k = 0 writes zeros.
@@ -184,15 +199,11 @@ private struct WinogradPlan<T: GemmScalar> {
             }
         }
         for ci in 0..<cin {
-            var c = 0
-            while c < count {
-                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
-                // A run: tiles of one tile row, inside one panel.
-                let run = min(tilesW - tx, count - c, nr - c % nr)
+            forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW, panel: nr) {
+                c, n, ty, tx, run in
                 let dst = v + (c / nr) * panelStride + ci * nr + c % nr
                 transformRun(x + (n * cin + ci) * g.imagePixels, ty: ty, tx: tx, run: run, into: dst,
                              stride: xiStride, rows: rows)
-                c += run
             }
         }
     }
@@ -251,17 +262,13 @@ private struct WinogradPlan<T: GemmScalar> {
         let cout = g.outChannels, ho = g.outHeight, wo = g.outWidth, xiStride = mStride(cols: cols)
         for co in 0..<cout {
             let b = bias?[co] ?? 0
-            var c = 0
-            while c < count {
-                let t = tile0 + c, n = t / tilesPerImage, r = t % tilesPerImage, ty = r / tilesW, tx = r % tilesW
-                let run = min(tilesW - tx, count - c)
+            forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let oy = 2 * ty, row = out + (n * cout + co) * g.outPixels + oy * wo
                 let secondRow = oy + 1 < ho, src = m + co * cols + c
                 if T.self == Float.self {
                     storeTiles16(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), stride: xiStride, run: run,
                                  bias: b, row: row + 2 * tx, columns: wo - 2 * tx, secondRow: secondRow, temp: rows)
-                    c += run
-                    continue
+                    return
                 }
                 for k in 0..<run {
                     let (y00, y01, y10, y11) = winogradOutputTransform(src + k, stride: xiStride)
@@ -273,7 +280,6 @@ private struct WinogradPlan<T: GemmScalar> {
                         if secondColumn { row[wo + ox + 1] = y11 + b }
                     }
                 }
-                c += run
             }
         }
     }
