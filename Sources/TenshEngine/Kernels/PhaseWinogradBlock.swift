@@ -59,14 +59,14 @@ extension PhaseWinogradPlan {
         }
     }
 
-    /// out = Aᵀ M A (+ bias) for tiles [tile0, tile0 + count), on the output
-    /// phase's rows and columns, clipped at its edges.
-    func transformOutput(_ m: UnsafePointer<Float>, tile0: Int, count: Int, cols: Int,
-                                 bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
-                                 temp: UnsafeMutablePointer<Float>) {
+    /// out = Aᵀ M A (+ bias) for tiles [tile0, tile0 + count) and output
+    /// channels `channels`, on the output phase's rows and columns, clipped at its edges.
+    func transformOutput(_ m: UnsafePointer<Float>, tile0: Int, count: Int, cols: Int, channels: Range<Int>,
+                         bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
+                         temp: UnsafeMutablePointer<Float>) {
         let cout = shape.cout, wo = shape.outWidth, s = mStride(cols: cols)
         let rowStep = rows.step * wo, planeSize = shape.outHeight * wo
-        for co in 0..<cout {
+        for co in channels.clamped(to: 0..<cout) {
             let b = bias?[co] ?? 0
             forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let row = out + ((n * cout + co) * planeSize + (rows.first + rows.step * 2 * ty) * wo + columns.first)
@@ -94,11 +94,11 @@ extension PhaseWinogradPlan {
     /// `transformOutput` for this plan's M and `other`'s M2 (see `pairsColumns`):
     /// the tiles' columns 4t ... 4t + 3 are (this, other, this, other).
     func transformOutputPair(_ m: UnsafePointer<Float>, _ m2: UnsafePointer<Float>, tile0: Int, count: Int,
-                                     cols: Int, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
-                                     temp: UnsafeMutablePointer<Float>) {
+                             cols: Int, channels: Range<Int>, bias: UnsafePointer<Float>?,
+                             out: UnsafeMutablePointer<Float>, temp: UnsafeMutablePointer<Float>) {
         let cout = shape.cout, wo = shape.outWidth, s = mStride(cols: cols)
         let rowStep = rows.step * wo, planeSize = shape.outHeight * wo
-        for co in 0..<cout {
+        for co in channels.clamped(to: 0..<cout) {
             let b = bias?[co] ?? 0
             forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let row = out + ((n * cout + co) * planeSize + (rows.first + rows.step * 2 * ty) * wo)

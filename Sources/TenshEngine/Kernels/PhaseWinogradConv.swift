@@ -149,17 +149,19 @@ private func phaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights
           let tiles = plans.map({ shape.batch * $0.tilesPerImage }).max() else { return }
     // A pair of column phases keeps both M until their joint output transform: twice the workspace.
     let paired = plans.indices.dropLast().contains { plans[$0].pairsColumns(with: plans[$0 + 1]) }
-    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, workspace: paired ? 2 * workspace : workspace,
-                      op: op) { first, count, scratch in
+    let rowsA = roundUp(shape.cout, GemmShape.mr)
+    try runTileBlocks(Float.self, tiles: tiles, blockCols: blockCols, rows: rowsA,
+                      workspace: paired ? 2 * workspace : workspace, op: op) { block, scratch in
+        let first = block.first
         var i = 0
         while i < plans.count {
-            let plan = plans[i], own = min(count, shape.batch * plan.tilesPerImage - first)
+            let plan = plans[i], own = min(block.count, shape.batch * plan.tilesPerImage - first)
             if i + 1 < plans.count && plan.pairsColumns(with: plans[i + 1]) {
-                plan.blockPair(plans[i + 1], x, tile0: first, count: own, bias: bias, out: out, scratch: scratch,
-                               otherScratch: scratch + workspace)
+                plan.blockPair(plans[i + 1], x, tile0: first, count: own, channels: block.rows, bias: bias, out: out,
+                               scratch: scratch, otherScratch: scratch + workspace)
                 i += 2
             } else {
-                plan.block(x, tile0: first, count: own, bias: bias, out: out, scratch: scratch)
+                plan.block(x, tile0: first, count: own, channels: block.rows, bias: bias, out: out, scratch: scratch)
                 i += 1
             }
         }

@@ -128,12 +128,14 @@ struct PhaseWinogradPlan {
     /// V, M, three input rows, 64 values for partial output stores, 64 for the stores of zero U_ξ.
     var workspace: Int { vElements(cols: blockCols) + 9 * mStride(cols: blockCols) + 3 * Self.rowStride + 128 }
 
-    /// Output tiles [tile0, tile0 + count) (count ≤ blockCols), numbered over all images.
-    func block(_ x: UnsafePointer<Float>, tile0: Int, count: Int, bias: UnsafePointer<Float>?,
+    /// Output tiles [tile0, tile0 + count) (count ≤ blockCols, numbered over all images), output channels `channels`.
+    func block(_ x: UnsafePointer<Float>, tile0: Int, count: Int, channels: Range<Int>, bias: UnsafePointer<Float>?,
                out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         guard count > 0 else { return }
-        let cols = roundUp(count, GemmShape.nr(Float.self)), m = multiply(x, tile0: tile0, count: count, scratch: scratch)
-        transformOutput(m, tile0: tile0, count: count, cols: cols, bias: bias, out: out, temp: temp(scratch, cols: cols))
+        let cols = roundUp(count, GemmShape.nr(Float.self))
+        let m = multiply(x, tile0: tile0, count: count, channels: channels, scratch: scratch)
+        transformOutput(m, tile0: tile0, count: count, cols: cols, channels: channels, bias: bias, out: out,
+                        temp: temp(scratch, cols: cols))
     }
 
     /// Both column phases of a transpose's row phase, this one (columns.first 0) and `other` (1),
@@ -144,26 +146,26 @@ struct PhaseWinogradPlan {
     }
 
     /// `block` for this plan and `other` (see `pairsColumns`), `other` using scratch from `otherScratch`.
-    func blockPair(_ other: PhaseWinogradPlan, _ x: UnsafePointer<Float>, tile0: Int, count: Int,
+    func blockPair(_ other: PhaseWinogradPlan, _ x: UnsafePointer<Float>, tile0: Int, count: Int, channels: Range<Int>,
                    bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                    otherScratch: UnsafeMutablePointer<Float>) {
         guard count > 0 else { return }
         let cols = roundUp(count, GemmShape.nr(Float.self))
-        let m = multiply(x, tile0: tile0, count: count, scratch: scratch)
-        let m2 = other.multiply(x, tile0: tile0, count: count, scratch: otherScratch)
-        transformOutputPair(m, m2, tile0: tile0, count: count, cols: cols, bias: bias, out: out,
+        let m = multiply(x, tile0: tile0, count: count, channels: channels, scratch: scratch)
+        let m2 = other.multiply(x, tile0: tile0, count: count, channels: channels, scratch: otherScratch)
+        transformOutputPair(m, m2, tile0: tile0, count: count, cols: cols, channels: channels, bias: bias, out: out,
                             temp: temp(scratch, cols: cols))
     }
 
-    /// The input transform and the 9 GEMMs of a block: M = [ξ][rowsA][cols] in the scratch, returned.
-    private func multiply(_ x: UnsafePointer<Float>, tile0: Int, count: Int,
+    /// The input transform and rows `channels` of the 9 GEMMs of a block: M = [ξ][rowsA][cols] in the scratch, returned.
+    private func multiply(_ x: UnsafePointer<Float>, tile0: Int, count: Int, channels: Range<Int>,
                           scratch: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
         let cols = roundUp(count, GemmShape.nr(Float.self))
         let v = scratch, m = v + vElements(cols: cols), rowBuffer = m + 9 * mStride(cols: cols)
         let junk = temp(scratch, cols: cols) + 64 // 64 past junk: a run's column + 16
         transformInput(x, tile0: tile0, count: count, cols: cols, into: v, rows: rowBuffer, junk: junk)
         for xi in 0..<9 {
-            multiplyPacked(packedU + rowsA * xiK[9 + xi], rowsA: rowsA, k: xiK[xi], kBlock: xiK[18 + xi],
+            multiplyPacked(packedU + rowsA * xiK[9 + xi], rowsA: rowsA, rows: channels, k: xiK[xi], kBlock: xiK[18 + xi],
                            v + vStart(xi, cols: cols), panelStride: panelStride(xi), cols: cols,
                            into: m + xi * mStride(cols: cols))
         }

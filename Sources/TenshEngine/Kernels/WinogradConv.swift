@@ -49,22 +49,55 @@ private func winogradConv<T: GemmScalar>(_ x: UnsafePointer<T>, _ weights: Winog
     if g.batch == 0 || g.outPixels == 0 || g.outChannels == 0 { return }
     let plan = WinogradPlan(weights, g)
     defer { plan.deallocate() }
-    try runTileBlocks(T.self, tiles: g.batch * plan.tilesPerImage, blockCols: plan.blockCols,
-                      workspace: plan.workspace, op: op) { first, count, scratch in
-        plan.block(x, tile0: first, count: count, bias: bias, out: out, scratch: scratch)
+    try runTileBlocks(T.self, tiles: g.batch * plan.tilesPerImage, blockCols: plan.blockCols, rows: plan.rowsA,
+                      workspace: plan.workspace, op: op) { block, scratch in
+        plan.block(x, block, bias: bias, out: out, scratch: scratch)
     }
 }
 
-/// The tiles [0, tiles) cut into blocks of whole NR panels, none wider than
-/// `blockCols`: equal runs of panels, in a multiple of the thread count.
-/// `body(first, count, scratch)` computes one block.
-func runTileBlocks<T: GemmScalar>(_: T.Type, tiles total: Int, blockCols: Int, workspace: Int, op: String,
-                                  _ body: (_ first: Int, _ count: Int, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
-    let nr = GemmShape.nr(T.self), panels = (total + nr - 1) / nr, blockPanels = max(1, blockCols / nr)
-    let tasks = min(panels, roundUp((panels + blockPanels - 1) / blockPanels, max(1, EngineConfig.threads)))
-    try runConvTasks(T.self, tasks: tasks, workspace: workspace, op: op) { task, _, scratch in
-        let first = task * panels / tasks * nr, end = min((task + 1) * panels / tasks * nr, total)
-        body(first, end - first, scratch)
+/// A block of output tiles [first, first + count) and the rows of M (output
+/// channels, whole MR micro-panels) computed for them.
+struct TileBlock: Equatable {
+    let first: Int, count: Int
+    let rows: Range<Int>
+}
+
+/// The tiles [0, tiles) on the engine's threads, each thread with its own
+/// workspace of `workspace` elements, in the blocks of `forEachTileBlock`.
+/// Cancellation is checked between blocks and rethrown after the join.
+func runTileBlocks<T: GemmScalar>(_: T.Type, tiles total: Int, blockCols: Int, rows: Int, workspace: Int, op: String,
+                                  _ body: (_ block: TileBlock, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
+    let threads = max(1, EngineConfig.threads), nr = GemmShape.nr(T.self)
+    try runConvTasks(T.self, tasks: threads, workspace: workspace, op: op) { thread, _, scratch in
+        forEachTileBlock(thread: thread, of: threads, tiles: total, nr: nr, blockCols: blockCols, rows: rows) { block in
+            if !Cancellation.isRequested { body(block, scratch) }
+        }
+    }
+}
+
+/// The blocks of thread `thread` of `threads`: an equal, contiguous share of
+/// the whole NR-tile panels, cut into equal runs of at most `blockCols / NR`
+/// panels; then its slice of each of the `panels % threads` panels left over,
+/// cut by rows among all threads where `rows` has a micro-panel per thread (a
+/// leftover panel given whole to one thread made c4's 13 panels 7 against 6
+/// on 2 threads), else given whole to one thread each.
+func forEachTileBlock(thread: Int, of threads: Int, tiles total: Int, nr: Int, blockCols: Int, rows: Int,
+                      _ body: (TileBlock) -> Void) {
+    let panels = (total + nr - 1) / nr, blockPanels = max(1, blockCols / nr), mr = GemmShape.mr
+    let splitRows = rows >= threads * mr, left = panels % threads, whole = panels - left
+    func block(_ p0: Int, _ p1: Int, rows: Range<Int>) -> TileBlock {
+        TileBlock(first: p0 * nr, count: min(p1 * nr, total) - p0 * nr, rows: rows)
+    }
+    let p0 = thread * whole / threads, p1 = (thread + 1) * whole / threads
+    let runs = (p1 - p0 + blockPanels - 1) / blockPanels
+    for r in 0..<runs {
+        body(block(p0 + r * (p1 - p0) / runs, p0 + (r + 1) * (p1 - p0) / runs, rows: 0..<rows))
+    }
+    if splitRows {
+        let micro = rows / mr, r0 = thread * micro / threads * mr, r1 = (thread + 1) * micro / threads * mr
+        for p in whole..<panels { body(block(p, p + 1, rows: r0..<r1)) }
+    } else if thread < left {
+        body(block(whole + thread, whole + thread + 1, rows: 0..<rows))
     }
 }
 
@@ -83,22 +116,23 @@ func forEachTileRun(tile0: Int, from first: Int = 0, to end: Int, tilesPerImage:
     }
 }
 
-/// m = u · v, u packed as A panels of `rowsA` rows per K block of `kBlock`
-/// ([K block][panel][kc][MR]), v as `cols / NR` B panels `panelStride` apart
-/// ([panel][k][NR]), m row-major with `cols` columns. k = 0 writes zeros.
+/// Rows `rows` (whole micro-panels) of m = u · v, u packed as A panels of
+/// `rowsA` rows per K block of `kBlock` ([K block][panel][kc][MR]), v as
+/// `cols / NR` B panels `panelStride` apart ([panel][k][NR]), m row-major with
+/// `cols` columns. k = 0 writes zeros.
 @inline(__always)
-func multiplyPacked<T: GemmScalar>(_ u: UnsafePointer<T>, rowsA: Int, k: Int, kBlock: Int, _ v: UnsafePointer<T>,
-                                   panelStride: Int, cols: Int, into m: UnsafeMutablePointer<T>) {
+func multiplyPacked<T: GemmScalar>(_ u: UnsafePointer<T>, rowsA: Int, rows: Range<Int>, k: Int, kBlock: Int,
+                                   _ v: UnsafePointer<T>, panelStride: Int, cols: Int, into m: UnsafeMutablePointer<T>) {
     let nr = GemmShape.nr(T.self), mr = GemmShape.mr
-    if k == 0 { fillZero(m, count: rowsA * cols) }
+    if k == 0 { fillZero(m + rows.lowerBound * cols, count: rows.count * cols) }
     var p0 = 0
     while p0 < k {
         let kc = min(kBlock, k - p0)
         var j = 0
         while j < cols {
             let panel = v + (j / nr) * panelStride + p0 * nr
-            var i = 0
-            while i < rowsA {
+            var i = rows.lowerBound
+            while i < rows.upperBound {
                 gemmMicroKernel(kc, u + rowsA * p0 + (i / mr) * kc * mr, panel, into: m + i * cols + j,
                                 rs: cols, alpha: 1, beta: p0 == 0 ? 0 : 1)
                 i += mr
@@ -172,15 +206,17 @@ private struct WinogradPlan<T: GemmScalar> {
         }
     }
 
-    /// Output tiles [tile0, tile0 + count) (count ≤ blockCols), numbered over all images.
-    func block(_ x: UnsafePointer<T>, tile0: Int, count: Int, bias: UnsafePointer<T>?,
+    /// The block's output tiles (count ≤ blockCols, numbered over all images), its output channels only.
+    func block(_ x: UnsafePointer<T>, _ block: TileBlock, bias: UnsafePointer<T>?,
                out: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        let tile0 = block.first, count = block.count
         guard count > 0 else { return }
         let cols = roundUp(count, GemmShape.nr(T.self))
         let v = scratch, m = scratch + vElements, rows = m + mElements
         transformInput(x, tile0: tile0, count: count, cols: cols, into: v, rows: rows)
-        multiply(v, cols: cols, into: m)
-        transformOutput(m, tile0: tile0, count: count, cols: cols, bias: bias, out: out, rows: rows)
+        multiply(v, cols: cols, channels: block.rows, into: m)
+        transformOutput(m, tile0: tile0, count: count, cols: cols, channels: block.rows, bias: bias, out: out,
+                        rows: rows)
     }
 
     /// V_ξ as packed B panels: [ξ][panel][ci][NR], element ξ of tile column c of
@@ -246,21 +282,22 @@ private struct WinogradPlan<T: GemmScalar> {
     /// vector transform reads from its last 16-tile start.
     static var rowStride: Int { 2 * GemmShape.nr(T.self) + 64 }
 
-    /// M_ξ = U_ξ · V_ξ for every ξ: [ξ][rowsA][cols].
-    private func multiply(_ v: UnsafePointer<T>, cols: Int, into m: UnsafeMutablePointer<T>) {
+    /// Rows `channels` of M_ξ = U_ξ · V_ξ for every ξ: [ξ][rowsA][cols].
+    private func multiply(_ v: UnsafePointer<T>, cols: Int, channels: Range<Int>, into m: UnsafeMutablePointer<T>) {
         let nr = GemmShape.nr(T.self), cin = g.channels
         for xi in 0..<16 {
-            multiplyPacked(packedU + xi * rowsA * cin, rowsA: rowsA, k: cin, kBlock: kBlock,
+            multiplyPacked(packedU + xi * rowsA * cin, rowsA: rowsA, rows: channels, k: cin, kBlock: kBlock,
                            v + xi * (cols / nr) * panelStride, panelStride: panelStride, cols: cols,
                            into: m + xi * mStride(cols: cols))
         }
     }
 
-    /// out = Aᵀ M A (+ bias) for tiles [tile0, tile0 + count), clipped at the output's edges.
-    private func transformOutput(_ m: UnsafePointer<T>, tile0: Int, count: Int, cols: Int, bias: UnsafePointer<T>?,
-                                 out: UnsafeMutablePointer<T>, rows: UnsafeMutablePointer<T>) {
+    /// out = Aᵀ M A (+ bias) for tiles [tile0, tile0 + count) and output
+    /// channels `channels`, clipped at the output's edges.
+    private func transformOutput(_ m: UnsafePointer<T>, tile0: Int, count: Int, cols: Int, channels: Range<Int>,
+                                 bias: UnsafePointer<T>?, out: UnsafeMutablePointer<T>, rows: UnsafeMutablePointer<T>) {
         let cout = g.outChannels, ho = g.outHeight, wo = g.outWidth, xiStride = mStride(cols: cols)
-        for co in 0..<cout {
+        for co in channels.clamped(to: 0..<cout) {
             let b = bias?[co] ?? 0
             forEachTileRun(tile0: tile0, to: count, tilesPerImage: tilesPerImage, tilesW: tilesW) { c, n, ty, tx, run in
                 let oy = 2 * ty, row = out + (n * cout + co) * g.outPixels + oy * wo
