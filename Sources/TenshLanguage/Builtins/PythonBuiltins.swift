@@ -45,7 +45,7 @@ enum PythonBuiltins {
         },
         Builtin("any", category, [.required("x", .any)],
                 summary: "Whether any item (or tensor element) is true.", example: "any(x > 0)") { a in
-            if case .tensor(let t) = a.value("x") { return .bool(try t.toDoubles().contains { $0 != 0 }) }
+            if case .tensor(let t) = a.value("x") { return .bool(t.toDoubles().contains { $0 != 0 }) }
             return .bool(try a.context.iterate(a.value("x"), at: a.span("x")).contains { try $0.truthy() })
         },
         Builtin("all", category, [.required("x", .any)],

@@ -131,7 +131,8 @@ extension Interpreter {
         }
         switch value {
         case .module(let child): try atSpan(span) { try m.setChild(name, .module(child)) }
-        case .function, .builtin where m.child(name) != nil: try m.setChild(name, .function(value))
+        case .function: try m.setChild(name, .function(value))
+        case .builtin where m.child(name) != nil: try m.setChild(name, .function(value))
         default:
             throw RuntimeError("cannot set attribute '\(Escaping.printable(name))' of \(m.typeName): only children (modules), parameters, buffers and training can be set", at: span)
         }
