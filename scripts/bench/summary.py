@@ -15,6 +15,8 @@ CONV_EVERY, CONV_GEOMEAN = 1.0, 0.9
 LARGE_CONV = [f"{c}-{kind}" for c in ("c2", "c3", "c4", "c7") for kind in ("fwd", "bwd")]
 SCALING = 1.8
 DIGITS_RATIO, INTERPRETER_RATIO, STARTUP_MS = 0.8, 0.5, 10
+# The digits CNN as Sequential + SGD against the hand-written loop, same process: no slower.
+NN_RATIO = 1.0
 INTERPRETER_CASE = "interp-small-ops-x100000"
 
 
@@ -79,6 +81,14 @@ def _ratio_line(target, row, limit, key="ratio"):
     return (target, measured, "yes" if row[key] <= limit else "no")
 
 
+def _nn_line(row):
+    if not row or not row.get("loop_ms"):
+        return None
+    ratio = row["ms"] / row["loop_ms"]
+    return (f"digits CNN with modules and an optimizer <= {NN_RATIO} x the hand-written loop (same process)",
+            f"{row['ms']:.0f} ms vs {row['loop_ms']:.0f} ms, ratio {ratio:.2f}", "yes" if ratio <= NN_RATIO else "no")
+
+
 def _sgemm_line(by_case):
     rows = [by_case[n] for n in ("sgemm-1024", "sgemm-2048") if n in by_case]
     measured = [r for r in rows if r.get("openblas_ratio")]
@@ -123,6 +133,7 @@ def targets(rows, threads):
              _group("conv2d backward c1-c9 and conv_transpose2d (c6-fwd)", at, BACKWARD, CONV_EVERY, CONV_GEOMEAN),
              _ratio_line(f"digits training 10 epochs <= {DIGITS_RATIO} x PyTorch", by_case.get("digits-train"),
                          DIGITS_RATIO),
+             _nn_line(by_case.get("digits-nn")),
              _ratio_line(f"interpreter overhead (100,000 small ops) <= {INTERPRETER_RATIO} x PyTorch eager",
                          by_case.get(INTERPRETER_CASE), INTERPRETER_RATIO)]
     for case in ("bilinear-fwd", "bilinear-bwd"):

@@ -1,6 +1,6 @@
 """Running tensh processes for the benchmark: tensh-bench cases, the script
-cases (digits training, interpreter overhead) and start-up, with the peak
-resident memory of each child."""
+cases (digits training, the same with modules, interpreter overhead) and
+start-up, with the peak resident memory of each child."""
 import json
 import os
 import subprocess
@@ -11,10 +11,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Cases run as tensh scripts by the real binary: name -> script. Each script times
 # its own loop with clock() and prints "<name> ms X" (digits-train also
-# "<name> accuracy Y", the held-out accuracy, so that a broken run shows).
+# "<name> accuracy Y", the held-out accuracy, so that a broken run shows;
+# digits-nn also "digits-loop ms Z", the hand-written loop it is compared with,
+# trained in the same process).
 DIGITS_CASE = "digits-train"
+NN_CASE = "digits-nn"
 INTERPRETER_CASE = "interp-small-ops-x100000"
-SCRIPT_CASES = {DIGITS_CASE: "digits_train.tsh", INTERPRETER_CASE: "interp_small_ops.tsh"}
+SCRIPT_CASES = {DIGITS_CASE: "digits_train.tsh", NN_CASE: "digits_nn.tsh", INTERPRETER_CASE: "interp_small_ops.tsh"}
+# The lines each script case must print, "<name> <what>" -> the row's key.
+SCRIPT_LINES = {DIGITS_CASE: {"digits-train ms": "ms", "digits-train accuracy": "accuracy"},
+                NN_CASE: {"digits-nn ms": "ms", "digits-loop ms": "loop_ms"}}
 ROOT = os.path.dirname(os.path.dirname(HERE))  # the scripts load scripts/examples/data/*.npy from here
 
 
@@ -40,15 +46,16 @@ def run_with_peak(cmd, cwd=None):
 
 
 def parse_script_output(case, stdout):
-    """{"ms": ..., ["accuracy": ...]} from the script's "<case> ms X" (and, for the
-    digits training, "<case> accuracy Y") lines, or None when one is missing."""
-    wanted = ("ms", "accuracy") if case == DIGITS_CASE else ("ms",)
+    """{"ms": ..., ...} from the script's "<case> ms X" line (and the others of
+    SCRIPT_LINES), or None when one is missing or not a number."""
+    wanted = SCRIPT_LINES.get(case, {f"{case} ms": "ms"})
     found = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0] == case and parts[1] in wanted:
+        key = " ".join(parts[:2])
+        if len(parts) == 3 and key in wanted:
             try:
-                found[parts[1]] = float(parts[2])
+                found[wanted[key]] = float(parts[2])
             except ValueError:
                 return None
     return found if len(found) == len(wanted) else None

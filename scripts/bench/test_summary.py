@@ -100,6 +100,18 @@ class DigitsOutputTests(unittest.TestCase):
         self.assertIsNone(parse_digits("digits-train ms 12\n"))
         self.assertIsNone(parse_digits("digits-train ms nan?\ndigits-train accuracy 0.9\n"))
 
+    def test_modules_case_needs_both_trainings(self):
+        out = "digits-loop ms 80.5\ndigits-nn ms 76.25\n"
+        self.assertEqual(parse_script_output("digits-nn", out), {"ms": 76.25, "loop_ms": 80.5})
+        self.assertIsNone(parse_script_output("digits-nn", "digits-nn ms 76.25\n"))
+
+    def test_modules_target_against_the_loop(self):
+        def nn_line(ms, loop_ms):
+            rows = [{"case": "digits-nn", "threads": 2, "ms": ms, "loop_ms": loop_ms, "peak_mib": 30.0}]
+            return [(m, met) for t, m, met in targets(rows, 2) if t.startswith("digits CNN with modules")]
+        self.assertEqual(nn_line(76.0, 80.0), [("76 ms vs 80 ms, ratio 0.95", "yes")])
+        self.assertEqual(nn_line(84.0, 80.0), [("84 ms vs 80 ms, ratio 1.05", "no")])
+
     def test_other_script_cases_need_only_ms(self):
         out = "interp-small-ops-x100000 ms 81.5\ninterp-small-ops-x100000 total 0.25\n"
         self.assertEqual(parse_script_output("interp-small-ops-x100000", out), {"ms": 81.5})

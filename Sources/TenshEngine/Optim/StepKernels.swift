@@ -59,15 +59,39 @@ private func runStep<T: BinaryFloatingPoint>(_: T.Type, _ param: Tensor, _ grad:
                                             _ rule: OptimizerRule, _ context: StepContext) {
     let p = param.pointer(T.self), g = grad.pointer(T.self), n = param.count
     let b = buffers.map { $0?.pointer(T.self) }
+    // Each kernel is inlined with its optional state as a literal nil or a
+    // known pointer: a loop testing an optional pointer was vectorized with
+    // masked loads and stores through the null pointer, all lanes masked off,
+    // which AMD's Zen 4 suppresses in microcode (SGD without momentum took
+    // 6.8 ns per element instead of 0.3).
     switch rule {
     case .sgd(let r):
-        chunked(n) { range in sgdKernel(p, g, b[0], range, r, first: context.firstMomentum) }
+        chunked(n) { range in
+            if let buf = b[0] {
+                sgdKernel(p, g, buf, range, r, first: context.firstMomentum)
+            } else {
+                sgdKernel(p, g, nil, range, r, first: false)
+            }
+        }
     case .adam(let r):
         guard let m = b[0], let v = b[1] else { return }
-        chunked(n) { range in adamKernel(p, g, m, v, b[2], range, r, step: context.step) }
+        chunked(n) { range in
+            if let vMax = b[2] {
+                adamKernel(p, g, m, v, vMax, range, r, step: context.step)
+            } else {
+                adamKernel(p, g, m, v, nil, range, r, step: context.step)
+            }
+        }
     case .rmsprop(let r):
         guard let sq = b[0] else { return }
-        chunked(n) { range in rmspropKernel(p, g, sq, b[1], b[2], range, r) }
+        chunked(n) { range in
+            switch (b[1], b[2]) {
+            case let (buf?, gAvg?): rmspropKernel(p, g, sq, buf, gAvg, range, r)
+            case let (buf?, nil): rmspropKernel(p, g, sq, buf, nil, range, r)
+            case let (nil, gAvg?): rmspropKernel(p, g, sq, nil, gAvg, range, r)
+            case (nil, nil): rmspropKernel(p, g, sq, nil, nil, range, r)
+            }
+        }
     case .adagrad(let r):
         guard let sum = b[0] else { return }
         chunked(n) { range in adagradKernel(p, g, sum, range, r, step: context.step) }
@@ -87,6 +111,7 @@ private func lerp<T: BinaryFloatingPoint>(_ start: T, _ end: T, _ w: T) -> T {
     abs(w) < 0.5 ? start + w * (end - start) : end - (end - start) * (1 - w)
 }
 
+@inline(__always)
 private func sgdKernel<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>,
                                               _ buf: UnsafeMutablePointer<T>?, _ range: Range<Int>,
                                               _ r: SGDRule, first: Bool) {
@@ -102,6 +127,7 @@ private func sgdKernel<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g
     }
 }
 
+@inline(__always)
 private func adamKernel<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>,
                                                _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
                                                _ vMax: UnsafeMutablePointer<T>?, _ range: Range<Int>,
@@ -127,6 +153,7 @@ private func adamKernel<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ 
     }
 }
 
+@inline(__always)
 private func rmspropKernel<T: BinaryFloatingPoint>(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>,
                                                   _ sq: UnsafeMutablePointer<T>, _ buf: UnsafeMutablePointer<T>?,
                                                   _ gAvg: UnsafeMutablePointer<T>?, _ range: Range<Int>, _ r: RMSpropRule) {
