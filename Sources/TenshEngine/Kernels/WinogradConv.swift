@@ -67,7 +67,10 @@ struct TileBlock: Equatable {
 /// Cancellation is checked between blocks and rethrown after the join.
 func runTileBlocks<T: GemmScalar>(_: T.Type, tiles total: Int, blockCols: Int, rows: Int, workspace: Int, op: String,
                                   _ body: (_ block: TileBlock, _ scratch: UnsafeMutablePointer<T>) -> Void) throws {
-    let threads = max(1, EngineConfig.threads), nr = GemmShape.nr(T.self)
+    let nr = GemmShape.nr(T.self), panels = (total + nr - 1) / nr
+    var threads = max(1, EngineConfig.threads)
+    // Without a micro-panel of rows per thread, no more threads than panels.
+    if rows < threads * GemmShape.mr { threads = max(1, min(threads, panels)) }
     try runConvTasks(T.self, tasks: threads, workspace: workspace, op: op) { thread, _, scratch in
         forEachTileBlock(thread: thread, of: threads, tiles: total, nr: nr, blockCols: blockCols, rows: rows) { block in
             if !Cancellation.isRequested { body(block, scratch) }
