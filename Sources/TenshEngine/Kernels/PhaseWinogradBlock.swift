@@ -34,11 +34,16 @@ extension PhaseWinogradPlan {
                         }
                         for ci in 0..<cin {
                             for r in 0..<runs {
-                                let s = sources[r]
-                                s.copyRows(x + ci * planeSize, into: rows, rowStride: Self.rowStride)
+                                let s = sources[r], plane = x + ci * planeSize
+                                var source = UnsafePointer(rows), rowStride = Self.rowStride
+                                if s.inPlace {
+                                    (source, rowStride) = (plane + s.row0, s.row1 - s.row0)
+                                } else {
+                                    s.copyRows(plane, into: rows, rowStride: rowStride)
+                                }
                                 var k = 0
                                 while k < s.count {
-                                    winograd2InputTransform16(rows + 2 * k, rowStride: Self.rowStride, into: dst,
+                                    winograd2InputTransform16(source + 2 * k, rowStride: rowStride, into: dst,
                                                               offset: s.column + k)
                                     k += 16
                                 }
@@ -74,10 +79,10 @@ extension PhaseWinogradPlan {
                 var k = 0
                 while k < run {
                     let (y00, y01, y10, y11) = winograd2OutputTransform16(src + k, stride: s, bias: b)
-                    let ox = 2 * (tx + k), valid = min(2 * (run - k), columns.size - ox)
+                    let ox = 2 * (tx + k), valid = min(32, 2 * (run - k), columns.size - ox)
                     if columns.step == 1 {
-                        storeTileRows(interleave(y00, y01), interleave(y10, y11), valid: valid, row: row + ox,
-                                      rowStride: rowStep, secondRow: secondRow, temp: temp)
+                        storeTileRowsHalves(interleave(y00, y01), interleave(y10, y11), valid: valid, row: row + ox,
+                                            rowStride: rowStep, secondRow: secondRow, temp: temp)
                     } else {
                         storeStrided(interleave(y00, y01), valid: valid, row: row + columns.step * ox, temp: temp)
                         if secondRow {
@@ -142,6 +147,10 @@ private struct RunSource {
     let count: Int
     /// The run's first tile column in its panel.
     let column: Int
+    /// Three rows of 2·count + 1 contiguous values inside the plane, evenly
+    /// spaced: transformed where they are (zero-padded phase planes, wide
+    /// kernels), reading up to 31 values past the run's last as the row buffer would.
+    let inPlace: Bool
 
     init(_ piece: (y: PhaseTaps, x: PhaseTaps), image: Int, width: Int, ty: Int, tx: Int, count: Int, column: Int) {
         let (py, px) = piece, jx = 2 * tx + px.offset
@@ -152,6 +161,8 @@ private struct RunSource {
         }
         (row0, row1, row2) = (row(0), row(1), row(2))
         (self.c0, self.c1, step, self.count, self.column) = (c0, c1, px.step, count, column)
+        inPlace = px.step == 1 && c0 == 0 && c1 == 2 * count + 1 && row0 >= 0 && row1 >= 0 && row2 >= 0
+            && row2 - row1 == row1 - row0
     }
 
     /// The three rows from the channel plane at `plane`, zero-padded, to rows + i·rowStride.
@@ -173,5 +184,24 @@ private struct RunSource {
             gatherStrided(plane + offset, stride: step, into: row + c0, count: c1 - c0)
         }
         fillZero(row + c1, count: span - c1)
+    }
+}
+
+/// `storeTileRows`, the first half of 16 to 31 valid values stored straight:
+/// its round trip through `temp` reloads 64 bytes just stored, which did not
+/// forward and waited for the stores before it (c1's 112-column rows end in
+/// 16-value chunks: 40% of its output transform, `perf annotate`).
+@inline(__always)
+func storeTileRowsHalves(_ top: SIMD32<Float>, _ bottom: SIMD32<Float>, valid: Int, row: UnsafeMutablePointer<Float>,
+                         rowStride: Int, secondRow: Bool, temp: UnsafeMutablePointer<Float>) {
+    guard valid >= 16 && valid < 32 else {
+        return storeTileRows(top, bottom, valid: valid, row: row, rowStride: rowStride, secondRow: secondRow, temp: temp)
+    }
+    UnsafeMutableRawPointer(row).storeBytes(of: top.lowHalf, as: SIMD16<Float>.self)
+    if secondRow { UnsafeMutableRawPointer(row + rowStride).storeBytes(of: bottom.lowHalf, as: SIMD16<Float>.self) }
+    if valid > 16 {
+        storeTileRows(SIMD32(lowHalf: top.highHalf, highHalf: top.highHalf),
+                      SIMD32(lowHalf: bottom.highHalf, highHalf: bottom.highHalf), valid: valid - 16, row: row + 16,
+                      rowStride: rowStride, secondRow: secondRow, temp: temp)
     }
 }

@@ -32,11 +32,27 @@ extension ConvGeometry {
     /// (32 → 32 at 32²: 0.93 → 0.75 ms); 3x3 saves 1.44x and needs more
     /// (c4's 128 → 256: 9.4 → 8.7 ms; 16 → 16, 32 → 32 and 16 → 256 ran slower).
     var fitsPhaseWinograd: Bool {
-        guard strideH == 2 && strideW == 2 && (3...4).contains(kernelH) && (3...4).contains(kernelW)
-            && dilationH == 1 && dilationW == 1 && groups == 1 && outPixels > 0 && imagePixels > 0 else { return false }
+        guard strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1 && groups == 1 && outPixels > 0
+            && imagePixels > 0 else { return false }
         let tiles = batch * ((outHeight + 1) / 2) * ((outWidth + 1) / 2)
+        if (5...7).contains(kernelH) && (5...7).contains(kernelW) { return fitsWidePhaseWinograd(tiles: tiles) }
+        guard (3...4).contains(kernelH) && (3...4).contains(kernelW) else { return false }
         if kernelH == 4 && kernelW == 4 { return tiles >= 256 && channels >= 32 && outChannels >= 32 }
         return tiles >= 256 && channels >= 64 && outChannels >= 128
+    }
+
+    /// 5x5 to 7x7 (padded phase planes, 3 or 4 pieces per axis: 0.62-0.69x
+    /// the multiplies), where it measured faster than the shifted kernel at
+    /// 1 thread: from 16 input channels on (16 → 32/64 channels, 5x5 and 7x7,
+    /// 64²-128² images, 1 and 8 images: 17-27% faster), and 7x7 stems with 3+
+    /// input channels and 64 output channels over 784+ tiles (c1: 2.37 → 2.08 ms,
+    /// 1,3,64,112²: 0.60 → 0.57). Slower: 1 input channel, 16 output channels,
+    /// 3-channel 5x5 and 6x6 (the input and output transforms, per channel, outweigh
+    /// the 1.4-1.6x fewer multiplies), fewer than 256 tiles.
+    private func fitsWidePhaseWinograd(tiles: Int) -> Bool {
+        guard tiles >= 256 && outChannels >= 32 else { return false }
+        if channels >= 16 { return true }
+        return kernelH == 7 && kernelW == 7 && channels >= 3 && outChannels >= 64 && tiles >= 784
     }
 
     /// The 4x4 transpose (conv_transpose2d's forward, the input gradient) on the
@@ -66,13 +82,36 @@ struct PhaseSplit: Equatable {
     let pieces: [PhaseTaps]
 
     /// The forward's one output phase: input length n, output length outSize,
-    /// kernel k, padding p, stride 2; one piece per input phase that has taps.
+    /// kernel k, padding p, stride 2. Each input phase's taps (at consecutive
+    /// plane offsets) are cut into 2-tap pieces from the lowest offset, an odd
+    /// last tap its own 1-tap piece: 3 and 4 taps give one piece per phase,
+    /// 7 taps (p = 3) [w0 w2][w4 w6] and [w1 w3][w5], whose nonzero U_ξ per
+    /// axis are 3 + 3 and 3 + 2: 11 multiplies per 2 outputs instead of 14.
     static func forward(n: Int, outSize: Int, kernel k: Int, pad p: Int) -> PhaseSplit {
-        let pieces = (0..<2).compactMap { q in
-            taps((0..<k).filter { ($0 - p - q) & 1 == 0 }.map { ($0, ($0 - p - q) / 2) },
-                 first: q, step: 2, size: (n - q + 1) / 2)
+        let pieces = (0..<2).flatMap { q in
+            cut((0..<k).filter { ($0 - p - q) & 1 == 0 }.map { ($0, ($0 - p - q) / 2) },
+                first: q, step: 2, size: (n - q + 1) / 2)
         }
         return PhaseSplit(first: 0, step: 1, size: outSize, pieces: pieces)
+    }
+
+    /// `forward` on the zero-padded phase planes of ShiftedLayout (wide
+    /// kernels): phase a (padded index 2j + a) has the taps k ≡ a (mod 2) at
+    /// plane index j = o + (k − a)/2 of a plane of `size` values, phase a's
+    /// first value `phaseStride`·a values (y: rows, x: elements) from the channel's.
+    static func padded(outSize: Int, kernel k: Int, size: Int, phaseStride: Int) -> PhaseSplit {
+        let pieces = (0..<2).flatMap { a in
+            cut((0..<k).filter { ($0 - a) & 1 == 0 }.map { ($0, ($0 - a) / 2) }, first: a * phaseStride, step: 1,
+                size: size)
+        }
+        return PhaseSplit(first: 0, step: 1, size: outSize, pieces: pieces)
+    }
+
+    /// One phase's (tap, plane offset) pairs, in increasing offsets, cut into pieces of two.
+    private static func cut(_ pairs: [(tap: Int, offset: Int)], first: Int, step: Int, size: Int) -> [PhaseTaps] {
+        stride(from: 0, to: pairs.count, by: 2).compactMap { i in
+            taps(Array(pairs[i..<min(i + 2, pairs.count)]), first: first, step: step, size: size)
+        }
     }
 
     /// The transpose's two output phases (image length n, pixel length pixels), one piece each.
@@ -85,7 +124,7 @@ struct PhaseSplit: Equatable {
     }
 
     /// The piece for (tap, plane offset) pairs: two at neighbouring offsets, or
-    /// one, which becomes tap1 (tap0 zero); nil for none (or a wider kernel).
+    /// one, which becomes tap1 (tap0 zero); nil for none (or more than two).
     private static func taps(_ pairs: [(tap: Int, offset: Int)], first: Int, step: Int, size: Int) -> PhaseTaps? {
         let sorted = pairs.sorted { $0.offset < $1.offset }
         switch sorted.count {
@@ -106,11 +145,41 @@ func convForwardPhaseWinogradKernel(_ x: UnsafePointer<Float>, _ w: UnsafePointe
                                     _ out: UnsafeMutablePointer<Float>, _ g: ConvGeometry, op: String) throws {
     let taps = g.kernelH * g.kernelW
     let weights = WinogradWeights(base: w, coStride: g.channels * taps, ciStride: taps, dy: g.kernelW, dx: 1)
+    if g.kernelH > 4 || g.kernelW > 4 { return try convForwardPaddedPhaseWinograd(x, weights, bias, out, g, op: op) }
     let rows = PhaseSplit.forward(n: g.height, outSize: g.outHeight, kernel: g.kernelH, pad: g.padTop)
     let columns = PhaseSplit.forward(n: g.width, outSize: g.outWidth, kernel: g.kernelW, pad: g.padLeft)
     let shape = PhaseShape(batch: g.batch, cin: g.channels, height: g.height, width: g.width,
                            cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth)
     try phaseWinograd(x, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
+}
+
+/// The forward of wide kernels (5x5 to 7x7) on a zero-padded copy of the
+/// input in the shifted kernel's phase planes (ShiftedLayout, `padPlaneRow`):
+/// 4 pieces per axis read every input row up to 4 times, and (c1: 3 input
+/// channels, 16 pieces) strided gathers of the image were a quarter of the
+/// time; from the padded planes most runs of tiles are transformed in place.
+/// Plane (a, b) of a channel is rows (2a + b)·hp ..< (2a + b + 1)·hp of a
+/// 4·hp x wp image, so row phase a starts 2a·hp rows and column phase b hp·wp
+/// values into the channel.
+private func convForwardPaddedPhaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights<Float>,
+                                            _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>,
+                                            _ g: ConvGeometry, op: String) throws {
+    if g.batch == 0 || g.outChannels == 0 { return }
+    let layout = ShiftedLayout(g, nr: GemmShape.nr(Float.self)), planes = g.batch * g.channels
+    // From the tensor cache: a fresh ~600 KiB (c1) every call took page faults.
+    let bytes = (planes * layout.channelElements + layout.slack) * MemoryLayout<Float>.stride
+    let raw = try BufferCache.shared.allocate(byteCount: bytes, op: op)
+    defer { BufferCache.shared.release(raw, byteCount: bytes) }
+    let padded = raw.bindMemory(to: Float.self, capacity: bytes / MemoryLayout<Float>.stride)
+    parallelFor(planes * 2) { i in
+        padPlaneRow(x + (i / 2) * g.imagePixels, a: i % 2, g, layout, into: padded + (i / 2) * layout.channelElements)
+    }
+    fillZero(padded + planes * layout.channelElements, count: layout.slack)
+    let rows = PhaseSplit.padded(outSize: g.outHeight, kernel: g.kernelH, size: layout.hp, phaseStride: 2 * layout.hp)
+    let columns = PhaseSplit.padded(outSize: g.outWidth, kernel: g.kernelW, size: layout.wp, phaseStride: layout.plane)
+    let shape = PhaseShape(batch: g.batch, cin: g.channels, height: 4 * layout.hp, width: layout.wp,
+                           cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth)
+    try phaseWinograd(padded, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
 }
 
 /// image = convᵀ(pixels, w) (float32, for geometries that `fitsPhaseWinogradTranspose`). Overwrites `image`.
