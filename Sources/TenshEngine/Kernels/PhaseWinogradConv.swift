@@ -178,7 +178,7 @@ private func convForwardPaddedPhaseWinograd(_ x: UnsafePointer<Float>, _ weights
     let rows = PhaseSplit.padded(outSize: g.outHeight, kernel: g.kernelH, size: layout.hp, phaseStride: 2 * layout.hp)
     let columns = PhaseSplit.padded(outSize: g.outWidth, kernel: g.kernelW, size: layout.wp, phaseStride: layout.plane)
     let shape = PhaseShape(batch: g.batch, cin: g.channels, height: 4 * layout.hp, width: layout.wp,
-                           cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth)
+                           cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth, paddedPlanes: true)
     try phaseWinograd(padded, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
 }
 
@@ -200,6 +200,9 @@ func convTransposePhaseWinogradKernel(_ pixels: UnsafePointer<Float>, _ w: Unsaf
 struct PhaseShape {
     let batch: Int, cin: Int, height: Int, width: Int
     let cout: Int, outHeight: Int, outWidth: Int
+    /// x is zero-padded phase planes with slack after them (wide kernels): runs of tiles inside
+    /// them are transformed in place, reading past a run's end (never past the user's tensor).
+    var paddedPlanes = false
 }
 
 /// Every output phase (row split x column split) of each block of tiles
