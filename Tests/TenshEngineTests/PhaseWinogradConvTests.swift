@@ -3,7 +3,8 @@ import XCTest
 
 /// The F(2x2, 2x2) phase-plane Winograd (PhaseWinogradConv.swift), float32
 /// only, against naive loops in float64 and against the direct path:
-/// stride-2 forwards with 3x3, 4x4 and mixed kernels, the 4x4 transpose with
+/// stride-2 forwards with 3x3, 4x4 and mixed kernels, 5x5 to 7x7 (padded
+/// planes) with every padding and 1-5 channels, c1 itself, the 4x4 transpose with
 /// output_padding, paddings 0-2 (asymmetric for the forward), odd and tiny
 /// sizes (empty phase planes), batches whose blocks span images, several
 /// blocks and K blocks (K_ξ > 256), channel counts off the micro-tile, bias, 1-3 threads.

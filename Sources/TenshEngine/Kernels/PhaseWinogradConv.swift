@@ -1,10 +1,10 @@
-/// Stride-2 convolutions with 3x3 and 4x4 kernels (and the 4x4 transpose) by
+/// Stride-2 convolutions with 3x3 to 7x7 kernels (and the 4x4 transpose) by
 /// Winograd's F(2x2, 2x2) (PhaseWinogradTransforms.swift) on phase planes:
 /// 9 multiplies per 2x2 output tile and tap pair instead of 16. The implicit
 /// GEMMs already run at the FMA peak; only fewer multiplies beat them.
 ///
 /// Per axis, a stride-2 correlation splits by the parity of the input index
-/// into stride-1 correlations of at most 2 taps on phase planes (every second
+/// into stride-1 correlations of 2-tap pieces on phase planes (every second
 /// row of the input). Forward, out[o] = Σ_k w[k]·x[2o − p + k]: phase q
 /// (x[2j + q]) has the taps k ≡ p + q (mod 2), at plane index j = o + (k − p − q)/2,
 /// so two neighbouring indices (3x3, p = 1: odd rows w0, w2 over {o − 1, o};
@@ -13,6 +13,9 @@
 /// the Winograd domain M_ξ = Σ_pieces U_ξ · V_ξ is ONE GEMM per ξ with K =
 /// pieces x channels; a zero tap makes U_ξ zero for a third of the ξ, and
 /// those pieces are left out of that ξ's K (3x3: 25 of 36 channel blocks).
+/// Wider kernels have 3-4 taps per phase, cut into 2-tap pieces (7x7: 16
+/// pieces, `PhaseSplit.forward`), read from zero-padded phase planes
+/// (`convForwardPaddedPhaseWinograd`).
 /// Transposed, image[2i + r] = Σ_k w[k]·pixels[i + (r + p − k)/2], k ≡ r + p:
 /// each output phase r is its own stride-1 2-tap correlation of the whole
 /// pixel plane, written to every second row (4x4, p = 1: r = 0 reads
