@@ -172,8 +172,8 @@ final class PhaseWinogradConvTests: XCTestCase {
         XCTAssertNotEqual(small.transposeKernel(elementSize: 4), .phaseWinograd, "64 tiles per output phase")
     }
 
-    /// The wide-kernel rule: c1 and 16+ input channels in float32, never float64;
-    /// not 1-channel or 16-output-channel stems, 3-channel 5x5, or few tiles.
+    /// The wide-kernel rule: c1, its 5x5 variant and 16+ input channels in float32,
+    /// never float64; not 1-channel or 16-output-channel stems, nor few tiles.
     func testWideChosenWhereItApplies() {
         let c1 = Self.c1
         XCTAssertEqual(c1.forwardKernel(elementSize: 4), .phaseWinograd)
@@ -184,11 +184,16 @@ final class PhaseWinogradConvTests: XCTestCase {
         (deeper.outHeight, deeper.outWidth, deeper.kernelH, deeper.kernelW, deeper.padTop, deeper.padLeft) =
             (32, 32, 5, 5, 2, 2)
         XCTAssertEqual(deeper.forwardKernel(elementSize: 4), .phaseWinograd, "16 → 32, 5x5")
+        var stem5 = c1
+        (stem5.kernelH, stem5.kernelW, stem5.padTop, stem5.padLeft) = (5, 5, 2, 2)
+        XCTAssertEqual(stem5.forwardKernel(elementSize: 4), .phaseWinograd, "3 → 64, 5x5")
         let left: [(String, (inout ConvGeometry) -> Void)] = [
             ("1 input channel", { $0.channels = 1 }),
             ("16 output channels", { $0.outChannels = 16 }),
-            ("3-channel 5x5", { ($0.kernelH, $0.kernelW, $0.outHeight, $0.outWidth) = (5, 5, 112, 112) }),
-            ("256 tiles of 3 channels", { ($0.height, $0.width, $0.outHeight, $0.outWidth) = (64, 64, 32, 32) }),
+            ("3 → 32 over 256 tiles", {
+                ($0.outChannels, $0.height, $0.width, $0.outHeight, $0.outWidth) = (32, 64, 64, 32, 32)
+            }),
+            ("few tiles: 3 channels at 32²", { ($0.height, $0.width, $0.outHeight, $0.outWidth) = (32, 32, 16, 16) }),
             ("few tiles: 16 channels at 32²", {
                 ($0.channels, $0.height, $0.width, $0.outHeight, $0.outWidth) = (16, 32, 32, 16, 16)
             }),

@@ -18,9 +18,9 @@
 ///                 over all phase pieces (3x3: 25·C instead of 36·C). Measured at
 ///                 1 thread: c4 9.38 → 8.68 ms, c6-bwd (its input gradient)
 ///                 11.29 → 9.57; slower with fewer channels or tiles;
-///                 5x5 to 7x7 (`fitsWidePhaseWinograd`): C ≥ 16 and Cout ≥ 32,
-///                 or 7x7 with C ≥ 3, Cout ≥ 64 and 784+ tiles (c1), 2-tap pieces
-///                 on zero-padded phase planes (7x7: 121·C instead of 196·C);
+///                 5x5 to 7x7 (`fitsWidePhaseWinograd`): Cout ≥ 32, C ≥ 2, and
+///                 C ≥ 16, Cout ≥ 64 or 1024+ tiles (c1), 2-tap pieces on
+///                 zero-padded phase planes (7x7: 121·C instead of 196·C);
 ///                 1 thread: c1 2.28 → 1.72 ms, 16 → 64 7x7 at 112² 3.10 → 2.42;
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;

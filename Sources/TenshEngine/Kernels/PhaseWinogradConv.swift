@@ -46,16 +46,17 @@ extension ConvGeometry {
 
     /// 5x5 to 7x7 (padded phase planes, 3 or 4 pieces per axis: 0.62-0.69x
     /// the multiplies), where it measured faster than the shifted kernel at
-    /// 1 thread: from 16 input channels on (16 → 32/64 channels, 5x5 and 7x7,
-    /// 64²-128² images, 1 and 8 images: 17-27% faster), and 7x7 stems with 3+
-    /// input channels and 64 output channels over 784+ tiles (c1: 2.37 → 2.08 ms,
-    /// 1,3,64,112²: 0.60 → 0.57). Slower: 1 input channel, 16 output channels,
-    /// 3-channel 5x5 and 6x6 (the input and output transforms, per channel, outweigh
-    /// the 1.4-1.6x fewer multiplies), fewer than 256 tiles.
+    /// 1 thread: 32+ output channels, 2+ input channels, 256+ tiles, and 16+
+    /// input channels, 64+ output channels or 1024+ tiles (c1: 2.28 → 1.72 ms;
+    /// 7x7 3 → 64 at 64²: 0.20 → 0.16; 3 → 32 at 224²: 1.11 → 1.06; 5x5 3 → 64
+    /// at 224²: 1.15 → 1.06; 16 → 64 at 112²: 3.10 → 2.42). Slower: 16 output
+    /// channels (3 → 16 at 224²: 0.56 → 0.65), 1 input channel (1 → 32 at
+    /// 224²: 0.39 → 0.42), 3 → 32 over 256 tiles (0.056 → 0.060), 64 tiles of
+    /// 3 → 32 (0.03 → 0.07): the input transform (per input channel and piece)
+    /// and the output transform (per output channel) outweigh the saved multiplies.
     private func fitsWidePhaseWinograd(tiles: Int) -> Bool {
-        guard tiles >= 256 && outChannels >= 32 else { return false }
-        if channels >= 16 { return true }
-        return kernelH == 7 && kernelW == 7 && channels >= 3 && outChannels >= 64 && tiles >= 784
+        guard tiles >= 256 && outChannels >= 32 && channels >= 2 else { return false }
+        return channels >= 16 || outChannels >= 64 || tiles >= 1024
     }
 
     /// The 4x4 transpose (conv_transpose2d's forward, the input gradient) on the
