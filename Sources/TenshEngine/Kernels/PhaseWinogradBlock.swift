@@ -79,9 +79,10 @@ extension PhaseWinogradPlan {
                 var k = 0
                 while k < run {
                     let (y00, y01, y10, y11) = winograd2OutputTransform16(src + k, stride: s, bias: b)
+                    // One chunk's 32 values at most (runs of 17+ tiles stored through temp up to the row's end).
                     let ox = 2 * (tx + k), valid = min(32, 2 * (run - k), columns.size - ox)
                     if columns.step == 1 {
-                        storeTileRowsHalves(y00, y01, y10, y11, valid: valid, row: row + ox, rowStride: rowStep,
+                        storeInterleavedTileRows(y00, y01, y10, y11, valid: valid, row: row + ox, rowStride: rowStep,
                                             secondRow: secondRow, temp: temp)
                     } else {
                         storeStrided(interleave(y00, y01), valid: valid, row: row + columns.step * ox, temp: temp)
@@ -195,7 +196,7 @@ private struct RunSource {
 /// transform, `perf annotate`). The 16 are interleaved from the first 8 lanes
 /// (halves of the SIMD32 made the compiler split every vector of the transform).
 @inline(__always)
-func storeTileRowsHalves(_ y00: SIMD16<Float>, _ y01: SIMD16<Float>, _ y10: SIMD16<Float>, _ y11: SIMD16<Float>,
+func storeInterleavedTileRows(_ y00: SIMD16<Float>, _ y01: SIMD16<Float>, _ y10: SIMD16<Float>, _ y11: SIMD16<Float>,
                          valid: Int, row: UnsafeMutablePointer<Float>, rowStride: Int, secondRow: Bool,
                          temp: UnsafeMutablePointer<Float>) {
     guard valid == 16 else {
