@@ -3,7 +3,8 @@ import XCTest
 
 /// The F(2x2, 2x2) phase-plane Winograd (PhaseWinogradConv.swift), float32
 /// only, against naive loops in float64 and against the direct path:
-/// stride-2 forwards with 3x3, 4x4 and mixed kernels, the 4x4 transpose with
+/// stride-2 forwards with 3x3, 4x4 and mixed kernels, 5x5 to 7x7 (padded
+/// planes) with every padding and 1-5 channels, c1 itself, the 4x4 transpose with
 /// output_padding, paddings 0-2 (asymmetric for the forward), odd and tiny
 /// sizes (empty phase planes), batches whose blocks span images, several
 /// blocks and K blocks (K_ξ > 256), channel counts off the micro-tile, bias, 1-3 threads.
@@ -39,6 +40,59 @@ final class PhaseWinogradConvTests: XCTestCase {
                               "\(EngineConfig.threads) threads: \(g)")
         }
     }
+
+    /// Wide kernels (5x5 to 7x7, the padded-plane path): 2 to 4 pieces per axis,
+    /// 1-tap pieces, every padding 0 ..< k on each side, few input channels
+    /// (the first layers they are chosen for), odd and tiny sizes, runs of
+    /// tiles that meet the padded planes' edges.
+    func testRandomWideForwardsAgainstNaiveLoop() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        var rng = SplitMix(seed: 4545)
+        var trials = 0
+        while trials < 60 {
+            let kh = 5 + rng.next(3), kw = trials % 3 == 0 ? 5 + rng.next(3) : kh
+            let cin = 1 + rng.next(5), cout = 1 + rng.next(trials % 4 == 0 ? 70 : 20)
+            let n = 1 + rng.next(3), h = 1 + rng.next(trials % 5 == 0 ? 70 : 25), w = 1 + rng.next(trials % 6 == 0 ? 75 : 25)
+            let top = rng.next(kh), left = rng.next(kw), bottom = rng.next(kh), right = rng.next(kw)
+            let spanH = h + top + bottom - kh, spanW = w + left + right - kw
+            guard spanH >= 0, spanW >= 0 else { continue }
+            let g = ConvGeometry(batch: n, channels: cin, height: h, width: w, outChannels: cout,
+                                 outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
+                                 strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: top, padLeft: left, groups: 1)
+            trials += 1
+            EngineConfig.threads = 1 + rng.next(3)
+            let (x, wt, b) = convTestInputs(g, seed: 100 + UInt64(trials))
+            let expected = naiveConvForward(x, wt, b, g)
+            let actual = try rawConvForward(Float.self, x, wt, b, g) {
+                try convForwardPhaseWinogradKernel($0, $1, $2, $3, g, op: "test")
+            }
+            XCTAssertLessThan(worstConvError(actual, expected), 2e-5 * Double(g.columnRows).squareRoot(),
+                              "\(EngineConfig.threads) threads: \(g)")
+        }
+    }
+
+    /// c1 itself (7x7 stride 2 padding 3, 3 → 64, 224², with bias) through the dispatch, 1 and 2 threads.
+    func testStemGeometry() throws {
+        let saved = EngineConfig.threads
+        defer { EngineConfig.threads = saved }
+        let g = Self.c1
+        XCTAssertEqual(g.forwardKernel(elementSize: 4), .phaseWinograd)
+        let (x, wt, b) = convTestInputs(g, seed: 7)
+        let expected = naiveConvForward(x, wt, b, g)
+        for threads in 1...2 {
+            EngineConfig.threads = threads
+            let actual = try rawConvForward(Float.self, x, wt, b, g) {
+                try convForward($0, $1, $2, $3, g, op: "test")
+            }
+            XCTAssertLessThan(worstConvError(actual, expected), 2e-5 * Double(g.columnRows).squareRoot(),
+                              "\(threads) threads")
+        }
+    }
+
+    static let c1 = ConvGeometry(batch: 1, channels: 3, height: 224, width: 224, outChannels: 64, outHeight: 112,
+                                 outWidth: 112, kernelH: 7, kernelW: 7, strideH: 2, strideW: 2, dilationH: 1,
+                                 dilationW: 1, padTop: 3, padLeft: 3, groups: 1)
 
     func testRandomTransposesAgainstNaiveLoop() throws {
         let saved = EngineConfig.threads
@@ -97,7 +151,8 @@ final class PhaseWinogradConvTests: XCTestCase {
             ("3x3 with 64 output channels", { $0.outChannels = 64 }),
             ("3x3 with 32 input channels", { $0.channels = 32 }),
             ("few tiles: 7x7 outputs of 2 images", { ($0.batch, $0.height, $0.width, $0.outHeight, $0.outWidth) = (2, 14, 14, 7, 7) }),
-            ("5x5", { ($0.kernelH, $0.kernelW) = (5, 5) }),
+            ("8x8", { ($0.kernelH, $0.kernelW) = (8, 8) }),
+            ("5x3", { ($0.kernelH, $0.kernelW) = (5, 3) }),
             ("stride (2, 1)", { $0.strideW = 1 }),
             ("stride 3", { ($0.strideH, $0.strideW) = (3, 3) }),
             ("dilation 2", { $0.dilationH = 2 }),
@@ -115,6 +170,41 @@ final class PhaseWinogradConvTests: XCTestCase {
         var small = c6
         (small.batch, small.height, small.width, small.outHeight, small.outWidth) = (4, 16, 16, 8, 8)
         XCTAssertNotEqual(small.transposeKernel(elementSize: 4), .phaseWinograd, "64 tiles per output phase")
+    }
+
+    /// The wide-kernel rule: c1, its 5x5 variant and 16+ input channels in float32,
+    /// never float64; not 1-channel or 16-output-channel stems, nor few tiles.
+    func testWideChosenWhereItApplies() {
+        let c1 = Self.c1
+        XCTAssertEqual(c1.forwardKernel(elementSize: 4), .phaseWinograd)
+        XCTAssertEqual(c1.forwardKernel(elementSize: 8), c1.forwardKernel)
+        XCTAssertNotEqual(c1.forwardKernel, .phaseWinograd)
+        var deeper = c1
+        (deeper.batch, deeper.channels, deeper.outChannels, deeper.height, deeper.width) = (8, 16, 32, 64, 64)
+        (deeper.outHeight, deeper.outWidth, deeper.kernelH, deeper.kernelW, deeper.padTop, deeper.padLeft) =
+            (32, 32, 5, 5, 2, 2)
+        XCTAssertEqual(deeper.forwardKernel(elementSize: 4), .phaseWinograd, "16 → 32, 5x5")
+        var stem5 = c1
+        (stem5.kernelH, stem5.kernelW, stem5.padTop, stem5.padLeft) = (5, 5, 2, 2)
+        XCTAssertEqual(stem5.forwardKernel(elementSize: 4), .phaseWinograd, "3 → 64, 5x5")
+        let left: [(String, (inout ConvGeometry) -> Void)] = [
+            ("1 input channel", { $0.channels = 1 }),
+            ("16 output channels", { $0.outChannels = 16 }),
+            ("3 → 32 over 256 tiles", {
+                ($0.outChannels, $0.height, $0.width, $0.outHeight, $0.outWidth) = (32, 64, 64, 32, 32)
+            }),
+            ("few tiles: 3 channels at 32²", { ($0.height, $0.width, $0.outHeight, $0.outWidth) = (32, 32, 16, 16) }),
+            ("few tiles: 16 channels at 32²", {
+                ($0.channels, $0.height, $0.width, $0.outHeight, $0.outWidth) = (16, 32, 32, 16, 16)
+            }),
+            ("7x3", { ($0.kernelW, $0.padLeft) = (3, 1) }),
+            ("stride 1", { ($0.strideH, $0.strideW) = (1, 1) }),
+        ]
+        for (name, change) in left {
+            var g = c1
+            change(&g)
+            XCTAssertNotEqual(g.forwardKernel(elementSize: 4), .phaseWinograd, name)
+        }
     }
 
     /// The public ops reach it: conv2d and conv_transpose2d in float32 against float64 (with bias).

@@ -11,13 +11,17 @@
 ///                 F(2x2, 3x3), 16 multiplies per 2x2 tile instead of 36 (the
 ///                 implicit GEMM already runs at the FMA peak; measured 1.3-1.6x
 ///                 faster on c2/c7/c9, slower with Cout = 8);
-///   phaseWinograd float32 stride 2, 3x3 or 4x4, dilation 1, groups 1, 256+
+///   phaseWinograd float32 stride 2, 3x3 to 7x7, dilation 1, groups 1, 256+
 ///                 tiles, C and Cout ≥ 32 (4x4) or C ≥ 64, Cout ≥ 128 (3x3):
 ///                 F(2x2, 2x2) on phase planes (PhaseWinogradConv.swift), 9
 ///                 multiplies per tile and tap pair instead of 16, one GEMM per ξ
 ///                 over all phase pieces (3x3: 25·C instead of 36·C). Measured at
 ///                 1 thread: c4 9.38 → 8.68 ms, c6-bwd (its input gradient)
 ///                 11.29 → 9.57; slower with fewer channels or tiles;
+///                 5x5 to 7x7 (`fitsWidePhaseWinograd`): Cout ≥ 32, C ≥ 2, and
+///                 C ≥ 16, Cout ≥ 64 or 1024+ tiles (c1), 2-tap pieces on
+///                 zero-padded phase planes (7x7: 121·C instead of 196·C);
+///                 1 thread: c1 2.28 → 1.72 ms, 16 → 64 7x7 at 112² 3.10 → 2.42;
 ///   shifted       a kernel larger than 1x1 with K = C/groups·Kh·Kw ≥ 16 and
 ///                 stride ≤ 4: implicit GEMM over phase planes, no column matrix;
 ///   gathered      as shifted, but strided with a grid that would waste more than

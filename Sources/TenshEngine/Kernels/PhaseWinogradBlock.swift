@@ -25,7 +25,7 @@ extension PhaseWinogradPlan {
                         forEachTileRun(tile0: tile0, from: c0, to: end, tilesPerImage: tilesPerImage, tilesW: tilesW) {
                             c, n, ty, tx, run in
                             sources[runs] = RunSource(piece, image: n * cin * planeSize, width: shape.width, ty: ty,
-                                                      tx: tx, count: run, column: c - c0)
+                                                      tx: tx, count: run, column: c - c0, padded: shape.paddedPlanes)
                             runs += 1
                         }
                         for xi in 0..<9 {
@@ -34,11 +34,16 @@ extension PhaseWinogradPlan {
                         }
                         for ci in 0..<cin {
                             for r in 0..<runs {
-                                let s = sources[r]
-                                s.copyRows(x + ci * planeSize, into: rows, rowStride: Self.rowStride)
+                                let s = sources[r], plane = x + ci * planeSize
+                                var source = UnsafePointer(rows), rowStride = Self.rowStride
+                                if s.inPlace {
+                                    (source, rowStride) = (plane + s.row0, s.row1 - s.row0)
+                                } else {
+                                    s.copyRows(plane, into: rows, rowStride: rowStride)
+                                }
                                 var k = 0
                                 while k < s.count {
-                                    winograd2InputTransform16(rows + 2 * k, rowStride: Self.rowStride, into: dst,
+                                    winograd2InputTransform16(source + 2 * k, rowStride: rowStride, into: dst,
                                                               offset: s.column + k)
                                     k += 16
                                 }
@@ -74,10 +79,11 @@ extension PhaseWinogradPlan {
                 var k = 0
                 while k < run {
                     let (y00, y01, y10, y11) = winograd2OutputTransform16(src + k, stride: s, bias: b)
-                    let ox = 2 * (tx + k), valid = min(2 * (run - k), columns.size - ox)
+                    // One chunk's 32 values at most (runs of 17+ tiles stored through temp up to the row's end).
+                    let ox = 2 * (tx + k), valid = min(32, 2 * (run - k), columns.size - ox)
                     if columns.step == 1 {
-                        storeTileRows(interleave(y00, y01), interleave(y10, y11), valid: valid, row: row + ox,
-                                      rowStride: rowStep, secondRow: secondRow, temp: temp)
+                        storeInterleavedTileRows(y00, y01, y10, y11, valid: valid, row: row + ox, rowStride: rowStep,
+                                            secondRow: secondRow, temp: temp)
                     } else {
                         storeStrided(interleave(y00, y01), valid: valid, row: row + columns.step * ox, temp: temp)
                         if secondRow {
@@ -142,8 +148,13 @@ private struct RunSource {
     let count: Int
     /// The run's first tile column in its panel.
     let column: Int
+    /// Three rows of 2·count + 1 contiguous values inside zero-padded phase
+    /// planes (`PhaseShape.paddedPlanes`), evenly spaced: transformed where
+    /// they are, reading up to 31 values past the run's last as the row buffer would.
+    let inPlace: Bool
 
-    init(_ piece: (y: PhaseTaps, x: PhaseTaps), image: Int, width: Int, ty: Int, tx: Int, count: Int, column: Int) {
+    init(_ piece: (y: PhaseTaps, x: PhaseTaps), image: Int, width: Int, ty: Int, tx: Int, count: Int, column: Int,
+         padded: Bool) {
         let (py, px) = piece, jx = 2 * tx + px.offset
         let (c0, c1) = validRange(offset: jx, stride: 1, size: px.size, count: 2 * count + 1)
         func row(_ i: Int) -> Int {
@@ -152,6 +163,8 @@ private struct RunSource {
         }
         (row0, row1, row2) = (row(0), row(1), row(2))
         (self.c0, self.c1, step, self.count, self.column) = (c0, c1, px.step, count, column)
+        inPlace = padded && px.step == 1 && c0 == 0 && c1 == 2 * count + 1 && row0 >= 0 && row1 >= 0 && row2 >= 0
+            && row2 - row1 == row1 - row0
     }
 
     /// The three rows from the channel plane at `plane`, zero-padded, to rows + i·rowStride.
@@ -174,4 +187,30 @@ private struct RunSource {
         }
         fillZero(row + c1, count: span - c1)
     }
+}
+
+/// `storeTileRows` of the tile rows (y00, y01) and (y10, y11) interleaved, 16
+/// valid values stored straight: its round trip through `temp` reloads 64
+/// bytes just stored, which did not forward and waited for the stores before
+/// it (c1's 112-column rows end in 16-value chunks: 40% of its output
+/// transform, `perf annotate`). The 16 are interleaved from the first 8 lanes
+/// (halves of the SIMD32 made the compiler split every vector of the transform).
+@inline(__always)
+func storeInterleavedTileRows(_ y00: SIMD16<Float>, _ y01: SIMD16<Float>, _ y10: SIMD16<Float>, _ y11: SIMD16<Float>,
+                         valid: Int, row: UnsafeMutablePointer<Float>, rowStride: Int, secondRow: Bool,
+                         temp: UnsafeMutablePointer<Float>) {
+    guard valid == 16 else {
+        return storeTileRows(interleave(y00, y01), interleave(y10, y11), valid: valid, row: row, rowStride: rowStride,
+                             secondRow: secondRow, temp: temp)
+    }
+    UnsafeMutableRawPointer(row).storeBytes(of: interleaveFirstLanes(y00, y01), as: SIMD16<Float>.self)
+    if secondRow {
+        UnsafeMutableRawPointer(row + rowStride).storeBytes(of: interleaveFirstLanes(y10, y11), as: SIMD16<Float>.self)
+    }
+}
+
+/// (e[0], o[0], ..., e[7], o[7]): the first half of `interleave(e, o)`, one permute.
+@inline(__always)
+func interleaveFirstLanes(_ e: SIMD16<Float>, _ o: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(e[0], o[0], e[1], o[1], e[2], o[2], e[3], o[3], e[4], o[4], e[5], o[5], e[6], o[6], e[7], o[7])
 }

@@ -1,10 +1,10 @@
-/// Stride-2 convolutions with 3x3 and 4x4 kernels (and the 4x4 transpose) by
+/// Stride-2 convolutions with 3x3 to 7x7 kernels (and the 4x4 transpose) by
 /// Winograd's F(2x2, 2x2) (PhaseWinogradTransforms.swift) on phase planes:
 /// 9 multiplies per 2x2 output tile and tap pair instead of 16. The implicit
 /// GEMMs already run at the FMA peak; only fewer multiplies beat them.
 ///
 /// Per axis, a stride-2 correlation splits by the parity of the input index
-/// into stride-1 correlations of at most 2 taps on phase planes (every second
+/// into stride-1 correlations of 2-tap pieces on phase planes (every second
 /// row of the input). Forward, out[o] = Σ_k w[k]·x[2o − p + k]: phase q
 /// (x[2j + q]) has the taps k ≡ p + q (mod 2), at plane index j = o + (k − p − q)/2,
 /// so two neighbouring indices (3x3, p = 1: odd rows w0, w2 over {o − 1, o};
@@ -13,6 +13,9 @@
 /// the Winograd domain M_ξ = Σ_pieces U_ξ · V_ξ is ONE GEMM per ξ with K =
 /// pieces x channels; a zero tap makes U_ξ zero for a third of the ξ, and
 /// those pieces are left out of that ξ's K (3x3: 25 of 36 channel blocks).
+/// Wider kernels have 3-4 taps per phase, cut into 2-tap pieces (7x7: 16
+/// pieces, `PhaseSplit.forward`), read from zero-padded phase planes
+/// (`convForwardPaddedPhaseWinograd`).
 /// Transposed, image[2i + r] = Σ_k w[k]·pixels[i + (r + p − k)/2], k ≡ r + p:
 /// each output phase r is its own stride-1 2-tap correlation of the whole
 /// pixel plane, written to every second row (4x4, p = 1: r = 0 reads
@@ -32,11 +35,28 @@ extension ConvGeometry {
     /// (32 → 32 at 32²: 0.93 → 0.75 ms); 3x3 saves 1.44x and needs more
     /// (c4's 128 → 256: 9.4 → 8.7 ms; 16 → 16, 32 → 32 and 16 → 256 ran slower).
     var fitsPhaseWinograd: Bool {
-        guard strideH == 2 && strideW == 2 && (3...4).contains(kernelH) && (3...4).contains(kernelW)
-            && dilationH == 1 && dilationW == 1 && groups == 1 && outPixels > 0 && imagePixels > 0 else { return false }
+        guard strideH == 2 && strideW == 2 && dilationH == 1 && dilationW == 1 && groups == 1 && outPixels > 0
+            && imagePixels > 0 else { return false }
         let tiles = batch * ((outHeight + 1) / 2) * ((outWidth + 1) / 2)
+        if (5...7).contains(kernelH) && (5...7).contains(kernelW) { return fitsWidePhaseWinograd(tiles: tiles) }
+        guard (3...4).contains(kernelH) && (3...4).contains(kernelW) else { return false }
         if kernelH == 4 && kernelW == 4 { return tiles >= 256 && channels >= 32 && outChannels >= 32 }
         return tiles >= 256 && channels >= 64 && outChannels >= 128
+    }
+
+    /// 5x5 to 7x7 (padded phase planes, 3 or 4 pieces per axis: 0.62-0.69x
+    /// the multiplies), where it measured faster than the shifted kernel at
+    /// 1 thread: 32+ output channels, 2+ input channels, 256+ tiles, and 16+
+    /// input channels, 64+ output channels or 1024+ tiles (c1: 2.28 → 1.72 ms;
+    /// 7x7 3 → 64 at 64²: 0.20 → 0.16; 3 → 32 at 224²: 1.11 → 1.06; 5x5 3 → 64
+    /// at 224²: 1.15 → 1.06; 16 → 64 at 112²: 3.10 → 2.42). Slower: 16 output
+    /// channels (3 → 16 at 224²: 0.56 → 0.65), 1 input channel (1 → 32 at
+    /// 224²: 0.39 → 0.42), 3 → 32 over 256 tiles (0.056 → 0.060), 64 tiles of
+    /// 3 → 32 (0.03 → 0.07): the input transform (per input channel and piece)
+    /// and the output transform (per output channel) outweigh the saved multiplies.
+    private func fitsWidePhaseWinograd(tiles: Int) -> Bool {
+        guard tiles >= 256 && outChannels >= 32 && channels >= 2 else { return false }
+        return channels >= 16 || outChannels >= 64 || tiles >= 1024
     }
 
     /// The 4x4 transpose (conv_transpose2d's forward, the input gradient) on the
@@ -66,13 +86,36 @@ struct PhaseSplit: Equatable {
     let pieces: [PhaseTaps]
 
     /// The forward's one output phase: input length n, output length outSize,
-    /// kernel k, padding p, stride 2; one piece per input phase that has taps.
+    /// kernel k, padding p, stride 2. Each input phase's taps (at consecutive
+    /// plane offsets) are cut into 2-tap pieces from the lowest offset, an odd
+    /// last tap its own 1-tap piece: 3 and 4 taps give one piece per phase,
+    /// 7 taps (p = 3) [w0 w2][w4 w6] and [w1 w3][w5], whose nonzero U_ξ per
+    /// axis are 3 + 3 and 3 + 2: 11 multiplies per 2 outputs instead of 14.
     static func forward(n: Int, outSize: Int, kernel k: Int, pad p: Int) -> PhaseSplit {
-        let pieces = (0..<2).compactMap { q in
-            taps((0..<k).filter { ($0 - p - q) & 1 == 0 }.map { ($0, ($0 - p - q) / 2) },
-                 first: q, step: 2, size: (n - q + 1) / 2)
+        let pieces = (0..<2).flatMap { q in
+            cut((0..<k).filter { ($0 - p - q) & 1 == 0 }.map { ($0, ($0 - p - q) / 2) },
+                first: q, step: 2, size: (n - q + 1) / 2)
         }
         return PhaseSplit(first: 0, step: 1, size: outSize, pieces: pieces)
+    }
+
+    /// `forward` on the zero-padded phase planes of ShiftedLayout (wide
+    /// kernels): phase a (padded index 2j + a) has the taps k ≡ a (mod 2) at
+    /// plane index j = o + (k − a)/2 of a plane of `size` values, phase a's
+    /// first value `phaseStride`·a values (y: rows, x: elements) from the channel's.
+    static func padded(outSize: Int, kernel k: Int, size: Int, phaseStride: Int) -> PhaseSplit {
+        let pieces = (0..<2).flatMap { a in
+            cut((0..<k).filter { ($0 - a) & 1 == 0 }.map { ($0, ($0 - a) / 2) }, first: a * phaseStride, step: 1,
+                size: size)
+        }
+        return PhaseSplit(first: 0, step: 1, size: outSize, pieces: pieces)
+    }
+
+    /// One phase's (tap, plane offset) pairs, in increasing offsets, cut into pieces of two.
+    private static func cut(_ pairs: [(tap: Int, offset: Int)], first: Int, step: Int, size: Int) -> [PhaseTaps] {
+        stride(from: 0, to: pairs.count, by: 2).compactMap { i in
+            taps(Array(pairs[i..<min(i + 2, pairs.count)]), first: first, step: step, size: size)
+        }
     }
 
     /// The transpose's two output phases (image length n, pixel length pixels), one piece each.
@@ -85,7 +128,7 @@ struct PhaseSplit: Equatable {
     }
 
     /// The piece for (tap, plane offset) pairs: two at neighbouring offsets, or
-    /// one, which becomes tap1 (tap0 zero); nil for none (or a wider kernel).
+    /// one, which becomes tap1 (tap0 zero); nil for none (or more than two).
     private static func taps(_ pairs: [(tap: Int, offset: Int)], first: Int, step: Int, size: Int) -> PhaseTaps? {
         let sorted = pairs.sorted { $0.offset < $1.offset }
         switch sorted.count {
@@ -106,11 +149,41 @@ func convForwardPhaseWinogradKernel(_ x: UnsafePointer<Float>, _ w: UnsafePointe
                                     _ out: UnsafeMutablePointer<Float>, _ g: ConvGeometry, op: String) throws {
     let taps = g.kernelH * g.kernelW
     let weights = WinogradWeights(base: w, coStride: g.channels * taps, ciStride: taps, dy: g.kernelW, dx: 1)
+    if g.kernelH > 4 || g.kernelW > 4 { return try convForwardPaddedPhaseWinograd(x, weights, bias, out, g, op: op) }
     let rows = PhaseSplit.forward(n: g.height, outSize: g.outHeight, kernel: g.kernelH, pad: g.padTop)
     let columns = PhaseSplit.forward(n: g.width, outSize: g.outWidth, kernel: g.kernelW, pad: g.padLeft)
     let shape = PhaseShape(batch: g.batch, cin: g.channels, height: g.height, width: g.width,
                            cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth)
     try phaseWinograd(x, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
+}
+
+/// The forward of wide kernels (5x5 to 7x7) on a zero-padded copy of the
+/// input in the shifted kernel's phase planes (ShiftedLayout, `padPlaneRow`):
+/// 4 pieces per axis read every input row up to 4 times, and (c1: 3 input
+/// channels, 16 pieces) strided gathers of the image were a quarter of the
+/// time; from the padded planes most runs of tiles are transformed in place.
+/// Plane (a, b) of a channel is rows (2a + b)·hp ..< (2a + b + 1)·hp of a
+/// 4·hp x wp image, so row phase a starts 2a·hp rows and column phase b hp·wp
+/// values into the channel.
+private func convForwardPaddedPhaseWinograd(_ x: UnsafePointer<Float>, _ weights: WinogradWeights<Float>,
+                                            _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>,
+                                            _ g: ConvGeometry, op: String) throws {
+    if g.batch == 0 || g.outChannels == 0 { return }
+    let layout = ShiftedLayout(g, nr: GemmShape.nr(Float.self)), planes = g.batch * g.channels
+    // From the tensor cache: a fresh ~600 KiB (c1) every call took page faults.
+    let bytes = (planes * layout.channelElements + layout.slack) * MemoryLayout<Float>.stride
+    let raw = try BufferCache.shared.allocate(byteCount: bytes, op: op)
+    defer { BufferCache.shared.release(raw, byteCount: bytes) }
+    let padded = raw.bindMemory(to: Float.self, capacity: bytes / MemoryLayout<Float>.stride)
+    parallelFor(planes * 2) { i in
+        padPlaneRow(x + (i / 2) * g.imagePixels, a: i % 2, g, layout, into: padded + (i / 2) * layout.channelElements)
+    }
+    fillZero(padded + planes * layout.channelElements, count: layout.slack)
+    let rows = PhaseSplit.padded(outSize: g.outHeight, kernel: g.kernelH, size: layout.hp, phaseStride: 2 * layout.hp)
+    let columns = PhaseSplit.padded(outSize: g.outWidth, kernel: g.kernelW, size: layout.wp, phaseStride: layout.plane)
+    let shape = PhaseShape(batch: g.batch, cin: g.channels, height: 4 * layout.hp, width: layout.wp,
+                           cout: g.outChannels, outHeight: g.outHeight, outWidth: g.outWidth, paddedPlanes: true)
+    try phaseWinograd(padded, weights, bias, out, shape, rows: [rows], columns: [columns], op: op)
 }
 
 /// image = convᵀ(pixels, w) (float32, for geometries that `fitsPhaseWinogradTranspose`). Overwrites `image`.
@@ -131,6 +204,9 @@ func convTransposePhaseWinogradKernel(_ pixels: UnsafePointer<Float>, _ w: Unsaf
 struct PhaseShape {
     let batch: Int, cin: Int, height: Int, width: Int
     let cout: Int, outHeight: Int, outWidth: Int
+    /// x is zero-padded phase planes with slack after them (wide kernels): runs of tiles inside
+    /// them are transformed in place, reading past a run's end (never past the user's tensor).
+    var paddedPlanes = false
 }
 
 /// Every output phase (row split x column split) of each block of tiles

@@ -47,7 +47,10 @@ struct PhaseWinogradPlan {
         }
         totalK = start
         let nr = GemmShape.nr(Float.self), budget = (1 << 20) / MemoryLayout<Float>.stride
-        let widest = max(nr, budget / (totalK + 9 * rowsA) / nr * nr)
+        // Wide kernels' U (16 pieces: 64 x 1936 values at 16 → 64 channels) shares the budget: V, M and U
+        // of 1.5 MiB ran 1,16,64,112² 7x7 in 3.4 ms, 2.4 with U inside (3x3 and 4x4 keep their measured blocks).
+        let sharedU = pieces.count > 4 ? rowsA * totalK : 0
+        let widest = max(nr, (budget - sharedU) / (totalK + 9 * rowsA) / nr * nr)
         blockCols = min(widest, roundUp(shape.batch * tilesH * tilesW, nr))
         packedU = .allocate(capacity: max(1, rowsA * totalK))
         packWeights(weights)

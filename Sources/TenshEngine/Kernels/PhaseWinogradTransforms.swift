@@ -30,17 +30,22 @@ func winograd2KernelTransform(_ g00: Double, _ g01: Double, _ g10: Double, _ g11
 }
 
 /// Bᵀ d B of 16 neighbouring tiles at once (float32): tile k reads columns
-/// 2k ..< 2k + 3 of the three rows rows + i·rowStride (33 columns in all, 66
+/// 2k ..< 2k + 3 of the three rows rows + i·rowStride (33 columns in all and
 /// read), and dst[ξ] + k receives its element ξ for k < 16.
 @inline(__always)
 func winograd2InputTransform16(_ rows: UnsafePointer<Float>, rowStride: Int,
                                into dst: UnsafePointer<UnsafeMutablePointer<Float>>, offset k: Int) {
     typealias V = SIMD16<Float>
-    // Columns 2k, 2k + 1, 2k + 2 of row i as three vectors over k.
+    // Columns 2k, 2k + 1, 2k + 2 of row i as three vectors over k: 2k + 2 is
+    // 2k shifted by a lane and column 32, the last of columns 17 ... 32 (the
+    // even lanes of columns 2 ... 33, overlapping the first load, compiled to
+    // a dozen broadcasts and inserts).
     @inline(__always) func columns(_ i: Int) -> (V, V, V) {
         let r = UnsafeRawPointer(rows + i &* rowStride)
-        let a = r.loadUnaligned(as: SIMD32<Float>.self), b = r.loadUnaligned(fromByteOffset: 8, as: SIMD32<Float>.self)
-        return (evenLanes(a), oddLanes(a), evenLanes(b))
+        let a = r.loadUnaligned(as: SIMD32<Float>.self), tail = r.loadUnaligned(fromByteOffset: 68, as: V.self)
+        let even = evenLanes(a)
+        return (even, oddLanes(a), V(even[1], even[2], even[3], even[4], even[5], even[6], even[7], even[8], even[9],
+                                     even[10], even[11], even[12], even[13], even[14], even[15], tail[15]))
     }
     @inline(__always) func store(_ t: (V, V, V), row i: Int) {
         UnsafeMutableRawPointer(dst[3 &* i] + k).storeBytes(of: t.0 - t.1, as: V.self)
