@@ -15,23 +15,42 @@ import XCTest
 /// 2e-5·√(9·C) for 36 multiplies per tile where these do at most 64.
 final class PhaseWinogradConvTests: XCTestCase {
     func testRandomForwardsAgainstNaiveLoop() throws {
+        try checkRandomForwards(seed: 4242, count: 40, inputSeed: 0) { rng, trial in
+            let kh = 3 + rng.next(2), kw = trial % 4 == 0 ? 3 + rng.next(2) : kh
+            let cin = 16 + rng.next(trial % 5 == 0 ? 60 : 20), cout = 16 + rng.next(trial % 3 == 0 ? 30 : 12)
+            let n = 1 + rng.next(3), h = 1 + rng.next(trial % 6 == 0 ? 40 : 17), w = 1 + rng.next(trial % 7 == 0 ? 45 : 17)
+            let top = rng.next(3), left = rng.next(3), bottom = rng.next(3), right = rng.next(3)
+            return Self.stride2(n: n, cin: cin, h: h, w: w, cout: cout, kh: kh, kw: kw, pads: (top, left, bottom, right))
+        }
+    }
+
+    /// Wide kernels (5x5 to 7x7, the padded-plane path): 2 to 4 pieces per axis,
+    /// 1-tap pieces, every padding 0 ..< k on each side, few input channels
+    /// (the first layers they are chosen for), odd and tiny sizes, runs of
+    /// tiles that meet the padded planes' edges.
+    func testRandomWideForwardsAgainstNaiveLoop() throws {
+        try checkRandomForwards(seed: 4545, count: 60, inputSeed: 100) { rng, trial in
+            let kh = 5 + rng.next(3), kw = trial % 3 == 0 ? 5 + rng.next(3) : kh
+            let cin = 1 + rng.next(5), cout = 1 + rng.next(trial % 4 == 0 ? 70 : 20)
+            let n = 1 + rng.next(3), h = 1 + rng.next(trial % 5 == 0 ? 70 : 25), w = 1 + rng.next(trial % 6 == 0 ? 75 : 25)
+            let top = rng.next(kh), left = rng.next(kw), bottom = rng.next(kh), right = rng.next(kw)
+            return Self.stride2(n: n, cin: cin, h: h, w: w, cout: cout, kh: kh, kw: kw, pads: (top, left, bottom, right))
+        }
+    }
+
+    /// `count` random stride-2 forwards, each geometry from `draw` (nil: no output,
+    /// drawn again), at 1-3 threads, against the naive loop at the direct paths' bound.
+    private func checkRandomForwards(seed: UInt64, count: Int, inputSeed: UInt64,
+                                     _ draw: (inout SplitMix, Int) -> ConvGeometry?) throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
-        var rng = SplitMix(seed: 4242)
+        var rng = SplitMix(seed: seed)
         var trials = 0
-        while trials < 40 {
-            let kh = 3 + rng.next(2), kw = trials % 4 == 0 ? 3 + rng.next(2) : kh
-            let cin = 16 + rng.next(trials % 5 == 0 ? 60 : 20), cout = 16 + rng.next(trials % 3 == 0 ? 30 : 12)
-            let n = 1 + rng.next(3), h = 1 + rng.next(trials % 6 == 0 ? 40 : 17), w = 1 + rng.next(trials % 7 == 0 ? 45 : 17)
-            let top = rng.next(3), left = rng.next(3), bottom = rng.next(3), right = rng.next(3)
-            let spanH = h + top + bottom - kh, spanW = w + left + right - kw
-            guard spanH >= 0, spanW >= 0 else { continue }
-            let g = ConvGeometry(batch: n, channels: cin, height: h, width: w, outChannels: cout,
-                                 outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
-                                 strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: top, padLeft: left, groups: 1)
+        while trials < count {
+            guard let g = draw(&rng, trials) else { continue }
             trials += 1
             EngineConfig.threads = 1 + rng.next(3)
-            let (x, wt, b) = convTestInputs(g, seed: UInt64(trials))
+            let (x, wt, b) = convTestInputs(g, seed: inputSeed + UInt64(trials))
             let expected = naiveConvForward(x, wt, b, g)
             let actual = try rawConvForward(Float.self, x, wt, b, g) {
                 try convForwardPhaseWinogradKernel($0, $1, $2, $3, g, op: "test")
@@ -41,35 +60,15 @@ final class PhaseWinogradConvTests: XCTestCase {
         }
     }
 
-    /// Wide kernels (5x5 to 7x7, the padded-plane path): 2 to 4 pieces per axis,
-    /// 1-tap pieces, every padding 0 ..< k on each side, few input channels
-    /// (the first layers they are chosen for), odd and tiny sizes, runs of
-    /// tiles that meet the padded planes' edges.
-    func testRandomWideForwardsAgainstNaiveLoop() throws {
-        let saved = EngineConfig.threads
-        defer { EngineConfig.threads = saved }
-        var rng = SplitMix(seed: 4545)
-        var trials = 0
-        while trials < 60 {
-            let kh = 5 + rng.next(3), kw = trials % 3 == 0 ? 5 + rng.next(3) : kh
-            let cin = 1 + rng.next(5), cout = 1 + rng.next(trials % 4 == 0 ? 70 : 20)
-            let n = 1 + rng.next(3), h = 1 + rng.next(trials % 5 == 0 ? 70 : 25), w = 1 + rng.next(trials % 6 == 0 ? 75 : 25)
-            let top = rng.next(kh), left = rng.next(kw), bottom = rng.next(kh), right = rng.next(kw)
-            let spanH = h + top + bottom - kh, spanW = w + left + right - kw
-            guard spanH >= 0, spanW >= 0 else { continue }
-            let g = ConvGeometry(batch: n, channels: cin, height: h, width: w, outChannels: cout,
-                                 outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
-                                 strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: top, padLeft: left, groups: 1)
-            trials += 1
-            EngineConfig.threads = 1 + rng.next(3)
-            let (x, wt, b) = convTestInputs(g, seed: 100 + UInt64(trials))
-            let expected = naiveConvForward(x, wt, b, g)
-            let actual = try rawConvForward(Float.self, x, wt, b, g) {
-                try convForwardPhaseWinogradKernel($0, $1, $2, $3, g, op: "test")
-            }
-            XCTAssertLessThan(worstConvError(actual, expected), 2e-5 * Double(g.columnRows).squareRoot(),
-                              "\(EngineConfig.threads) threads: \(g)")
-        }
+    /// The stride-2 geometry with these paddings (top, left, bottom, right), or nil when the kernel does not fit.
+    private static func stride2(n: Int, cin: Int, h: Int, w: Int, cout: Int, kh: Int, kw: Int,
+                                pads: (top: Int, left: Int, bottom: Int, right: Int)) -> ConvGeometry? {
+        let spanH = h + pads.top + pads.bottom - kh, spanW = w + pads.left + pads.right - kw
+        guard spanH >= 0, spanW >= 0 else { return nil }
+        return ConvGeometry(batch: n, channels: cin, height: h, width: w, outChannels: cout,
+                            outHeight: spanH / 2 + 1, outWidth: spanW / 2 + 1, kernelH: kh, kernelW: kw,
+                            strideH: 2, strideW: 2, dilationH: 1, dilationW: 1, padTop: pads.top, padLeft: pads.left,
+                            groups: 1)
     }
 
     /// c1 itself (7x7 stride 2 padding 3, 3 → 64, 224², with bias) through the dispatch, 1 and 2 threads.
