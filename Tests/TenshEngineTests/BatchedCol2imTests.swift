@@ -65,17 +65,13 @@ final class BatchedCol2imTests: XCTestCase {
     /// batched kernel; whole-panel images (c6's 16x16), a single image, stride 1
     /// (the shifted transpose) and 1x1 kernels keep their own.
     func testKernelChoice() {
-        let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,
-                              outWidth: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c4 = BenchGeometry.c4
         XCTAssertEqual(c4.transposeKernel(elementSize: 4), .batchedCol2im)
         XCTAssertEqual(c4.transposeKernel(elementSize: 8), .batchedCol2im)
         var single = c4
         single.batch = 1
         XCTAssertEqual(single.transposeKernel, .col2im, "one image: nothing to batch")
-        let c6 = ConvGeometry(batch: 8, channels: 64, height: 32, width: 32, outChannels: 128, outHeight: 16,
-                              outWidth: 16, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c6 = BenchGeometry.c6
         XCTAssertNotEqual(c6.transposeKernel, .batchedCol2im, "256 pixels: whole panels")
         var stride1 = c4
         (stride1.strideH, stride1.strideW, stride1.outHeight, stride1.outWidth) = (1, 1, 28, 28)

@@ -62,18 +62,12 @@ final class GatheredConvTests: XCTestCase {
 
     /// The benchmark's strided cases take the gathered path; large strided outputs and stride 1 keep the grid.
     func testSmallStridedOutputsChooseTheGatheredKernel() {
-        let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,
-                              outWidth: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c4 = BenchGeometry.c4
         XCTAssertEqual(c4.forwardKernel, .gathered)
         // The input gradient of c6 (conv_transpose2d 4x4, stride 2): a forward convolution of the gradient.
-        let c6 = ConvGeometry(batch: 8, channels: 64, height: 32, width: 32, outChannels: 128, outHeight: 16,
-                              outWidth: 16, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c6 = BenchGeometry.c6
         XCTAssertEqual(c6.forwardKernel, .gathered)
-        let c1 = ConvGeometry(batch: 1, channels: 3, height: 224, width: 224, outChannels: 64, outHeight: 112,
-                              outWidth: 112, kernelH: 7, kernelW: 7, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 3, padLeft: 3, groups: 1)
+        let c1 = BenchGeometry.c1
         XCTAssertEqual(c1.forwardKernel, .shifted, "112x112: the grid wastes 3%")
         var stride1 = c4
         (stride1.strideH, stride1.strideW, stride1.outHeight, stride1.outWidth) = (1, 1, 28, 28)

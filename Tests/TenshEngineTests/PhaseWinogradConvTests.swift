@@ -75,7 +75,7 @@ final class PhaseWinogradConvTests: XCTestCase {
     func testStemGeometry() throws {
         let saved = EngineConfig.threads
         defer { EngineConfig.threads = saved }
-        let g = Self.c1
+        let g = BenchGeometry.c1
         XCTAssertEqual(g.forwardKernel(elementSize: 4), .phaseWinograd)
         let (x, wt, b) = convTestInputs(g, seed: 7)
         let expected = naiveConvForward(x, wt, b, g)
@@ -88,10 +88,6 @@ final class PhaseWinogradConvTests: XCTestCase {
                               "\(threads) threads")
         }
     }
-
-    static let c1 = ConvGeometry(batch: 1, channels: 3, height: 224, width: 224, outChannels: 64, outHeight: 112,
-                                 outWidth: 112, kernelH: 7, kernelW: 7, strideH: 2, strideW: 2, dilationH: 1,
-                                 dilationW: 1, padTop: 3, padLeft: 3, groups: 1)
 
     func testRandomTransposesAgainstNaiveLoop() throws {
         let saved = EngineConfig.threads
@@ -130,16 +126,12 @@ final class PhaseWinogradConvTests: XCTestCase {
     /// c6's transpose and its input gradient) in float32; never float64, and not
     /// the geometries the rule leaves out (few tiles, few channels).
     func testChosenWhereItApplies() {
-        let c4 = ConvGeometry(batch: 8, channels: 128, height: 28, width: 28, outChannels: 256, outHeight: 14,
-                              outWidth: 14, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c4 = BenchGeometry.c4
         XCTAssertEqual(c4.forwardKernel(elementSize: 4), .phaseWinograd)
         XCTAssertEqual(c4.forwardKernel(elementSize: 8), c4.forwardKernel)
         XCTAssertNotEqual(c4.transposeKernel(elementSize: 4), .phaseWinograd, "3x3's transpose stays on col2im")
         // c6: conv_transpose2d 128 → 64, 16² → 32² (image side 64 channels, pixel side 128).
-        let c6 = ConvGeometry(batch: 8, channels: 64, height: 32, width: 32, outChannels: 128, outHeight: 16,
-                              outWidth: 16, kernelH: 4, kernelW: 4, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
-                              padTop: 1, padLeft: 1, groups: 1)
+        let c6 = BenchGeometry.c6
         XCTAssertEqual(c6.transposeKernel(elementSize: 4), .phaseWinograd)
         XCTAssertEqual(c6.forwardKernel(elementSize: 4), .phaseWinograd, "c6's input gradient")
         XCTAssertEqual(c6.transposeKernel(elementSize: 8), c6.transposeKernel)
@@ -174,7 +166,7 @@ final class PhaseWinogradConvTests: XCTestCase {
     /// The wide-kernel rule: c1, its 5x5 variant and 16+ input channels in float32,
     /// never float64; not 1-channel or 16-output-channel stems, nor few tiles.
     func testWideChosenWhereItApplies() {
-        let c1 = Self.c1
+        let c1 = BenchGeometry.c1
         XCTAssertEqual(c1.forwardKernel(elementSize: 4), .phaseWinograd)
         XCTAssertEqual(c1.forwardKernel(elementSize: 8), c1.forwardKernel)
         XCTAssertNotEqual(c1.forwardKernel, .phaseWinograd)

@@ -273,34 +273,17 @@ final class ShiftedConvTests: XCTestCase {
         }
     }
 
-    /// Calls body(output index, input index, weight index) for every product
-    /// output[n, co, oy, ox] += weight[co, ci, ky, kx] · input[n, channel, iy, ix]
-    /// of the convolution relation with (iy, ix) inside the image.
-    private func forEachProduct(_ g: ConvGeometry, _ body: (Int, Int, Int) -> Void) {
-        let cg = g.channelsPerGroup, og = g.outChannelsPerGroup
-        for n in 0..<g.batch { for co in 0..<g.outChannels { for oy in 0..<g.outHeight { for ox in 0..<g.outWidth {
-            let output = ((n * g.outChannels + co) * g.outHeight + oy) * g.outWidth + ox
-            for ci in 0..<cg { for ky in 0..<g.kernelH { for kx in 0..<g.kernelW {
-                let iy = oy * g.strideH - g.padTop + ky * g.dilationH, ix = ox * g.strideW - g.padLeft + kx * g.dilationW
-                guard iy >= 0, iy < g.height, ix >= 0, ix < g.width else { continue }
-                let channel = (co / og) * cg + ci
-                body(output, ((n * g.channels + channel) * g.height + iy) * g.width + ix,
-                     ((co * cg + ci) * g.kernelH + ky) * g.kernelW + kx)
-            } } }
-        } } } }
-    }
-
     /// gx[n, ci, iy, ix] = Σ v[n, co, oy, ox] · w[co, ci, ky, kx] over the positions that read (iy, ix).
     private func directInputGrad(_ v: [Double], _ w: [Double], _ g: ConvGeometry) -> [Double] {
         var gx = [Double](repeating: 0, count: g.batch * g.channels * g.imagePixels)
-        forEachProduct(g) { o, i, k in gx[i] += v[o] * w[k] }
+        forEachConvTap(g) { o, k, i in gx[i] += v[o] * w[k] }
         return gx
     }
 
     /// gw[co, ci, ky, kx] = Σ v[n, co, oy, ox] · x[n, channel, iy, ix].
     private func directWeightGrad(_ x: [Double], _ v: [Double], _ g: ConvGeometry) -> [Double] {
         var gw = [Double](repeating: 0, count: g.outChannels * g.columnRows)
-        forEachProduct(g) { o, i, k in gw[k] += v[o] * x[i] }
+        forEachConvTap(g) { o, k, i in gw[k] += v[o] * x[i] }
         return gw
     }
 
@@ -308,7 +291,7 @@ final class ShiftedConvTests: XCTestCase {
     private func directSums(_ x: [Double], _ w: [Double], _ b: [Double], _ g: ConvGeometry) -> [Double] {
         var out = [Double](repeating: 0, count: g.batch * g.outChannels * g.outPixels)
         for i in 0..<out.count { out[i] = b[(i / g.outPixels) % g.outChannels] }
-        forEachProduct(g) { o, i, k in out[o] += w[k] * x[i] }
+        forEachConvTap(g) { o, k, i in out[o] += w[k] * x[i] }
         return out
     }
 }
